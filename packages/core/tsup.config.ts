@@ -1,0 +1,8 @@
+import { defineConfig } from 'tsup'
+import { defineSlotkitBuild } from '../../tooling/tsup'
+
+export default defineConfig(
+  defineSlotkitBuild({
+    entry: { index: 'src/index.ts', format: 'src/format/index.ts', api: 'src/api/index.ts' },
+  }),
+)
