@@ -1,0 +1,168 @@
+import { assertIntlTimeZone, type InstantInput, offsetMinutesAt, toEpochMs } from './intl-cache'
+
+/**
+ * The UTC offset of `timeZone` at `instant` as "GMT±HH:MM" ("GMT+00:00" for
+ * UTC itself), independent of locale.
+ *
+ * @example
+ * ```ts
+ * zoneOffsetLabel(Date.UTC(2024, 0, 15, 19), 'America/New_York') // 'GMT-05:00'
+ * zoneOffsetLabel(Date.UTC(2024, 6, 15, 19), 'America/New_York') // 'GMT-04:00'
+ * zoneOffsetLabel(Date.UTC(2024, 0, 15), 'Asia/Kathmandu') // 'GMT+05:45'
+ * ```
+ */
+export function zoneOffsetLabel(instant: InstantInput, timeZone: string): string {
+  const minutes = offsetMinutesAt(toEpochMs(instant), timeZone)
+  const sign = minutes < 0 ? '-' : '+'
+  const abs = Math.abs(minutes)
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0')
+  const mm = String(abs % 60).padStart(2, '0')
+  return `GMT${sign}${hh}:${mm}`
+}
+
+/**
+ * A readable place name for an IANA zone: its last segment with spaces for
+ * underscores ("America/New_York" → "New York", "America/Argentina/Buenos_Aires"
+ * → "Buenos Aires", "UTC" → "UTC"). A pure string transform; it does not check
+ * that the zone exists.
+ *
+ * @example
+ * ```ts
+ * zoneCityLabel('America/New_York') // 'New York'
+ * ```
+ */
+export function zoneCityLabel(timeZone: string): string {
+  const last = timeZone.slice(timeZone.lastIndexOf('/') + 1)
+  return last.replace(/_/g, ' ')
+}
+
+// ICU (and so V8's Intl.supportedValuesOf) still lists some zones under their
+// old names; the IANA database renamed them (e.g. Asia/Calcutta → Asia/Kolkata
+// in 2008, Europe/Kiev → Europe/Kyiv in 2022). Pickers should show the new ones.
+const RENAMED: Readonly<Record<string, string>> = {
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+}
+
+// Used when the runtime lacks Intl.supportedValuesOf (older browsers): one
+// common zone per region and offset, enough for a picker.
+const FALLBACK_ZONES = [
+  'Africa/Cairo',
+  'Africa/Johannesburg',
+  'Africa/Lagos',
+  'Africa/Nairobi',
+  'America/Anchorage',
+  'America/Argentina/Buenos_Aires',
+  'America/Bogota',
+  'America/Chicago',
+  'America/Denver',
+  'America/Halifax',
+  'America/Los_Angeles',
+  'America/Mexico_City',
+  'America/New_York',
+  'America/Phoenix',
+  'America/Santiago',
+  'America/Sao_Paulo',
+  'America/St_Johns',
+  'America/Toronto',
+  'America/Vancouver',
+  'Asia/Bangkok',
+  'Asia/Dhaka',
+  'Asia/Dubai',
+  'Asia/Hong_Kong',
+  'Asia/Jakarta',
+  'Asia/Jerusalem',
+  'Asia/Karachi',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Manila',
+  'Asia/Seoul',
+  'Asia/Shanghai',
+  'Asia/Singapore',
+  'Asia/Tehran',
+  'Asia/Tokyo',
+  'Atlantic/Azores',
+  'Atlantic/Reykjavik',
+  'Australia/Adelaide',
+  'Australia/Brisbane',
+  'Australia/Perth',
+  'Australia/Sydney',
+  'Europe/Amsterdam',
+  'Europe/Athens',
+  'Europe/Berlin',
+  'Europe/Dublin',
+  'Europe/Istanbul',
+  'Europe/Lisbon',
+  'Europe/London',
+  'Europe/Madrid',
+  'Europe/Moscow',
+  'Europe/Paris',
+  'Europe/Rome',
+  'Europe/Stockholm',
+  'Europe/Warsaw',
+  'Europe/Zurich',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'Pacific/Honolulu',
+  'Pacific/Kiritimati',
+  'Pacific/Tongatapu',
+  'UTC',
+] as const
+
+let cachedZones: readonly string[] | undefined
+
+/**
+ * The IANA zones the runtime knows, sorted, for a zone picker: from
+ * `Intl.supportedValuesOf('timeZone')` (with renamed zones under their current
+ * name and `UTC` added), or a built-in list of about 60 common zones where that
+ * API is missing. Computed once.
+ *
+ * @example
+ * ```ts
+ * listTimeZones().includes('Europe/London') // true
+ * ```
+ */
+export function listTimeZones(): readonly string[] {
+  cachedZones ??= Object.freeze(computeZones())
+  return cachedZones
+}
+
+function computeZones(): string[] {
+  const supportedValuesOf = (Intl as { supportedValuesOf?: (key: 'timeZone') => string[] })
+    .supportedValuesOf
+  const zones = new Set<string>()
+  if (typeof supportedValuesOf === 'function') {
+    for (const zone of supportedValuesOf('timeZone')) {
+      const renamed = RENAMED[zone]
+      zones.add(renamed !== undefined && isKnownZone(renamed) ? renamed : zone)
+    }
+    zones.add('UTC')
+  } else {
+    for (const zone of FALLBACK_ZONES) if (isKnownZone(zone)) zones.add(zone)
+  }
+  return [...zones].sort()
+}
+
+function isKnownZone(timeZone: string): boolean {
+  try {
+    assertIntlTimeZone(timeZone)
+    return true
+  } catch {
+    return false
+  }
+}
