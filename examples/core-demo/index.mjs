@@ -1,8 +1,8 @@
 // A host in New York publishes Mon–Fri 09:00–12:00 and 13:00–17:00. An invitee in
-// Berlin looks at the week of 2026-10-26, which crosses two DST changes: Berlin
-// falls back on Sunday 2026-10-25 and New York on Sunday 2026-11-01. For that week
-// the gap between the two zones is 5 hours instead of the usual 6, and core gets
-// every slot right in both zones without any special case.
+// Berlin looks at 2026-10-26 .. 2026-11-03. Berlin fell back on Sunday 2026-10-25,
+// New York falls back on Sunday 2026-11-01: in the first week the two zones are 5
+// hours apart, after New York's change 6. Core gets every slot right in both zones
+// without a special case.
 import { findSlots, groupSlotsByDate, parseRfc3339 } from '@slotkit/core'
 import { formatSlotDateTime, formatSlotTime } from '@slotkit/core/format'
 
@@ -62,7 +62,7 @@ function printWeek(viewer, other) {
   }
 }
 
-console.log('Slotkit core demo: one host, one invitee, a week across two DST changes.')
+console.log('Slotkit core demo: one host, one invitee, nine days across a DST change.')
 console.log("Times in parentheses are the same slot in the other party's zone.")
 printWeek(host, invitee)
 printWeek(invitee, host)

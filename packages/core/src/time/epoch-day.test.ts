@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest'
+import { civilFromDays, dayOfWeekOf, daysFromCivil, formatIsoDate, parseIsoDate } from './epoch-day'
+
+describe('epoch-day arithmetic', () => {
+  test('agrees with Date.UTC on every day from 1600 to 2400, step 373 days', () => {
+    for (let day = daysFromCivil(1600, 1, 1); day < daysFromCivil(2400, 1, 1); day += 373) {
+      const date = new Date(day * 86_400_000)
+      expect(civilFromDays(day)).toEqual([
+        date.getUTCFullYear(),
+        date.getUTCMonth() + 1,
+        date.getUTCDate(),
+      ])
+      expect(daysFromCivil(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())).toBe(
+        day,
+      )
+      expect(dayOfWeekOf(day)).toBe(date.getUTCDay())
+    }
+  })
+
+  test('round-trips ISO dates', () => {
+    expect(formatIsoDate(parseIsoDate('2026-11-01', 'date'))).toBe('2026-11-01')
+    expect(parseIsoDate('1970-01-01', 'date')).toBe(0)
+    expect(dayOfWeekOf(parseIsoDate('2026-11-01', 'date'))).toBe(0)
+  })
+})

@@ -1,0 +1,84 @@
+/**
+ * Proleptic-Gregorian calendar arithmetic on integer "epoch days" (days since
+ * 1970-01-01), in pure integer math (H. Hinnant's days-from-civil /
+ * civil-from-days). No Temporal, no Date: these run per day in hot paths.
+ */
+import { SchedulingError } from '../errors/scheduling-error'
+
+/** Milliseconds in a 24-hour day. */
+export const DAY_MS = 86_400_000
+/** Milliseconds in a minute. */
+export const MINUTE_MS = 60_000
+
+/** Epoch day of a proleptic-Gregorian `year-month-day` (month 1–12). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const mp = month > 2 ? month - 3 : month + 9
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146_097 + doe - 719_468
+}
+
+/** `[year, month (1–12), day]` of an epoch day. */
+export function civilFromDays(epochDay: number): [number, number, number] {
+  const z = epochDay + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  return [month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day]
+}
+
+/** Day of week of an epoch day: 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function dayOfWeekOf(epochDay: number): number {
+  return (((epochDay + 4) % 7) + 7) % 7
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/**
+ * Epoch day of a `YYYY-MM-DD` string; throws `INVALID_DATE` (with `details.field`)
+ * when it is not a real calendar date.
+ */
+export function parseIsoDate(text: unknown, field: string): number {
+  const match = typeof text === 'string' ? ISO_DATE.exec(text) : null
+  if (match) {
+    const year = Number(match[1])
+    const month = Number(match[2])
+    const day = Number(match[3])
+    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) {
+      return daysFromCivil(year, month, day)
+    }
+  }
+  throw new SchedulingError(
+    'INVALID_DATE',
+    `${field} must be a real date YYYY-MM-DD, got ${JSON.stringify(text)}`,
+    {
+      field,
+      value: text,
+    },
+  )
+}
+
+/** `YYYY-MM-DD` of an epoch day (years 0000–9999). */
+export function formatIsoDate(epochDay: number): string {
+  const [year, month, day] = civilFromDays(epochDay)
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
+}
+
+/** Zero-padded decimal of a non-negative integer. */
+export function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0')
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
