@@ -1,3 +1,3 @@
-export { ERROR_CODES, SLOT_REJECTION_REASONS, isErrorCode } from './codes'
 export type { ErrorCode, SlotRejectionReason } from './codes'
-export { SchedulingError, isSchedulingError } from './scheduling-error'
+export { ERROR_CODES, isErrorCode, SLOT_REJECTION_REASONS } from './codes'
+export { isSchedulingError, SchedulingError } from './scheduling-error'
