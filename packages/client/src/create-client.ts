@@ -1,0 +1,82 @@
+import { type ClientOptions, createRequester, type RequestOptions } from './request'
+import { type AvailabilityResource, createAvailability } from './resources/availability'
+import { type BookingsResource, createBookings } from './resources/bookings'
+import { createMeetingTypes, type MeetingTypesResource } from './resources/meeting-types'
+import { createSlots, type SlotsResource } from './resources/slots'
+import { createUsers, type UsersResource } from './resources/users'
+import { createWebhooks, type WebhooksResource } from './resources/webhooks'
+
+/** Options of {@link SlotkitClient.request}, the escape hatch for routes without a typed method. */
+export interface RawRequestOptions extends RequestOptions {
+  /** Query parameters; `undefined` and `null` values are left out. */
+  query?: Record<string, string | number | boolean | null | undefined>
+  /** A JSON body. */
+  body?: unknown
+  /**
+   * Retry network errors and 5xx replies (only for calls that are safe to
+   * repeat). Default false.
+   */
+  retry?: boolean
+}
+
+/** A Slotkit API client: one group of typed calls per resource. */
+export interface SlotkitClient {
+  /** Hosts (admin token to create). */
+  readonly users: UsersResource
+  /** A host's weekly rules and date overrides. */
+  readonly availability: AvailabilityResource
+  /** A host's meeting types (and the public view of one). */
+  readonly meetingTypes: MeetingTypesResource
+  /** Open slots in the viewer's zone (public). */
+  readonly slots: SlotsResource
+  /** Booking, listing, cancelling, rescheduling. */
+  readonly bookings: BookingsResource
+  /** Signed callbacks on booking events. */
+  readonly webhooks: WebhooksResource
+  /**
+   * Calls any route with the client's base URL, auth, deadline and error
+   * handling: for routes this version has no typed method for.
+   *
+   * @example
+   * ```ts
+   * const jobs = await admin.request<{ jobs: unknown[] }>('GET', '/api/admin/jobs', {
+   *   query: { state: 'failed' }, retry: true,
+   * })
+   * ```
+   */
+  request<TResult = unknown>(
+    method: string,
+    path: string,
+    options?: RawRequestOptions,
+  ): Promise<TResult>
+}
+
+/**
+ * Creates a client for the Slotkit HTTP API at `baseUrl`. It uses only
+ * `fetch`, `URL`, `AbortController` and `crypto`, so it runs in browsers,
+ * Node >= 20, Deno, Bun and workers. Every call rejects with a
+ * {@link SlotkitApiError} (or a subclass) and takes `{ signal, timeoutMs }`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@slotkit/client'
+ *
+ * const slotkit = createClient({ baseUrl: 'https://slots.example.com' })
+ * const { slots } = await slotkit.slots.list({
+ *   meeting_type_id: meetingTypeId, date: '2027-03-14', timezone: 'Europe/Berlin',
+ * })
+ * ```
+ */
+export function createClient(options: ClientOptions): SlotkitClient {
+  const request = createRequester(options)
+  return {
+    users: createUsers(request),
+    availability: createAvailability(request),
+    meetingTypes: createMeetingTypes(request),
+    slots: createSlots(request),
+    bookings: createBookings(request),
+    webhooks: createWebhooks(request),
+    request: (method, path, { query, body, retry, ...call } = {}) =>
+      request(method, path, { query, body, retry, options: call }),
+  }
+}

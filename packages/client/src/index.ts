@@ -1,0 +1,90 @@
+/**
+ * `@slotkit/client`: a typed SDK over `fetch` for the Slotkit HTTP API.
+ * No runtime dependencies. Wire fields are snake_case exactly as on the wire;
+ * what the client adds (`startsAt`, `endsAt`, option names) is camelCase.
+ */
+
+export type { RawRequestOptions, SlotkitClient } from './create-client'
+export { createClient } from './create-client'
+export type {
+  ClientErrorCode,
+  ErrorCode,
+  SlotkitApiErrorOptions,
+  SlotkitErrorCode,
+} from './errors'
+
+export {
+  isSlotkitAbortError,
+  isSlotkitApiError,
+  isSlotkitNetworkError,
+  isSlotkitTimeoutError,
+  isSlotUnavailableError,
+  SlotkitAbortError,
+  SlotkitApiError,
+  SlotkitNetworkError,
+  SlotkitTimeoutError,
+  SlotUnavailableError,
+} from './errors'
+export type { Slot, SlotsDayEntry, SlotsDayResult, SlotsRangeResult } from './instants'
+
+export { toSlot } from './instants'
+export type { ClientOptions, FetchLike, RequestOptions, RetryOptions } from './request'
+
+export type { AvailabilityResource } from './resources/availability'
+export type {
+  BookingAccessOptions,
+  BookingsResource,
+  CreateBookingOptions,
+} from './resources/bookings'
+export type { MeetingTypesResource } from './resources/meeting-types'
+export type { SlotsResource } from './resources/slots'
+export type { UsersResource } from './resources/users'
+export type { WebhooksResource } from './resources/webhooks'
+
+export type {
+  Answers,
+  AnswerValue,
+  ApiSlot,
+  Availability,
+  AvailabilityRule,
+  Booking,
+  BookingList,
+  BookingStatus,
+  CancelBookingBody,
+  CreateBookingBody,
+  CreateBookingReply,
+  CreateMeetingTypeBody,
+  CreateUserBody,
+  CreateUserReply,
+  CreateWebhookBody,
+  CreateWebhookReply,
+  DateOverride,
+  DateRange,
+  ErrorReply,
+  ListBookingsQuery,
+  MeetingType,
+  MeetingTypeList,
+  PatchMeetingTypeBody,
+  PatchUserBody,
+  PatchWebhookBody,
+  PublicMeetingType,
+  PutAvailabilityBody,
+  Question,
+  QuestionType,
+  RescheduleBookingBody,
+  SlotRejectionReason,
+  SlotsDay,
+  SlotsDayQuery,
+  SlotsDayReply,
+  SlotsRangeQuery,
+  SlotsRangeReply,
+  SlotUnavailableReply,
+  TimeInterval,
+  User,
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookDeliveryStatus,
+  WebhookEvent,
+  WebhookList,
+} from './types'

@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup'
+import { defineSlotkitBuild } from '../../tooling/tsup'
+
+export default defineConfig(defineSlotkitBuild({ entry: { index: 'src/index.ts' } }))
