@@ -1,0 +1,26 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the fixtures are source text containing template literals
+import { describe, expect, test } from 'vitest'
+import { minifyTemplates } from './minify-templates'
+
+describe('template minifier', () => {
+  test('squeezes html and css templates, nested ones too, and leaves other strings alone', () => {
+    const source = [
+      'const a = html`<div>\n    <p class="x">  ${flag ? html`<b>\n  on</b>` : `keep   this`}</p>\n  </div>`',
+      "const b = '  html`not a template`  '",
+      'const c = css`\n  .a {\n    color: red;\n  }\n`',
+      '// a comment with a ` backtick',
+      'const d = `plain   ${x}   text`',
+    ].join('\n')
+    const out = minifyTemplates(source)
+    expect(out).toContain(
+      'html`<div><p class="x"> ${flag ? html`<b> on</b>` : `keep   this`}</p></div>`',
+    )
+    expect(out).toContain("'  html`not a template`  '")
+    expect(out).toContain('css` .a{color:red}`')
+    expect(out).toContain('`plain   ${x}   text`')
+  })
+
+  test('keeps the single space between an inline tag and text', () => {
+    expect(minifyTemplates('html`${a} <span>*</span>`')).toBe('html`${a} <span>*</span>`')
+  })
+})

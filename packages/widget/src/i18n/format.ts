@@ -1,0 +1,89 @@
+/**
+ * Display formatting for the widget. Times, dates, weekday names and zones
+ * come from `@slotkit/core/format` (Intl only, so no Temporal reaches the
+ * bundle); this module adds the few things a calendar UI needs on top: the
+ * month title, the locale's first day of the week and the viewer's zone.
+ */
+import { formatSlotRange } from '@slotkit/core/format'
+
+export {
+  formatDateHeading,
+  formatInBothZones,
+  formatSlotDateTime,
+  formatSlotRange,
+  formatSlotTime,
+  listTimeZones,
+  localDateOf,
+  uses12HourClock,
+  weekdayNames,
+  zoneCityLabel,
+  zoneOffsetLabel,
+} from '@slotkit/core/format'
+
+/** "March 2027": the month `YYYY-MM` as a title. */
+export function formatMonth(month: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(Date.parse(`${month}-01T12:00:00Z`))
+}
+
+/**
+ * The first day of the week in `locale` (0 = Sunday), from `Intl.Locale`
+ * week info where the engine has it (Chromium, Safari), else a region guess:
+ * Sunday for the Americas and a few others, Monday elsewhere (ISO 8601).
+ */
+export function firstDayOfWeekFor(locale: string): number {
+  try {
+    const l = new Intl.Locale(locale) as Intl.Locale & {
+      getWeekInfo?: () => { firstDay: number }
+      weekInfo?: { firstDay: number }
+    }
+    const info = l.getWeekInfo?.() ?? l.weekInfo
+    if (info) return info.firstDay % 7
+  } catch {
+    // Not a valid tag: fall through to the guess.
+  }
+  return /^en(-US)?$|-(US|CA|MX|BR|JP|IL|PH|KR|TW|HK|ZA|IN)$/i.test(locale) ? 0 : 1
+}
+
+/** The viewer's IANA zone, or `UTC` when the engine does not say. */
+export function detectTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  } catch {
+    return 'UTC'
+  }
+}
+
+const zoneValidity = new Map<string, boolean>()
+
+/** True when this engine knows `timeZone` (memoised: asked on every render). */
+export function isValidTimeZone(timeZone: string): boolean {
+  let valid = zoneValidity.get(timeZone)
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone })
+      valid = true
+    } catch {
+      valid = false
+    }
+    zoneValidity.set(timeZone, valid)
+  }
+  return valid
+}
+
+/** "9:00 – 9:30 AM": a slot's times only. */
+export function formatTimes(
+  start: string | number,
+  end: string | number,
+  o: { timeZone: string; locale: string; hour12?: boolean | undefined },
+): string {
+  return formatSlotRange(start, end, {
+    timeZone: o.timeZone,
+    locale: o.locale,
+    timeOnly: true,
+    ...(o.hour12 === undefined ? {} : { hour12: o.hour12 }),
+  })
+}

@@ -1,0 +1,34 @@
+/**
+ * `@slotkit/widget`: the `<schedule-widget>` element class and its types.
+ * Importing this entry registers nothing; import `@slotkit/widget/define`
+ * (or call `customElements.define` yourself) to use the tag.
+ *
+ * @example
+ * ```ts
+ * import { ScheduleWidget } from '@slotkit/widget'
+ * customElements.define('my-scheduler', class extends ScheduleWidget {})
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export type { CalendarEvent } from './calendar-links'
+export { buildIcs, googleCalendarUrl, outlookCalendarUrl } from './calendar-links'
+export { fromClient } from './controllers/from-client'
+export type { WidgetApi } from './controllers/widget-api'
+export type {
+  ScheduleBookingDetail,
+  ScheduleDateSelectedDetail,
+  ScheduleErrorDetail,
+  ScheduleReadyDetail,
+  ScheduleSlotSelectedDetail,
+  ScheduleWidgetEventMap,
+} from './events'
+export type { MessageKey, Messages } from './i18n/catalog'
+export { de, en, registerMessages, resolveMessages } from './i18n/catalog'
+export type {
+  ScheduleWidgetMode,
+  ScheduleWidgetPrefill,
+  ScheduleWidgetTheme,
+} from './schedule-widget'
+export { ScheduleWidget } from './schedule-widget'
