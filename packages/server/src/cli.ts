@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { loadConfig } from './config/config'
+import { exitWithStartupError, openDatabase, runUntilSignal, startServer } from './main'
+import { createUser } from './services/user.service'
+
+const USAGE = `Usage: slotkit-server <command>
+
+Commands:
+  start                 start the server (default); configuration from the environment
+  migrate               bring the database schema up to date, then exit
+  create-user --email <e-mail> --name <name> --time-zone <IANA zone>
+                        create a host and print its API key (shown once)
+
+Environment: PORT, HOST, DATABASE_URL, REDIS_URL, DATA_DIR, ADMIN_TOKEN, SECRET_KEY,
+PUBLIC_URL, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, SEED_DEMO, TRUST_PROXY (see the README).`
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start'
+  const rest = command === argv[0] ? argv.slice(1) : argv
+  if (argv.includes('--help') || argv.includes('-h') || command === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const config = loadConfig()
+  switch (command) {
+    case 'start': {
+      await runUntilSignal(await startServer(config))
+      return
+    }
+    case 'migrate': {
+      const { db, embedded } = await openDatabase(config, {
+        note: (m) => process.stdout.write(`[slotkit] ${m}\n`),
+      })
+      await db.destroy()
+      await embedded?.stop()
+      process.stdout.write('[slotkit] schema is up to date\n')
+      return
+    }
+    case 'create-user': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          'time-zone': { type: 'string' },
+        },
+      })
+      if (!values.email || !values.name || !values['time-zone']) {
+        process.stderr.write(`create-user needs --email, --name and --time-zone\n\n${USAGE}\n`)
+        process.exit(2)
+      }
+      const { db, embedded } = await openDatabase(config)
+      try {
+        const user = await createUser(
+          { db },
+          { email: values.email, name: values.name, time_zone: values['time-zone'] },
+        )
+        process.stdout.write(`${JSON.stringify(user, null, 2)}\n`)
+        process.stderr.write('The api_key above is shown once; only its hash is stored.\n')
+      } catch (error) {
+        const message = (error as Error).message
+        process.stderr.write(`create-user failed: ${message}\n`)
+        process.exitCode = 1
+      } finally {
+        await db.destroy()
+        await embedded?.stop()
+      }
+      return
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
+      process.exit(2)
+  }
+}
+
+main(process.argv.slice(2)).catch(exitWithStartupError)

@@ -1,0 +1,196 @@
+import { isAbsolute, resolve } from 'node:path'
+
+/** Log levels pino understands. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** The server's whole configuration, read once from the environment by {@link loadConfig}. */
+export interface Config {
+  /** TCP port to listen on. `0` picks a free one. */
+  readonly port: number
+  /** Interface to listen on. */
+  readonly host: string
+  /** PostgreSQL connection string; unset = embedded PostgreSQL in `dataDir`. */
+  readonly databaseUrl: string | undefined
+  /** Redis connection string; unset = in-process cache and rate-limit store. */
+  readonly redisUrl: string | undefined
+  /** Absolute path of the data folder (embedded PostgreSQL, generated secrets). */
+  readonly dataDir: string
+  /** Bearer token of the administrator; unset = generated and kept in `dataDir`. */
+  readonly adminToken: string | undefined
+  /** Secret that derives invitees' cancel/reschedule tokens; unset = generated and kept in `dataDir`. */
+  readonly secretKey: string | undefined
+  /** Base URL for links in replies and pages (no trailing slash); unset = `http://HOST:PORT`. */
+  readonly publicUrl: string | undefined
+  readonly logLevel: LogLevel
+  /** Requests per minute per client IP on public endpoints; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number
+  /** Seed a demo host into an empty database on start. */
+  readonly seedDemo: boolean
+  /**
+   * Which proxies to trust for the client address (rate limits are per client IP):
+   * `false` (default), `true` (any), a hop count, or addresses/CIDRs.
+   */
+  readonly trustProxy: boolean | number | string[]
+}
+
+/** A configuration value that cannot be used; `variable` names the environment variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+  }
+}
+
+/** Defaults of every setting (documented in the README's configuration table). */
+export const CONFIG_DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: './.slotkit-data',
+  logLevel: 'info',
+  rateLimitPerMinute: 300,
+} as const
+
+type Env = Readonly<Record<string, string | undefined>>
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  return trimmed === '' ? undefined : trimmed
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (!/^[0-9]+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  }
+  return value
+}
+
+function readUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = read(env, name)
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError(name, 'is not a valid URL')
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+  }
+  return raw
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+/**
+ * Reads and validates the environment once. Throws {@link ConfigError} naming
+ * the first bad variable; nothing else in the server reads `process.env`.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const port = readInteger(env, 'PORT', CONFIG_DEFAULTS.port, 0, 65535)
+  const host = read(env, 'HOST') ?? CONFIG_DEFAULTS.host
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host))
+    throw new ConfigError('HOST', `is not a host name: "${host}"`)
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])
+  const redisUrl = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])
+  const dataDirRaw = read(env, 'DATA_DIR') ?? CONFIG_DEFAULTS.dataDir
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw)
+  const adminToken = read(env, 'ADMIN_TOKEN')
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters')
+  }
+  const secretKey = read(env, 'SECRET_KEY')
+  if (secretKey !== undefined && secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
+  }
+  const publicUrlRaw = readUrl(env, 'PUBLIC_URL', ['http:', 'https:'])
+  const publicUrl = publicUrlRaw?.replace(/\/+$/, '')
+  const logLevelRaw = (read(env, 'LOG_LEVEL') ?? CONFIG_DEFAULTS.logLevel).toLowerCase()
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`,
+    )
+  }
+  const rateLimitPerMinute = readInteger(
+    env,
+    'RATE_LIMIT_PER_MINUTE',
+    CONFIG_DEFAULTS.rateLimitPerMinute,
+    0,
+    1_000_000,
+  )
+  const seedDemo = readBoolean(env, 'SEED_DEMO', true)
+  const trustProxy = readTrustProxy(env)
+  return {
+    port,
+    host,
+    databaseUrl,
+    redisUrl,
+    dataDir,
+    adminToken,
+    secretKey,
+    publicUrl,
+    logLevel: logLevelRaw as LogLevel,
+    rateLimitPerMinute,
+    seedDemo,
+    trustProxy,
+  }
+}
+
+function readTrustProxy(env: Env): boolean | number | string[] {
+  const raw = read(env, 'TRUST_PROXY')
+  if (raw === undefined) return false
+  if (/^(true|false|1|0|yes|no|on|off)$/i.test(raw)) return readBoolean(env, 'TRUST_PROXY', false)
+  if (/^[0-9]+$/.test(raw)) return Number(raw)
+  const entries = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  if (!entries.every((entry) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry))) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must be true, false, a hop count, or comma-separated IP addresses/CIDRs',
+    )
+  }
+  return entries
+}
+
+/** A config for tests and embedding: defaults, then `overrides`. */
+export function defineConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), ...overrides }
+}
+
+/** The base URL links point to. */
+export function publicBaseUrl(config: Config, listeningPort?: number): string {
+  if (config.publicUrl) return config.publicUrl
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const hostPart = host.includes(':') ? `[${host}]` : host
+  return `http://${hostPart}:${listeningPort ?? config.port}`
+}
+
+/** `url` with its password replaced, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '[invalid url]'
+  }
+}

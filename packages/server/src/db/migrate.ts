@@ -1,0 +1,34 @@
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResult,
+  Migrator,
+} from 'kysely'
+import * as initial from './migrations/0001-initial'
+
+/** Migrations in order, bundled with the code (no file-system lookup at run time). */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+}
+
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+}
+
+/**
+ * Brings the schema up to date. Concurrent callers are safe (Kysely takes an
+ * advisory lock), so two servers starting together on one database is fine.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'slotkit_migrations',
+    migrationLockTableName: 'slotkit_migrations_lock',
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return results ?? []
+}

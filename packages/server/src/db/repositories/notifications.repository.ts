@@ -1,0 +1,129 @@
+import { type Kysely, sql } from 'kysely'
+import type { NotificationTables } from '../notifications.schema'
+import type { BookingStatus, Database } from '../schema'
+
+/** Kysely over the app's tables and those of migration 0002. */
+export type NotificationDb = Kysely<Database & NotificationTables>
+
+/** The same pool, typed with the notification tables. */
+export function notificationDb(db: Kysely<Database>): NotificationDb {
+  return db.withTables<NotificationTables>()
+}
+
+/** A booking with what its e-mails show. */
+export interface BookingForEmail {
+  id: string
+  hostId: string
+  meetingTypeId: string
+  status: BookingStatus
+  version: number
+  startsAt: Date
+  endsAt: Date
+  inviteeName: string
+  inviteeEmail: string
+  inviteeTimeZone: string
+  cancelReason: string | null
+  rescheduledFrom: string | null
+  hostName: string
+  hostEmail: string
+  hostTimeZone: string
+  meetingName: string
+}
+
+/** Loads a booking with its host and meeting type, or undefined when it is gone. */
+export async function findBookingForEmail(
+  db: Kysely<Database>,
+  bookingId: string,
+): Promise<BookingForEmail | undefined> {
+  return db
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.hostId')
+    .innerJoin('meetingTypes as mt', 'mt.id', 'b.meetingTypeId')
+    .select([
+      'b.id',
+      'b.hostId',
+      'b.meetingTypeId',
+      'b.status',
+      'b.version',
+      'b.startsAt',
+      'b.endsAt',
+      'b.inviteeName',
+      'b.inviteeEmail',
+      'b.inviteeTimeZone',
+      'b.cancelReason',
+      'b.rescheduledFrom',
+      'u.name as hostName',
+      'u.email as hostEmail',
+      'u.timeZone as hostTimeZone',
+      'mt.name as meetingName',
+    ])
+    .where('b.id', '=', bookingId)
+    .executeTakeFirst()
+}
+
+/**
+ * The first booking of a reschedule chain and how many reschedules lead to
+ * `bookingId` (0 for a booking never rescheduled): the invite's UID and SEQUENCE.
+ */
+export async function findRescheduleChain(
+  db: Kysely<Database>,
+  bookingId: string,
+): Promise<{ rootId: string; depth: number; previousStartsAt: Date | null }> {
+  const { rows } = await sql<{ id: string; depth: number; startsAt: Date }>`
+    WITH RECURSIVE chain AS (
+      SELECT id, rescheduled_from, starts_at, 0 AS depth FROM bookings WHERE id = ${bookingId}
+      UNION ALL
+      SELECT b.id, b.rescheduled_from, b.starts_at, c.depth + 1
+        FROM bookings b JOIN chain c ON b.id = c.rescheduled_from
+       WHERE c.depth < 1000
+    )
+    SELECT id, depth, starts_at FROM chain ORDER BY depth`.execute(db)
+  const root = rows[rows.length - 1]
+  return {
+    rootId: root?.id ?? bookingId,
+    depth: root?.depth ?? 0,
+    previousStartsAt: rows[1]?.startsAt ?? null,
+  }
+}
+
+/** The message key of one e-mail: unique per booking, kind and booking version. */
+export interface MessageKey {
+  readonly bookingId: string
+  /** e.g. `confirmation:invitee`. */
+  readonly kind: string
+  readonly version: number
+}
+
+/**
+ * Sends at most once per message key: inserts the key into notification_log and
+ * calls `send` inside one transaction. A concurrent duplicate waits on the key
+ * and then skips; a failed send rolls the key back, so the retry sends. Only a
+ * crash between the SMTP server accepting and the commit can repeat a message,
+ * and its Message-ID is then the same. Returns false for a duplicate.
+ */
+export async function sendOnce(
+  db: Kysely<Database>,
+  key: MessageKey & { hostId: string; recipient: string; messageId: string },
+  send: () => Promise<unknown>,
+): Promise<boolean> {
+  return notificationDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      const claimed = await trx
+        .insertInto('notificationLog')
+        .values({
+          bookingId: key.bookingId,
+          kind: key.kind,
+          version: key.version,
+          hostId: key.hostId,
+          recipient: key.recipient,
+          messageId: key.messageId,
+        })
+        .onConflict((oc) => oc.columns(['bookingId', 'kind', 'version']).doNothing())
+        .returning('bookingId')
+        .executeTakeFirst()
+      if (!claimed) return false
+      await send()
+      return true
+    })
+}

@@ -1,0 +1,136 @@
+/**
+ * Table types as Kysely sees them (camelCase; the CamelCasePlugin maps to the
+ * snake_case columns of the migrations).
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+
+export interface UsersTable {
+  id: Generated<string>
+  email: string
+  name: string
+  timeZone: string
+  createdAt: CreatedAt
+  updatedAt: Generated<Date>
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>
+  userId: string
+  /** First characters of the key, shown to help tell keys apart. */
+  prefix: string
+  /** sha-256 (hex) of the whole key. */
+  keyHash: string
+  createdAt: CreatedAt
+  lastUsedAt: Timestamp | null
+  revokedAt: Timestamp | null
+}
+
+/** A question an invitee answers when booking (stored as jsonb). */
+export interface Question {
+  id: string
+  label: string
+  type: 'text' | 'textarea' | 'select' | 'checkbox' | 'phone'
+  required: boolean
+  options?: string[]
+}
+
+export interface MeetingTypesTable {
+  id: Generated<string>
+  userId: string
+  name: string
+  slug: string | null
+  durationMinutes: number
+  durationOptionsMinutes: ColumnType<number[], number[] | undefined, number[]>
+  bufferBeforeMinutes: Generated<number>
+  bufferAfterMinutes: Generated<number>
+  slotIntervalMinutes: number | null
+  minNoticeMinutes: Generated<number>
+  maxDaysAhead: Generated<number>
+  maxBookingsPerDay: number | null
+  maxBookingsPerWeek: number | null
+  dateRangeStart: string | null
+  dateRangeEnd: string | null
+  questions: ColumnType<Question[], string, string>
+  isActive: Generated<boolean>
+  createdAt: CreatedAt
+  updatedAt: Generated<Date>
+}
+
+export interface AvailabilityRulesTable {
+  id: Generated<string>
+  userId: string
+  dayOfWeek: number
+  /** `HH:MM:SS` as PostgreSQL returns a `time`; "24:00:00" is the end of the day. */
+  startTime: string
+  endTime: string
+}
+
+export interface DateOverridesTable {
+  userId: string
+  date: string
+  /** `[{start_time, end_time}]`; empty = day off. */
+  intervals: ColumnType<{ start_time: string; end_time: string }[], string, string>
+}
+
+export type BookingStatus = 'confirmed' | 'cancelled' | 'rescheduled'
+
+export interface BookingsTable {
+  id: Generated<string>
+  hostId: string
+  meetingTypeId: string
+  status: BookingStatus
+  version: Generated<number>
+  startsAt: Timestamp
+  endsAt: Timestamp
+  bufferBeforeMinutes: number
+  bufferAfterMinutes: number
+  /** tstzrange `[startsAt - bufferBefore, endsAt + bufferAfter)`, written by the repository. */
+  blocked: ColumnType<string, string, string>
+  inviteeName: string
+  inviteeEmail: string
+  inviteeTimeZone: string
+  answers: ColumnType<Record<string, unknown>, string, string>
+  /** sha-256 (hex) of the invitee's cancel/reschedule token. */
+  tokenHash: string
+  idempotencyKey: string | null
+  requestHash: string | null
+  cancelReason: string | null
+  cancelledAt: Timestamp | null
+  rescheduledFrom: string | null
+  rescheduledTo: string | null
+  calendarEventId: string | null
+  createdAt: CreatedAt
+  updatedAt: Generated<Date>
+}
+
+/** Busy times synced from external calendars (filled by the calendar-sync issue). */
+export interface ExternalBusyTable {
+  id: Generated<string>
+  hostId: string
+  source: string
+  externalId: string | null
+  startsAt: Timestamp
+  endsAt: Timestamp
+  transparent: Generated<boolean>
+  updatedAt: Generated<Date>
+}
+
+export interface Database {
+  users: UsersTable
+  apiKeys: ApiKeysTable
+  meetingTypes: MeetingTypesTable
+  availabilityRules: AvailabilityRulesTable
+  dateOverrides: DateOverridesTable
+  bookings: BookingsTable
+  externalBusy: ExternalBusyTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type MeetingTypeRow = Selectable<MeetingTypesTable>
+export type NewMeetingType = Insertable<MeetingTypesTable>
+export type MeetingTypeUpdate = Updateable<MeetingTypesTable>
+export type BookingRow = Selectable<BookingsTable>
+export type NewBooking = Insertable<BookingsTable>

@@ -1,0 +1,37 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+
+/** OpenAPI 3 from the route schemas at /api/openapi.json, Swagger UI at /docs. */
+export async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Slotkit API',
+        version,
+        description:
+          'Scheduling API: hosts publish availability and meeting types; invitees book slots. ' +
+          'Every error is {error, message, details?} with a stable code (docs/errors.md).',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'ADMIN_TOKEN or a user API key',
+          },
+        },
+      },
+      tags: [
+        { name: 'users' },
+        { name: 'availability' },
+        { name: 'meeting types' },
+        { name: 'bookings' },
+        { name: 'health' },
+      ],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}

@@ -1,0 +1,149 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  BookingListSchema,
+  BookingSchema,
+  BookingTokenQuerySchema,
+  CancelBookingBodySchema,
+  CreateBookingBodySchema,
+  CreateBookingHeadersSchema,
+  CreateBookingReplySchema,
+  IdParamsSchema,
+  ListBookingsQuerySchema,
+  RescheduleBookingBodySchema,
+} from '@slotkit/core/api'
+import type { FastifyRequest } from 'fastify'
+import { requireUser } from '../../plugins/auth'
+import {
+  type BookingActor,
+  cancelBooking,
+  createBooking,
+  getAuthorizedBooking,
+  listHostBookings,
+  rescheduleBooking,
+  toWireBooking,
+} from '../../services/booking.service'
+import type { RouteContext } from '../context'
+import { bearer, errorResponses } from '../errors.schema'
+
+/** Bookings: public creation, host listing, host-or-invitee cancel and reschedule. */
+export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
+  async function actorOf(
+    request: FastifyRequest,
+    token: string | undefined,
+  ): Promise<BookingActor | undefined> {
+    const principal = await ctx.auth.principalOf(request)
+    if (principal) return principal
+    return token ? { kind: 'token', token } : undefined
+  }
+
+  return async (app) => {
+    app.post(
+      '/api/bookings',
+      {
+        config: ctx.publicRateLimit,
+        schema: {
+          tags: ['bookings'],
+          summary: 'Book a slot (public). Idempotency-Key makes retries safe.',
+          headers: CreateBookingHeadersSchema,
+          body: CreateBookingBodySchema,
+          response: {
+            201: CreateBookingReplySchema,
+            ...errorResponses(400, 404, 409, 413, 422, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { booking } = await createBooking(
+          ctx.deps,
+          request.body,
+          request.headers['idempotency-key'],
+        )
+        reply.code(201)
+        return booking
+      },
+    )
+
+    app.get(
+      '/api/bookings',
+      {
+        schema: {
+          tags: ['bookings'],
+          summary: "A host's bookings starting in [from, to), in start order (host key)",
+          security: bearer,
+          querystring: ListBookingsQuerySchema,
+          response: { 200: BookingListSchema, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        requireUser(await ctx.auth.principalOf(request), request.query.user_id)
+        return listHostBookings(ctx.deps, request.query)
+      },
+    )
+
+    app.get(
+      '/api/bookings/:id',
+      {
+        config: ctx.publicRateLimit,
+        schema: {
+          tags: ['bookings'],
+          summary: "A booking (host key, or the invitee's ?token=)",
+          security: bearer,
+          params: IdParamsSchema,
+          querystring: BookingTokenQuerySchema,
+          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const actor = await actorOf(request, request.query.token)
+        const row = await getAuthorizedBooking(ctx.deps, request.params.id, actor)
+        return toWireBooking(ctx.deps, row, actor?.kind === 'token')
+      },
+    )
+
+    app.post(
+      '/api/bookings/:id/cancel',
+      {
+        config: ctx.publicRateLimit,
+        // The body ({reason?}) is optional: a bare POST cancels too.
+        preValidation: async (request) => {
+          const mutable = request as { body: unknown }
+          mutable.body ??= {}
+        },
+        schema: {
+          tags: ['bookings'],
+          summary: "Cancel a booking (host key, or the invitee's ?token=)",
+          security: bearer,
+          params: IdParamsSchema,
+          querystring: BookingTokenQuerySchema,
+          body: CancelBookingBodySchema,
+          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const actor = await actorOf(request, request.query.token)
+        return cancelBooking(ctx.deps, request.params.id, actor, request.body?.reason)
+      },
+    )
+
+    app.post(
+      '/api/bookings/:id/reschedule',
+      {
+        config: ctx.publicRateLimit,
+        schema: {
+          tags: ['bookings'],
+          summary:
+            'Move a booking to another slot: new slot taken and old released together, or 409',
+          security: bearer,
+          params: IdParamsSchema,
+          querystring: BookingTokenQuerySchema,
+          body: RescheduleBookingBodySchema,
+          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const actor = await actorOf(request, request.query.token)
+        return rescheduleBooking(ctx.deps, request.params.id, actor, request.body.start_time)
+      },
+    )
+  }
+}

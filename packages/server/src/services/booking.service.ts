@@ -1,0 +1,487 @@
+import { randomUUID } from 'node:crypto'
+import { checkSlot, formatRfc3339, formatUtc, type SlotRejectionReason } from '@slotkit/core'
+import type {
+  Answers,
+  Booking,
+  BookingList,
+  CreateBookingBody,
+  CreateBookingReply,
+  ListBookingsQuery,
+} from '@slotkit/core/api'
+import { EXCLUSION_VIOLATION, sqlState } from '../db/database'
+import {
+  cancelBookingVersioned,
+  findBookingById,
+  findBookingByIdempotencyKey,
+  insertBooking,
+  listBookings,
+  markRescheduledVersioned,
+  tstzrange,
+} from '../db/repositories/bookings.repository'
+import { findMeetingTypeById } from '../db/repositories/meeting-types.repository'
+import { lockHost } from '../db/repositories/users.repository'
+import type { BookingRow, MeetingTypeRow, UserRow } from '../db/schema'
+import { ApiError, invalidField, notFound } from '../http/api-error'
+import { validateAnswers } from './answers'
+import type { ServiceDeps } from './deps'
+import { bumpHostGeneration } from './generation'
+import {
+  DAY_MS,
+  loadSchedulingContext,
+  type SchedulingContext,
+  toMeetingTypeRules,
+} from './scheduling-context'
+import { chooseDuration, computeSlots, hostIdOf } from './slot.service'
+import { bookingToken, canonicalJson, sha256 } from './tokens'
+import { checkTimeZone, parseInstant } from './validate'
+
+const MINUTE_MS = 60_000
+
+/** Thrown inside the transaction when the slot is not bookable; alternatives are added after rollback. */
+class SlotRejected extends Error {
+  constructor(
+    readonly reason: SlotRejectionReason,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Who may act on a booking: its host (or the admin) by key, or the invitee by token. */
+export type BookingActor =
+  | { kind: 'admin' }
+  | { kind: 'user'; userId: string }
+  | { kind: 'token'; token: string }
+
+/** The wire shape of a booking; links only where the caller may see the token. */
+export function toWireBooking(deps: ServiceDeps, row: BookingRow, withLinks: boolean): Booking {
+  const wire: Booking = {
+    id: row.id,
+    status: row.status,
+    meeting_type_id: row.meetingTypeId,
+    user_id: row.hostId,
+    start_time: formatUtc(row.startsAt.getTime()),
+    end_time: formatUtc(row.endsAt.getTime()),
+    duration_minutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / MINUTE_MS),
+    invitee_name: row.inviteeName,
+    invitee_email: row.inviteeEmail,
+    invitee_timezone: row.inviteeTimeZone,
+    answers: row.answers as Booking['answers'],
+    calendar_event_id: row.calendarEventId,
+    created_at: formatUtc(row.createdAt.getTime()),
+    version: row.version,
+    rescheduled_from_id: row.rescheduledFrom,
+    rescheduled_to_id: row.rescheduledTo,
+  }
+  if (row.cancelledAt) wire.cancelled_at = formatUtc(row.cancelledAt.getTime())
+  if (row.cancelReason !== null) wire.cancel_reason = row.cancelReason
+  if (withLinks) {
+    const token = bookingToken(deps.secretKey, row.id)
+    const base = `${deps.publicUrl()}/bookings/${row.id}`
+    wire.cancel_url = `${base}/cancel?token=${token}`
+    wire.reschedule_url = `${base}/reschedule?token=${token}`
+  }
+  return wire
+}
+
+/** The next open slots (up to 5) after a rejected request, in the invitee's zone. */
+async function alternatives(
+  deps: ServiceDeps,
+  mt: MeetingTypeRow,
+  host: UserRow,
+  durationMinutes: number,
+  requestedAt: number,
+  reason: SlotRejectionReason,
+  timeZone: string,
+): Promise<{ start: string; end: string }[]> {
+  const now = deps.now()
+  const from = reason === 'TOO_FAR' ? now : Math.max(now, requestedAt)
+  for (const days of [14, 62]) {
+    const slots = await computeSlots(deps, mt, host.timeZone, durationMinutes, {
+      from,
+      to: from + days * DAY_MS,
+    })
+    if (slots.length > 0 || days === 62) {
+      return slots.slice(0, 5).map((s) => ({
+        start: formatRfc3339(s.startsAt, timeZone),
+        end: formatRfc3339(s.endsAt, timeZone),
+      }))
+    }
+  }
+  return []
+}
+
+async function slotUnavailable(
+  deps: ServiceDeps,
+  rejected: SlotRejected,
+  mt: MeetingTypeRow,
+  host: UserRow,
+  durationMinutes: number,
+  requestedAt: number,
+  timeZone: string,
+): Promise<ApiError> {
+  const alts = await alternatives(
+    deps,
+    mt,
+    host,
+    durationMinutes,
+    requestedAt,
+    rejected.reason,
+    timeZone,
+  ).catch((error: unknown) => {
+    deps.log.warn({ err: error }, 'computing alternatives failed')
+    return []
+  })
+  return new ApiError('SLOT_UNAVAILABLE', rejected.message, undefined, {
+    reason: rejected.reason,
+    alternatives: alts,
+  })
+}
+
+/**
+ * Layer 2 + re-check: with the host row locked, checks `startsAt` against rules,
+ * notice, window, limits, confirmed bookings (with their buffers) and stored
+ * external busy times (`ctx`, loaded after the lock), exactly as the slots
+ * endpoint computes them.
+ */
+function recheck(
+  deps: ServiceDeps,
+  ctx: SchedulingContext,
+  host: UserRow,
+  mt: MeetingTypeRow,
+  startsAt: number,
+  durationMinutes: number,
+): void {
+  const check = checkSlot({
+    schedule: ctx.schedule(host.timeZone),
+    meetingType: toMeetingTypeRules(mt),
+    bookings: ctx.bookings,
+    events: ctx.events,
+    now: deps.now(),
+    startsAt,
+    durationMinutes,
+  })
+  if (!check.ok) throw new SlotRejected(check.reason, check.message)
+}
+
+function bookingValues(
+  deps: ServiceDeps,
+  id: string,
+  mt: MeetingTypeRow,
+  startsAt: number,
+  durationMinutes: number,
+  invitee: { name: string; email: string; timeZone: string; answers: Answers },
+) {
+  const endsAt = startsAt + durationMinutes * MINUTE_MS
+  return {
+    id,
+    hostId: mt.userId,
+    meetingTypeId: mt.id,
+    status: 'confirmed' as const,
+    startsAt: new Date(startsAt),
+    endsAt: new Date(endsAt),
+    bufferBeforeMinutes: mt.bufferBeforeMinutes,
+    bufferAfterMinutes: mt.bufferAfterMinutes,
+    blocked: tstzrange(
+      startsAt - mt.bufferBeforeMinutes * MINUTE_MS,
+      endsAt + mt.bufferAfterMinutes * MINUTE_MS,
+    ),
+    inviteeName: invitee.name,
+    inviteeEmail: invitee.email,
+    inviteeTimeZone: invitee.timeZone,
+    answers: JSON.stringify(invitee.answers),
+    tokenHash: sha256(bookingToken(deps.secretKey, id)),
+  }
+}
+
+/** Result of {@link createBooking}: the wire booking, and whether it was a replay. */
+export interface CreatedBooking {
+  booking: CreateBookingReply
+  replayed: boolean
+}
+
+/**
+ * `POST /api/bookings`. One transaction: lock the host row, replay or reject an
+ * Idempotency-Key, re-check the slot with core, insert. The exclusion constraint
+ * (23P01) is the last line of defence and also answers 409 CONFLICT.
+ * `deps.onBookingEvent` runs inside this transaction after the insert: jobs
+ * (confirmation e-mail, calendar write-back) enqueued there with pg-boss `send`
+ * (`db: trx`) commit or roll back together with the booking.
+ */
+export async function createBooking(
+  deps: ServiceDeps,
+  body: CreateBookingBody,
+  idempotencyKey: string | undefined,
+): Promise<CreatedBooking> {
+  checkTimeZone(body.invitee_timezone, 'invitee_timezone')
+  const startsAt = parseInstant(body.start_time, 'start_time')
+  // A meeting type never changes host: the host id comes from memory on the hot path.
+  const hostId = await hostIdOf(deps, body.meeting_type_id)
+  const requestHash = idempotencyKey ? sha256(canonicalJson(body)) : null
+  const id = randomUUID()
+
+  let host: UserRow | undefined
+  let mt: MeetingTypeRow | undefined
+  let durationMinutes = 0
+  let result: { row: BookingRow; replayed: boolean }
+  try {
+    result = await deps.db.transaction().execute(async (trx) => {
+      host = await lockHost(trx, hostId)
+      if (!host) throw notFound('Meeting type')
+      if (idempotencyKey) {
+        const previous = await findBookingByIdempotencyKey(trx, hostId, idempotencyKey)
+        if (previous) {
+          if (previous.requestHash !== requestHash) {
+            throw new ApiError(
+              'IDEMPOTENCY_KEY_REUSED',
+              'Idempotency-Key was already used with a different request body',
+              {
+                field: 'Idempotency-Key',
+              },
+            )
+          }
+          return { row: previous, replayed: true }
+        }
+      }
+      // After the lock, one statement reads the meeting type and everything the
+      // check needs; it sees every booking committed before the lock was granted.
+      const ctx = await loadSchedulingContext(trx, {
+        hostId,
+        meetingTypeId: body.meeting_type_id,
+        loadMeetingType: true,
+        from: startsAt,
+        to: startsAt + DAY_MS,
+      })
+      mt = ctx.meetingType
+      if (!mt?.isActive) throw notFound('Meeting type')
+      durationMinutes = chooseDuration(mt, body.duration_minutes, 'duration_minutes')
+      const answers = validateAnswers(mt.questions, body.answers ?? {})
+      recheck(deps, ctx, host, mt, startsAt, durationMinutes)
+      const row = await insertBooking(trx, {
+        ...bookingValues(deps, id, mt, startsAt, durationMinutes, {
+          name: body.invitee_name,
+          email: body.invitee_email,
+          timeZone: body.invitee_timezone,
+          answers,
+        }),
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+      })
+      await deps.onBookingEvent?.(trx, { type: 'booking.created', booking: row })
+      return { row, replayed: false }
+    })
+  } catch (error) {
+    if (error instanceof SlotRejected && host && mt) {
+      throw await slotUnavailable(
+        deps,
+        error,
+        mt,
+        host,
+        durationMinutes,
+        startsAt,
+        body.invitee_timezone,
+      )
+    }
+    if (sqlState(error) === EXCLUSION_VIOLATION && host && mt) {
+      const rejected = new SlotRejected('CONFLICT', 'This slot was just booked')
+      throw await slotUnavailable(
+        deps,
+        rejected,
+        mt,
+        host,
+        durationMinutes,
+        startsAt,
+        body.invitee_timezone,
+      )
+    }
+    throw error
+  }
+  if (!result.replayed) await bumpHostGeneration(deps, hostId)
+  return {
+    booking: toWireBooking(deps, result.row, true) as CreateBookingReply,
+    replayed: result.replayed,
+  }
+}
+
+/** Loads a booking the actor may see, or 401/403/404. */
+export async function getAuthorizedBooking(
+  deps: ServiceDeps,
+  id: string,
+  actor: BookingActor | undefined,
+): Promise<BookingRow> {
+  if (!actor)
+    throw new ApiError(
+      'UNAUTHORIZED',
+      'Send a Bearer API key, or the token from the booking links (?token=)',
+    )
+  const row = await findBookingById(deps.db, id)
+  if (actor.kind === 'token') {
+    // Same answer for an unknown id and a wrong token: a token guesser learns nothing.
+    if (!row || row.tokenHash !== sha256(actor.token))
+      throw new ApiError('NOT_FOUND', 'Booking not found (or the token does not match)')
+    return row
+  }
+  if (!row) throw notFound('Booking')
+  if (actor.kind === 'user' && actor.userId !== row.hostId)
+    throw new ApiError('FORBIDDEN', "This booking belongs to another user's calendar")
+  return row
+}
+
+function expectConfirmed(row: BookingRow): void {
+  if (row.status !== 'confirmed') {
+    throw new ApiError(
+      'BOOKING_NOT_ACTIVE',
+      `This booking is ${row.status}; only confirmed bookings can be changed`,
+      {
+        status: row.status,
+      },
+    )
+  }
+}
+
+/** `POST /api/bookings/:id/cancel`: versioned update (zero rows → 409 CONCURRENT_MODIFICATION). */
+export async function cancelBooking(
+  deps: ServiceDeps,
+  id: string,
+  actor: BookingActor | undefined,
+  reason: string | undefined,
+  expectedVersion?: number,
+): Promise<Booking> {
+  const row = await getAuthorizedBooking(deps, id, actor)
+  expectConfirmed(row)
+  const version = expectedVersion ?? row.version
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const cancelled = await cancelBookingVersioned(trx, row.hostId, row.id, version, reason ?? null)
+    if (cancelled)
+      await deps.onBookingEvent?.(trx, { type: 'booking.cancelled', booking: cancelled })
+    return cancelled
+  })
+  if (!updated)
+    throw new ApiError(
+      'CONCURRENT_MODIFICATION',
+      'The booking was changed at the same time; reload it and try again',
+    )
+  await bumpHostGeneration(deps, row.hostId)
+  return toWireBooking(deps, updated, actor?.kind === 'token')
+}
+
+/**
+ * `POST /api/bookings/:id/reschedule`: one transaction that releases the old slot
+ * (versioned) and takes the new one, or changes nothing.
+ */
+export async function rescheduleBooking(
+  deps: ServiceDeps,
+  id: string,
+  actor: BookingActor | undefined,
+  startTime: string,
+  expectedVersion?: number,
+): Promise<Booking> {
+  const startsAt = parseInstant(startTime, 'start_time')
+  const old = await getAuthorizedBooking(deps, id, actor)
+  expectConfirmed(old)
+  const version = expectedVersion ?? old.version
+  const mt = await findMeetingTypeById(deps.db, old.meetingTypeId)
+  if (!mt) throw notFound('Meeting type')
+  const durationMinutes = Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / MINUTE_MS)
+  const newId = randomUUID()
+  let host: UserRow | undefined
+  let created: BookingRow
+  try {
+    created = await deps.db.transaction().execute(async (trx) => {
+      host = await lockHost(trx, old.hostId)
+      if (!host) throw notFound('Booking')
+      const ctx = await loadSchedulingContext(trx, {
+        hostId: old.hostId,
+        meetingTypeId: mt.id,
+        from: startsAt,
+        to: startsAt + durationMinutes * MINUTE_MS,
+        excludeBookingId: old.id,
+      })
+      recheck(deps, ctx, host, mt, startsAt, durationMinutes)
+      const released = await markRescheduledVersioned(trx, old.hostId, old.id, version, newId)
+      if (!released)
+        throw new ApiError(
+          'CONCURRENT_MODIFICATION',
+          'The booking was changed at the same time; reload it and try again',
+        )
+      const next = await insertBooking(trx, {
+        ...bookingValues(deps, newId, mt, startsAt, durationMinutes, {
+          name: old.inviteeName,
+          email: old.inviteeEmail,
+          timeZone: old.inviteeTimeZone,
+          answers: old.answers as Answers,
+        }),
+        rescheduledFrom: old.id,
+      })
+      await deps.onBookingEvent?.(trx, {
+        type: 'booking.rescheduled',
+        booking: next,
+        previous: released,
+      })
+      return next
+    })
+  } catch (error) {
+    if (error instanceof SlotRejected && host) {
+      throw await slotUnavailable(
+        deps,
+        error,
+        mt,
+        host,
+        durationMinutes,
+        startsAt,
+        old.inviteeTimeZone,
+      )
+    }
+    if (sqlState(error) === EXCLUSION_VIOLATION && host) {
+      const rejected = new SlotRejected('CONFLICT', 'This slot was just booked')
+      throw await slotUnavailable(
+        deps,
+        rejected,
+        mt,
+        host,
+        durationMinutes,
+        startsAt,
+        old.inviteeTimeZone,
+      )
+    }
+    throw error
+  }
+  await bumpHostGeneration(deps, old.hostId)
+  return toWireBooking(deps, created, actor?.kind === 'token')
+}
+
+/** `GET /api/bookings?user_id&from&to`: one page in start order, with an opaque cursor. */
+export async function listHostBookings(
+  deps: ServiceDeps,
+  query: ListBookingsQuery,
+): Promise<BookingList> {
+  const from = query.from !== undefined ? parseInstant(query.from, 'from') : undefined
+  const to = query.to !== undefined ? parseInstant(query.to, 'to') : undefined
+  if (from !== undefined && to !== undefined && to < from)
+    throw new ApiError('INVALID_RANGE', 'to: must not be before from', { field: 'to' })
+  let after: { startsAt: number; id: string } | undefined
+  if (query.cursor) {
+    const decoded = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|')
+    const startsAtMs = Number(decoded[0])
+    const cursorId = decoded[1] ?? ''
+    if (!Number.isFinite(startsAtMs) || !/^[0-9a-f-]{36}$/i.test(cursorId))
+      throw invalidField('cursor', 'is not a cursor this server issued')
+    after = { startsAt: startsAtMs, id: cursorId }
+  }
+  const limit = query.limit ?? 50
+  const rows = await listBookings(deps.db, {
+    hostId: query.user_id,
+    from,
+    to,
+    status: query.status,
+    after,
+    limit: limit + 1,
+  })
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(`${last.startsAt.getTime()}|${last.id}`, 'utf8').toString('base64url')
+      : null
+  return { bookings: page.map((row) => toWireBooking(deps, row, false)), next_cursor: nextCursor }
+}

@@ -1,0 +1,109 @@
+import type {
+  ExistingBooking,
+  ExternalEvent,
+  MeetingTypeRules,
+  Schedule,
+  WeeklyRule,
+} from '@slotkit/core'
+import type { Db } from '../db/database'
+import { loadSchedulingData, type SchedulingData } from '../db/repositories/scheduling.repository'
+import type { MeetingTypeRow } from '../db/schema'
+
+export const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * How far around a query window busy data is loaded: a slot starting in the window
+ * can end a day later and carry day-long buffers, and limits count a whole
+ * host-local week.
+ */
+export const BUSY_PADDING_MS = 9 * DAY_MS
+
+/** A meeting type row as core's rules. A fixed date range replaces the rolling window. */
+export function toMeetingTypeRules(mt: MeetingTypeRow): MeetingTypeRules {
+  const dateRange =
+    mt.dateRangeStart && mt.dateRangeEnd
+      ? { startDate: mt.dateRangeStart, endDate: mt.dateRangeEnd }
+      : null
+  return {
+    durationMinutes: mt.durationMinutes,
+    durationOptionsMinutes: mt.durationOptionsMinutes,
+    bufferBeforeMinutes: mt.bufferBeforeMinutes,
+    bufferAfterMinutes: mt.bufferAfterMinutes,
+    slotIntervalMinutes: mt.slotIntervalMinutes ?? undefined,
+    minNoticeMinutes: mt.minNoticeMinutes,
+    maxDaysAhead: dateRange ? null : mt.maxDaysAhead,
+    dateRange,
+    maxBookingsPerDay: mt.maxBookingsPerDay,
+    maxBookingsPerWeek: mt.maxBookingsPerWeek,
+  }
+}
+
+function utcDate(instant: number): string {
+  return new Date(instant).toISOString().slice(0, 10)
+}
+
+/** Core's inputs for one host around `[from, to)`. */
+export interface SchedulingContext {
+  readonly meetingType: MeetingTypeRow | undefined
+  readonly host: SchedulingData['host']
+  schedule(timeZone: string): Schedule
+  readonly bookings: ExistingBooking[]
+  readonly events: ExternalEvent[]
+}
+
+/**
+ * Loads (in one round trip) what core needs to decide slots of `hostId` starting in
+ * `[from, to)`: rules, the overrides of nearby dates (host-local dates are within
+ * ±14 h of UTC ones), confirmed bookings and external busy times within
+ * {@link BUSY_PADDING_MS}. Daily/weekly limits count the bookings of `meetingTypeId`.
+ */
+export async function loadSchedulingContext(
+  db: Db,
+  query: {
+    hostId: string
+    meetingTypeId: string
+    loadMeetingType?: boolean
+    withHost?: boolean
+    from: number
+    to: number
+    excludeBookingId?: string
+  },
+): Promise<SchedulingContext> {
+  const data = await loadSchedulingData(db, {
+    hostId: query.hostId,
+    meetingTypeId: query.loadMeetingType ? query.meetingTypeId : undefined,
+    withHost: query.withHost,
+    from: query.from - BUSY_PADDING_MS,
+    to: query.to + BUSY_PADDING_MS,
+    overridesFrom: utcDate(query.from - 2 * DAY_MS),
+    overridesTo: utcDate(query.to + 2 * DAY_MS),
+  })
+  return {
+    meetingType: data.meetingType,
+    host: data.host,
+    schedule: (timeZone) => ({
+      timeZone,
+      weekly: data.rules.map(
+        (r): WeeklyRule => ({
+          dayOfWeek: r.dayOfWeek as WeeklyRule['dayOfWeek'],
+          startTime: r.startTime,
+          endTime: r.endTime,
+        }),
+      ),
+      overrides: data.overrides.map((o) => ({
+        date: o.date,
+        windows: o.intervals.map((i) => ({ startTime: i.start_time, endTime: i.end_time })),
+      })),
+    }),
+    bookings: data.bookings
+      .filter((b) => b.id !== query.excludeBookingId)
+      .map((b) => ({
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        bufferBeforeMinutes: b.bufferBeforeMinutes,
+        bufferAfterMinutes: b.bufferAfterMinutes,
+        countsTowardLimits: b.meetingTypeId === query.meetingTypeId,
+      })),
+    events: data.events,
+  }
+}

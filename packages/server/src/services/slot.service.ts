@@ -1,0 +1,202 @@
+import { findSlots, formatRfc3339, groupSlotsByDate, type Slot, toInstant } from '@slotkit/core'
+import { MAX_SLOT_QUERY_DAYS, type SlotsQuery } from '@slotkit/core/api'
+import { LRUCache } from 'lru-cache'
+import { slotsKey } from '../cache/keys'
+import { SLOTS_TTL_MS } from '../cache/slot-cache'
+import { findMeetingTypeById } from '../db/repositories/meeting-types.repository'
+import type { MeetingTypeRow } from '../db/schema'
+import { ApiError, invalidField, notFound } from '../http/api-error'
+import type { ServiceDeps } from './deps'
+import {
+  loadSchedulingContext,
+  type SchedulingContext,
+  toMeetingTypeRules,
+} from './scheduling-context'
+import { addDays, checkDate, checkTimeZone, daysBetween } from './validate'
+
+/** A meeting type never changes host, so its host id can be remembered in process. */
+const hostOfMeetingType = new LRUCache<string, string>({ max: 100_000 })
+
+/** The host id of a meeting type, or 404. */
+export async function hostIdOf(deps: ServiceDeps, meetingTypeId: string): Promise<string> {
+  const known = hostOfMeetingType.get(meetingTypeId)
+  if (known) return known
+  const mt = await findMeetingTypeById(deps.db, meetingTypeId)
+  if (!mt) throw notFound('Meeting type')
+  hostOfMeetingType.set(meetingTypeId, mt.userId)
+  return mt.userId
+}
+
+/** The chosen length: the meeting type's duration or one of its options, else 400. */
+export function chooseDuration(
+  mt: MeetingTypeRow,
+  requested: number | undefined,
+  field: string,
+): number {
+  if (requested === undefined || requested === mt.durationMinutes) return mt.durationMinutes
+  if (mt.durationOptionsMinutes.includes(requested)) return requested
+  const allowed = [mt.durationMinutes, ...mt.durationOptionsMinutes].join(', ')
+  throw new ApiError(
+    'INVALID_DURATION',
+    `${field}: ${requested} is not a length of this meeting type (allowed: ${allowed})`,
+    {
+      field,
+      allowed: [mt.durationMinutes, ...mt.durationOptionsMinutes],
+    },
+  )
+}
+
+type SlotQueryRange =
+  | { from: number; to: number }
+  | { startDate: string; endDate: string; timeZone: string }
+
+function instantRange(range: SlotQueryRange): { from: number; to: number } {
+  if ('from' in range) return range
+  return {
+    from: toInstant(range.startDate, '00:00', range.timeZone),
+    to: toInstant(addDays(range.endDate, 1), '00:00', range.timeZone),
+  }
+}
+
+function runFindSlots(
+  deps: ServiceDeps,
+  mt: MeetingTypeRow,
+  hostTimeZone: string,
+  durationMinutes: number,
+  range: SlotQueryRange,
+  ctx: SchedulingContext,
+): Slot[] {
+  return findSlots({
+    schedule: ctx.schedule(hostTimeZone),
+    meetingType: toMeetingTypeRules(mt),
+    bookings: ctx.bookings,
+    events: ctx.events,
+    now: deps.now(),
+    range,
+    durationMinutes,
+  })
+}
+
+/** Slots of an active meeting type whose start lies in the range, computed now (no cache). */
+export async function computeSlots(
+  deps: ServiceDeps,
+  mt: MeetingTypeRow,
+  hostTimeZone: string,
+  durationMinutes: number,
+  range: SlotQueryRange,
+): Promise<Slot[]> {
+  const ctx = await loadSchedulingContext(deps.db, {
+    hostId: mt.userId,
+    meetingTypeId: mt.id,
+    ...instantRange(range),
+  })
+  return runFindSlots(deps, mt, hostTimeZone, durationMinutes, range, ctx)
+}
+
+interface ResolvedQuery {
+  startDate: string
+  endDate: string
+  shape: 'day' | 'range'
+}
+
+function resolveDates(query: SlotsQuery): ResolvedQuery {
+  if (query.date !== undefined) {
+    if (query.start_date !== undefined || query.end_date !== undefined) {
+      throw invalidField('date', 'give either date, or start_date and end_date, not both')
+    }
+    checkDate(query.date, 'date')
+    return { startDate: query.date, endDate: query.date, shape: 'day' }
+  }
+  if (query.start_date === undefined)
+    throw invalidField('date', 'is required (or start_date and end_date)')
+  if (query.end_date === undefined) throw invalidField('end_date', 'is required with start_date')
+  checkDate(query.start_date, 'start_date')
+  checkDate(query.end_date, 'end_date')
+  const span = daysBetween(query.start_date, query.end_date)
+  if (span < 0)
+    throw new ApiError('INVALID_RANGE', 'end_date: must not be before start_date', {
+      field: 'end_date',
+    })
+  if (span + 1 > MAX_SLOT_QUERY_DAYS) {
+    throw new ApiError(
+      'INVALID_RANGE',
+      `end_date: a query spans at most ${MAX_SLOT_QUERY_DAYS} days`,
+      { field: 'end_date' },
+    )
+  }
+  return { startDate: query.start_date, endDate: query.end_date, shape: 'range' }
+}
+
+function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQuery): string {
+  const wire = (s: Slot) => ({
+    start: formatRfc3339(s.startsAt, timeZone),
+    end: formatRfc3339(s.endsAt, timeZone),
+  })
+  if (dates.shape === 'day') {
+    return JSON.stringify({ date: dates.startDate, timezone: timeZone, slots: slots.map(wire) })
+  }
+  const byDate = new Map(groupSlotsByDate(slots, timeZone).map((g) => [g.date, g.slots]))
+  const days = []
+  for (let date = dates.startDate; date <= dates.endDate; date = addDays(date, 1)) {
+    days.push({ date, slots: (byDate.get(date) ?? []).map(wire) })
+  }
+  return JSON.stringify({ timezone: timeZone, days })
+}
+
+/**
+ * `GET /api/availability/slots`: the reply as a JSON string, from the cache when
+ * the host's generation is unchanged. The entry lives until the earliest of 5
+ * minutes and the moment its first slot falls inside the minimum notice.
+ */
+export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<string> {
+  checkTimeZone(query.timezone, 'timezone')
+  const dates = resolveDates(query)
+  const hostId = await hostIdOf(deps, query.meeting_type_id)
+  // Read the generation before any data: a reply computed from data older than a
+  // bump is stored under the old generation, where nobody looks any more.
+  // A cache outage (Redis down) costs speed, never answers: compute without it.
+  const generation = await deps.cache.generation(hostId).catch((error: unknown) => {
+    deps.log.warn({ err: error }, 'slot cache unavailable; computing without it')
+    return undefined
+  })
+  const key =
+    generation === undefined
+      ? undefined
+      : slotsKey({
+          hostId,
+          generation,
+          meetingTypeId: query.meeting_type_id,
+          durationMinutes: query.duration ?? 0,
+          timeZone: query.timezone,
+          startDate: dates.startDate,
+          endDate: dates.endDate,
+          shape: dates.shape,
+        })
+  const cached = key === undefined ? undefined : await deps.cache.get(key).catch(() => undefined)
+  if (cached !== undefined) return cached
+
+  const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone: query.timezone }
+  // One round trip: meeting type, host, rules, overrides, bookings, busy times.
+  const ctx = await loadSchedulingContext(deps.db, {
+    hostId,
+    meetingTypeId: query.meeting_type_id,
+    loadMeetingType: true,
+    withHost: true,
+    ...instantRange(range),
+  })
+  const mt = ctx.meetingType
+  if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
+  const durationMinutes = chooseDuration(mt, query.duration, 'duration')
+  const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
+  const body = shapeReply(slots, query.timezone, dates)
+  const now = deps.now()
+  const firstStart = slots[0]?.startsAt
+  const validFor =
+    firstStart === undefined ? SLOTS_TTL_MS : firstStart - mt.minNoticeMinutes * 60_000 - now
+  if (key !== undefined && validFor > 0) {
+    await deps.cache.set(key, body, Math.min(SLOTS_TTL_MS, validFor)).catch((error: unknown) => {
+      deps.log.warn({ err: error }, 'slot cache write failed')
+    })
+  }
+  return body
+}

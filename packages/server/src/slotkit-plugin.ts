@@ -1,0 +1,108 @@
+import rateLimit from '@fastify/rate-limit'
+import {
+  type FastifyPluginAsyncTypebox,
+  TypeBoxValidatorCompiler,
+} from '@fastify/type-provider-typebox'
+import type { Redis } from 'ioredis'
+import { sql } from 'kysely'
+import { rateLimitKeyPrefix } from './cache/keys'
+import type { SlotCache } from './cache/slot-cache'
+import type { Db } from './db/database'
+import { installErrorHandling } from './http/error-handler'
+import { createAuthenticator } from './plugins/auth'
+import { registerDocs } from './plugins/docs'
+import { slotsRoutes } from './routes/availability/slots.routes'
+import { bookingsRoutes } from './routes/bookings/bookings.routes'
+import type { RouteContext } from './routes/context'
+import { healthRoutes } from './routes/health/health.routes'
+import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
+import { pagesRoutes } from './routes/pages/pages.routes'
+import { usersRoutes } from './routes/users/users.routes'
+import type { BookingEvent } from './services/deps'
+
+/** Options of {@link slotkitPlugin}. */
+export interface SlotkitPluginOptions {
+  readonly db: Db
+  readonly cache: SlotCache
+  /** sha-256 (hex) of the admin token. */
+  readonly adminTokenHash: string
+  /** Secret deriving invitee tokens. */
+  readonly secretKey: string
+  /** Base URL for links, e.g. `https://book.example.com` (no trailing slash); a function when known only after listen. */
+  readonly publicUrl: string | (() => string)
+  /** Requests per minute per IP on public endpoints; 0 = off. */
+  readonly rateLimitPerMinute?: number
+  /** Redis for the shared rate-limit store (default: in process). */
+  readonly redis?: Redis
+  /** Serve OpenAPI at /api/openapi.json and Swagger UI at /docs (default true). */
+  readonly docs?: boolean
+  /** Serve the HTML pages (/, the demo booking flow, cancel/reschedule pages; default true). */
+  readonly pages?: boolean
+  /** The clock (epoch ms); default `Date.now`. */
+  readonly now?: () => number
+  /** Runs inside each booking transaction (create, cancel, reschedule): enqueue jobs here. */
+  readonly onBookingEvent?: (trx: Db, event: BookingEvent) => Promise<void>
+  readonly version?: string
+}
+
+/**
+ * The whole Slotkit API as one encapsulated Fastify plugin, for embedding into an
+ * existing app (`app.register(slotkitPlugin, {...})`). It sets its own error and
+ * 404 handlers inside its scope. `buildApp` uses it too.
+ */
+export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = async (
+  app,
+  options,
+) => {
+  installErrorHandling(app)
+  // TypeBox validates: query, params and headers are converted ("30" → 30), bodies
+  // never are (ajv's coercion would turn a checkbox answer `true` into "true").
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // JSON only: a text/plain body is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain')
+  const publicUrl =
+    typeof options.publicUrl === 'function' ? options.publicUrl : () => options.publicUrl as string
+  const limit = options.rateLimitPerMinute ?? 0
+  if (limit > 0) {
+    await app.register(rateLimit, {
+      global: false,
+      ...(options.redis ? { redis: options.redis, nameSpace: rateLimitKeyPrefix() } : {}),
+      keyGenerator: (request) => request.ip,
+      // A Redis outage must not take the public endpoints down with it.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: 'RATE_LIMITED',
+        message: `Too many requests: at most ${context.max} per minute from one address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    })
+  }
+  const ctx: RouteContext = {
+    deps: {
+      db: options.db,
+      cache: options.cache,
+      now: options.now ?? Date.now,
+      secretKey: options.secretKey,
+      publicUrl,
+      log: app.log,
+      onBookingEvent: options.onBookingEvent,
+    },
+    auth: createAuthenticator(options.db, options.adminTokenHash),
+    publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
+    ready: async () => {
+      try {
+        await sql`SELECT 1`.execute(options.db)
+        return true
+      } catch {
+        return false
+      }
+    },
+  }
+  if (options.docs ?? true) await registerDocs(app, options.version ?? '0.0.0')
+  await app.register(healthRoutes(ctx))
+  await app.register(usersRoutes(ctx))
+  await app.register(meetingTypesRoutes(ctx))
+  await app.register(slotsRoutes(ctx))
+  await app.register(bookingsRoutes(ctx))
+  if (options.pages ?? true) await app.register(pagesRoutes(ctx))
+}

@@ -1,0 +1,104 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { createDb } from '../src/db/database'
+import { ensureDatabase, freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import { migrateToLatest } from '../src/db/migrate'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated test database. */
+    databaseUrl: string
+    /** Builds a URL to another (new) database on the same server. */
+    databaseUrlTemplate: string
+    /** A running redis-server, or '' when none is available (never under CI). */
+    redisUrl: string
+  }
+}
+
+function findRedisServer(): string | undefined {
+  try {
+    return (
+      execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() ||
+      undefined
+    )
+  } catch {
+    return undefined
+  }
+}
+
+async function startRedis(): Promise<{ url: string; process: ChildProcess } | undefined> {
+  const binary = findRedisServer()
+  if (!binary) {
+    if (process.env.CI)
+      throw new Error(
+        'redis-server is required under CI (apt-get install -y --no-install-recommends redis-server)',
+      )
+    process.stderr.write(
+      '[server tests] redis-server not found: the Redis tests are skipped (install redis-server)\n',
+    )
+    return undefined
+  }
+  const port = await freePort()
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}`)))
+  })
+  return { url: `redis://127.0.0.1:${port}`, process: child }
+}
+
+export default async function setup(project: TestProject) {
+  let stopPostgres = async () => {}
+  let databaseUrl = process.env.DATABASE_URL
+  let template: string
+  if (databaseUrl) {
+    const url = new URL(databaseUrl)
+    url.pathname = '/__DB__'
+    template = url.toString()
+  } else {
+    const dataDir = await mkdtemp(join(tmpdir(), 'slotkit-test-'))
+    // Traversable by the "postgres" user when the tests run as root.
+    await chmod(dataDir, 0o711)
+    const pg = await startEmbeddedPostgres({ dataDir, unsafeFast: true })
+    databaseUrl = pg.url
+    template = pg.urlFor('__DB__')
+    stopPostgres = async () => {
+      await pg.stop()
+      const relocated = await readFile(join(dataDir, 'postgres-location'), 'utf8').catch(() => '')
+      if (relocated.trim()) await rm(relocated.trim(), { recursive: true, force: true })
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+  await ensureDatabase(
+    template.replace('__DB__', 'postgres'),
+    new URL(databaseUrl).pathname.slice(1),
+  )
+  const db = createDb({ connectionString: databaseUrl })
+  await migrateToLatest(db)
+  await db.destroy()
+
+  const redis = await startRedis()
+  project.provide('databaseUrl', databaseUrl)
+  project.provide('databaseUrlTemplate', template)
+  project.provide('redisUrl', redis?.url ?? '')
+
+  return async () => {
+    redis?.process.kill('SIGTERM')
+    await stopPostgres()
+  }
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import { inject } from 'vitest'
+import { type AppDeps, buildApp } from '../src/app'
+import { type Config, defineConfig } from '../src/config/config'
+import { sha256 } from '../src/services/tokens'
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+export const SECRET_KEY = 'test-secret-key-0123456789-0123456789'
+
+/** Monday 2027-03-01 12:00 UTC: a fixed "now" so every date below is stable. */
+export const NOW = Date.parse('2027-03-01T12:00:00Z')
+
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return defineConfig({
+    databaseUrl: inject('databaseUrl'),
+    // Secrets come in through deps, so nothing is written here (no folder is created).
+    dataDir: join(tmpdir(), `slotkit-app-${process.pid}`),
+    logLevel: 'silent',
+    rateLimitPerMinute: 0,
+    publicUrl: 'http://slotkit.test',
+    ...overrides,
+  })
+}
+
+export interface TestAppOptions extends Partial<Config> {
+  now?: () => number
+  redis?: Redis
+}
+
+/** A new app on the shared test database (close it in afterAll). */
+export async function createTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const { now, redis, ...config } = options
+  const deps: AppDeps = {
+    adminTokenHash: sha256(ADMIN_TOKEN),
+    secretKey: SECRET_KEY,
+    now: now ?? (() => NOW),
+    redis,
+  }
+  return buildApp(testConfig(config), deps)
+}
+
+export function redisUrl(): string {
+  return inject('redisUrl')
+}
+
+export function newRedis(): Redis {
+  return new Redis(redisUrl(), { maxRetriesPerRequest: 2 })
+}
+
+export interface Host {
+  id: string
+  apiKey: string
+  timeZone: string
+}
+
+/** A host with a unique e-mail, Mon–Fri 09:00–17:00 (or `rules`) in `timeZone`. */
+export async function createHost(
+  app: FastifyInstance,
+  timeZone = 'America/New_York',
+  rules: { day_of_week: number; start_time: string; end_time: string }[] = [1, 2, 3, 4, 5].map(
+    (d) => ({
+      day_of_week: d,
+      start_time: '09:00',
+      end_time: '17:00',
+    }),
+  ),
+): Promise<Host> {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: admin,
+    payload: { email: `host-${randomUUID()}@example.com`, name: 'Test Host', time_zone: timeZone },
+  })
+  if (created.statusCode !== 201)
+    throw new Error(`create user: ${created.statusCode} ${created.body}`)
+  const user = created.json() as { id: string; api_key: string }
+  const availability = await app.inject({
+    method: 'PUT',
+    url: `/api/users/${user.id}/availability`,
+    headers: bearer(user.api_key),
+    payload: { rules },
+  })
+  if (availability.statusCode !== 200)
+    throw new Error(`availability: ${availability.statusCode} ${availability.body}`)
+  return { id: user.id, apiKey: user.api_key, timeZone }
+}
+
+/** A meeting type of `host`; returns its id. */
+export async function createMeetingType(
+  app: FastifyInstance,
+  host: Host,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/meeting-types',
+    headers: bearer(host.apiKey),
+    payload: {
+      user_id: host.id,
+      name: 'Meeting',
+      duration_minutes: 30,
+      min_notice_minutes: 0,
+      ...body,
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(`meeting type: ${res.statusCode} ${res.body}`)
+  return (res.json() as { id: string }).id
+}
+
+export function bookingBody(
+  meetingTypeId: string,
+  startTime: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    meeting_type_id: meetingTypeId,
+    start_time: startTime,
+    invitee_name: 'Ada Lovelace',
+    invitee_email: 'ada@example.com',
+    invitee_timezone: 'Europe/London',
+    ...extra,
+  }
+}
