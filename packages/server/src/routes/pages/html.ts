@@ -26,30 +26,3 @@ ${script ? `<script>${script}</script>` : ''}
 </body>
 </html>`
 }
-
-/** Browser helpers shared by the pages (plain JS, no build step). */
-export const CLIENT_HELPERS = `
-const $ = (id) => document.getElementById(id);
-const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-const todayIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-const timeOf = (rfc) => rfc.slice(11, 16);
-const show = (id, text, cls) => { const el = $(id); el.textContent = text; el.className = cls || ''; };
-async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) { const err = new Error(data.message || ('HTTP ' + res.status)); err.data = data; throw err; }
-  return data;
-}
-async function loadSlots(meetingTypeId, date, onPick) {
-  const list = $('slots'); list.textContent = 'Loading…';
-  try {
-    const data = await api('GET', '/api/availability/slots?meeting_type_id=' + encodeURIComponent(meetingTypeId) + '&date=' + date + '&timezone=' + encodeURIComponent(zone));
-    list.textContent = '';
-    if (data.slots.length === 0) { list.textContent = 'No open times on this day.'; return; }
-    for (const slot of data.slots) {
-      const b = document.createElement('button'); b.type = 'button'; b.textContent = timeOf(slot.start);
-      b.onclick = () => onPick(slot); list.appendChild(b);
-    }
-  } catch (e) { list.textContent = ''; show('message', e.message, 'error'); }
-}
-`
