@@ -90,6 +90,26 @@ describe.skipIf(!redisUrl())('two server instances on one database and one Redis
     expect(ttl).toBeLessThanOrEqual(5 * 60_000)
   })
 
+  it('a lost generation counter never brings back a reply cached before a change', async () => {
+    const host = await createHost(a)
+    const mt = await createMeetingType(a, host)
+    const url = `/api/availability/slots?meeting_type_id=${mt}&date=2027-03-04&timezone=UTC`
+    const before = (await b.inject({ url })).json().slots as { start: string }[]
+    expect(before.length).toBeGreaterThan(0)
+    const booked = await a.inject({
+      method: 'POST',
+      url: '/api/bookings',
+      payload: bookingBody(mt, before[0]!.start),
+    })
+    expect(booked.statusCode).toBe(201)
+    // Redis evicts the counter (allkeys-lru, a flush of that key, a failover):
+    // the reply cached before the booking must stay unreachable.
+    await redisA.del(`slotkit:v1:gen:{${host.id}}`)
+    const after = (await b.inject({ url })).json().slots as { start: string }[]
+    expect(after.map((slot) => slot.start)).not.toContain(before[0]!.start)
+    expect(await redisA.pttl(`slotkit:v1:gen:{${host.id}}`)).toBe(-1) // no expiry
+  })
+
   it('rate-limits public endpoints per client address across instances', async () => {
     const limitedA = await createTestApp({
       redis: redisA,

@@ -89,6 +89,17 @@ describe('primitive formats', () => {
     [NameSchema, 'x'.repeat(201), false],
     [NameSchema, '   ', false],
     [NameSchema, '', false],
+    // PostgreSQL cannot store NUL, and names are single-line.
+    [NameSchema, 'A\u0000B', false],
+    [NameSchema, 'Ada\nLovelace', false],
+    [NameSchema, 'Zoë Ångström', true],
+    [EmailSchema, 'a\u0000@example.com', false],
+    // Years outside 1900–2199 are refused before anything derives dates from them.
+    [IsoDateSchema, '9999-12-29', false],
+    [IsoDateSchema, '1899-12-31', false],
+    [IsoDateSchema, '2199-12-31', true],
+    [DateTimeSchema, '9999-12-29T10:00:00Z', false],
+    [DateTimeSchema, '0001-01-01T00:00:00Z', false],
   ] as const)('%#: %j accepts %s → %s', (schema, value, ok) => {
     expect(Value.Check(schema, value)).toBe(ok)
   })

@@ -3,6 +3,7 @@ import {
   DateTimeSchema,
   DurationMinutesSchema,
   EmailSchema,
+  FREE_TEXT_PATTERN,
   MAX_ANSWERS_BYTES,
   NameSchema,
   QUESTION_ID_PATTERN,
@@ -23,7 +24,7 @@ export const BookingStatusSchema = Type.Enum(BOOKING_STATUSES, {
   description: 'confirmed; cancelled; rescheduled (replaced by a new booking).',
 })
 
-const AnswerTextSchema = Type.String({ maxLength: MAX_ANSWERS_BYTES })
+const AnswerTextSchema = Type.String({ maxLength: MAX_ANSWERS_BYTES, pattern: FREE_TEXT_PATTERN })
 
 /** One answer: a string (text, textarea, phone, select), a boolean (checkbox) or a string list (multi-select). */
 export const AnswerValueSchema = Type.Union(
@@ -119,7 +120,7 @@ const bookingProperties = {
     Type.Integer({ minimum: 0, description: 'Optimistic-locking version; grows on every change.' }),
   ),
   cancelled_at: Type.Optional(UtcDateTimeSchema),
-  cancel_reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  cancel_reason: Type.Optional(Type.String({ maxLength: 1000, pattern: FREE_TEXT_PATTERN })),
   rescheduled_from_id: Type.Optional(
     Type.Union([UuidSchema, Type.Null()], { description: 'The booking this one replaced.' }),
   ),
@@ -211,7 +212,7 @@ export type BookingTokenQuery = Static<typeof BookingTokenQuerySchema>
 
 /** Body of `POST /api/bookings/:id/cancel`. */
 export const CancelBookingBodySchema = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { reason: Type.Optional(Type.String({ maxLength: 1000, pattern: FREE_TEXT_PATTERN })) },
   { additionalProperties: false, title: 'Cancel booking', description: 'An optional reason.' },
 )
 

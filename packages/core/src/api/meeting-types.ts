@@ -5,6 +5,7 @@ import {
   MAX_DURATION_MINUTES,
   NameSchema,
   QUESTION_ID_PATTERN,
+  SINGLE_LINE_TEXT_PATTERN,
   SLUG_PATTERN,
   TimeZoneSchema,
   UuidSchema,
@@ -30,11 +31,11 @@ export const QuestionSchema = Type.Object(
       pattern: QUESTION_ID_PATTERN,
       description: 'Stable key of the answer in a booking (1–64 of A–Z a–z 0–9 _ -).',
     }),
-    label: Type.String({ minLength: 1, maxLength: 200 }),
+    label: Type.String({ minLength: 1, maxLength: 200, pattern: SINGLE_LINE_TEXT_PATTERN }),
     type: QuestionTypeSchema,
     required: Type.Boolean(),
     options: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+      Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: SINGLE_LINE_TEXT_PATTERN }), {
         minItems: 1,
         maxItems: 50,
         uniqueItems: true,

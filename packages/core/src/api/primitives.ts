@@ -8,8 +8,15 @@
  */
 import { type Static, Type } from 'typebox'
 
-/** `YYYY-MM-DD` with month 01–12 and day 01–31 (the real calendar is checked by the server). */
-export const ISO_DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+/**
+ * The years the API accepts: 1900–2199. A scheduling API has no use for others, and
+ * bounding them keeps every derived date (a window padded by a few days, a week
+ * start) inside what PostgreSQL and RFC 3339 can write.
+ */
+const YEAR = '(19[0-9]{2}|2[01][0-9]{2})'
+
+/** `YYYY-MM-DD`, years 1900–2199, month 01–12 and day 01–31 (the real calendar is checked by the server). */
+export const ISO_DATE_PATTERN = `^${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`
 
 /** `HH:MM` from 00:00 to 23:59: a window start. */
 export const START_TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$'
@@ -22,7 +29,9 @@ export const END_TIME_PATTERN = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'
  * fractional seconds (up to 9 digits). Leap seconds (`:60`) are not accepted.
  */
 export const DATE_TIME_PATTERN =
-  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'
+  '^' +
+  YEAR +
+  '-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'
 
 /** A UUID in its canonical 8-4-4-4-12 hex form (any case). */
 export const UUID_PATTERN =
@@ -31,8 +40,16 @@ export const UUID_PATTERN =
 /** The shape of an IANA zone id (`America/New_York`, `UTC`, `Etc/GMT+5`); whether it exists is checked by the server. */
 export const TIME_ZONE_PATTERN = '^[A-Za-z][A-Za-z0-9_+/-]*$'
 
-/** A pragmatic e-mail shape: something@domain.tld, no spaces. Length is capped separately (254). */
-export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$'
+/** A pragmatic e-mail shape: something@domain.tld, no spaces or control characters. Length is capped separately (254). */
+export const EMAIL_PATTERN =
+  '^[^\\s@\\u0000-\\u001f\\u007f]+@[^\\s@\\u0000-\\u001f\\u007f]+\\.[^\\s@\\u0000-\\u001f\\u007f]+$'
+
+/** Single-line text: no control characters (NUL, tabs, line breaks), and not only white space. */
+export const SINGLE_LINE_TEXT_PATTERN =
+  '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$'
+
+/** Free text (answers, reasons): any characters but NUL, which PostgreSQL cannot store. */
+export const FREE_TEXT_PATTERN = '^[^\\u0000]*$'
 
 /** A question id: 1–64 letters, digits, `_` or `-`. */
 export const QUESTION_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
@@ -121,9 +138,9 @@ export const EmailSchema = Type.String({
   examples: ['ada@example.com'],
 })
 
-/** A display name: 1–200 characters, not only white space. */
+/** A display name: 1–200 characters on one line, not only white space. */
 export const NameSchema = Type.String({
-  pattern: '\\S',
+  pattern: SINGLE_LINE_TEXT_PATTERN,
   minLength: 1,
   maxLength: MAX_NAME_LENGTH,
   title: 'Name',

@@ -21,8 +21,10 @@ export interface SlotCache {
 /** Cached slot replies live at most 5 minutes. */
 export const SLOTS_TTL_MS = 5 * 60 * 1000
 
-/** How long a generation counter lives without being touched (refreshed on each bump). */
-const GENERATION_TTL_SECONDS = 7 * 24 * 3600
+/** The starting value of a host's Redis generation counter (see RedisSlotCache). */
+function freshGeneration(): string {
+  return String(Date.now() * 1000)
+}
 
 /** In-process cache for a single server (no REDIS_URL). */
 export class MemorySlotCache implements SlotCache {
@@ -58,13 +60,21 @@ export class MemorySlotCache implements SlotCache {
 export class RedisSlotCache implements SlotCache {
   constructor(readonly redis: Redis) {}
 
+  // A generation must never go back to a value it had: replies cached under it
+  // would come back to life. So a missing counter (never set, or evicted under an
+  // allkeys-* policy) starts at the current epoch microseconds (ms × 1000), which
+  // is larger than any value an earlier counter for the host reached, unless it
+  // was bumped over a thousand times a millisecond; and counters carry no expiry.
   async generation(hostId: string): Promise<number> {
-    const value = await this.redis.get(hostGenerationKey(hostId))
-    return value === null ? 0 : Number(value)
+    const key = hostGenerationKey(hostId)
+    const value = await this.redis.get(key)
+    if (value !== null) return Number(value)
+    await this.redis.set(key, freshGeneration(), 'NX')
+    return Number(await this.redis.get(key))
   }
   async bumpGeneration(hostId: string): Promise<void> {
     const key = hostGenerationKey(hostId)
-    await this.redis.multi().incr(key).expire(key, GENERATION_TTL_SECONDS).exec()
+    await this.redis.multi().set(key, freshGeneration(), 'NX').incr(key).exec()
   }
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(key)) ?? undefined

@@ -142,9 +142,10 @@ export function toErrorReply(error: unknown): {
         internal: false,
       }
   }
-  // A value PostgreSQL cannot read (a malformed uuid or number) that slipped past
-  // validation is still the client's input: 400, never 500.
-  if (typeof fastifyError.code === 'string' && /^22(P02|007|008|003)$/.test(fastifyError.code)) {
+  // A value PostgreSQL cannot take (class 22, "data exception": a malformed uuid or
+  // number, a NUL in text, a date out of range) that slipped past validation is
+  // still the client's input: 400, never 500.
+  if (typeof fastifyError.code === 'string' && /^22[0-9A-Z]{3}$/.test(fastifyError.code)) {
     return {
       status: 400,
       body: { error: 'VALIDATION_FAILED', message: 'A value in the request is not valid' },
