@@ -18,7 +18,6 @@ import {
   markRescheduledVersioned,
   tstzrange,
 } from '../db/repositories/bookings.repository'
-import { findMeetingTypeById } from '../db/repositories/meeting-types.repository'
 import { lockHost } from '../db/repositories/users.repository'
 import type { BookingRow, MeetingTypeRow, UserRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
@@ -151,10 +150,16 @@ function recheck(
   mt: MeetingTypeRow,
   startsAt: number,
   durationMinutes: number,
+  options: { allowDuration?: number } = {},
 ): void {
+  const rules = toMeetingTypeRules(mt)
+  const allowed = options.allowDuration
   const check = checkSlot({
     schedule: ctx.schedule(host.timeZone),
-    meetingType: toMeetingTypeRules(mt),
+    meetingType:
+      allowed === undefined
+        ? rules
+        : { ...rules, durationOptionsMinutes: [...(rules.durationOptionsMinutes ?? []), allowed] },
     bookings: ctx.bookings,
     events: ctx.events,
     now: deps.now(),
@@ -380,24 +385,30 @@ export async function rescheduleBooking(
   const old = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(old)
   const version = expectedVersion ?? old.version
-  const mt = await findMeetingTypeById(deps.db, old.meetingTypeId)
-  if (!mt) throw notFound('Meeting type')
   const durationMinutes = Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / MINUTE_MS)
   const newId = randomUUID()
   let host: UserRow | undefined
+  let mt: MeetingTypeRow | undefined
   let created: BookingRow
   try {
     created = await deps.db.transaction().execute(async (trx) => {
       host = await lockHost(trx, old.hostId)
       if (!host) throw notFound('Booking')
+      // The meeting type is read under the host lock, like the booking path: a
+      // deactivated type takes no new times, and an edit racing this one is seen.
       const ctx = await loadSchedulingContext(trx, {
         hostId: old.hostId,
-        meetingTypeId: mt.id,
+        meetingTypeId: old.meetingTypeId,
+        loadMeetingType: true,
         from: startsAt,
         to: startsAt + durationMinutes * MINUTE_MS,
         excludeBookingId: old.id,
       })
-      recheck(deps, ctx, host, mt, startsAt, durationMinutes)
+      mt = ctx.meetingType
+      if (!mt?.isActive) throw notFound('Meeting type')
+      // The booking keeps its own length, even if the host has since changed the
+      // type's durations: the invitee moves the meeting they booked.
+      recheck(deps, ctx, host, mt, startsAt, durationMinutes, { allowDuration: durationMinutes })
       const released = await markRescheduledVersioned(trx, old.hostId, old.id, version, newId)
       if (!released)
         throw new ApiError(
@@ -421,7 +432,7 @@ export async function rescheduleBooking(
       return next
     })
   } catch (error) {
-    if (error instanceof SlotRejected && host) {
+    if (error instanceof SlotRejected && host && mt) {
       throw await slotUnavailable(
         deps,
         error,
@@ -432,7 +443,7 @@ export async function rescheduleBooking(
         old.inviteeTimeZone,
       )
     }
-    if (sqlState(error) === EXCLUSION_VIOLATION && host) {
+    if (sqlState(error) === EXCLUSION_VIOLATION && host && mt) {
       const rejected = new SlotRejected('CONFLICT', 'This slot was just booked')
       throw await slotUnavailable(
         deps,
