@@ -332,11 +332,15 @@ export interface BookingList {
 /** Body of `POST /api/bookings/:id/cancel`. */
 export interface CancelBookingBody {
   reason?: string
+  /** The version you last saw: if the booking changed since, 409 CONCURRENT_MODIFICATION. */
+  version?: number
 }
 
 /** Body of `POST /api/bookings/:id/reschedule`: the new start (same length). */
 export interface RescheduleBookingBody {
   start_time: string
+  /** The version you last saw: if the booking changed since, 409 CONCURRENT_MODIFICATION. */
+  version?: number
 }
 
 // ---------------------------------------------------------------- webhooks

@@ -75,4 +75,36 @@ describe('reschedule after the host edits the meeting type', () => {
     })
     expect(cancelled.statusCode).toBe(200)
   })
+
+  it('applies a cancel only at the version the caller last saw', async () => {
+    const mt = await createMeetingType(app, host)
+    const booking = await book(mt, '2027-03-08T14:00:00Z')
+    // A caller whose view is not the booking's current version (here 2, as if the
+    // booking had changed since) changes nothing; the current version applies.
+    const seen = await app.inject({
+      url: `/api/bookings/${booking.id}`,
+      headers: bearer(host.apiKey),
+    })
+    expect(seen.json().version).toBe(1)
+    const bumped = await app.inject({
+      method: 'POST',
+      url: `/api/bookings/${booking.id}/cancel${booking.token}`,
+      payload: { version: 2 },
+    })
+    expect(bumped.statusCode).toBe(409)
+    expect(bumped.json().error).toBe('CONCURRENT_MODIFICATION')
+    const still = await app.inject({
+      url: `/api/bookings/${booking.id}`,
+      headers: bearer(host.apiKey),
+    })
+    expect(still.json().status).toBe('confirmed')
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/api/bookings/${booking.id}/cancel`,
+      headers: bearer(host.apiKey),
+      payload: { version: 1 },
+    })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json().status).toBe('cancelled')
+  })
 })

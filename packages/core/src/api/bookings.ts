@@ -210,10 +210,29 @@ export const BookingTokenQuerySchema = Type.Object(
 /** Query of booking routes an invitee may call. */
 export type BookingTokenQuery = Static<typeof BookingTokenQuerySchema>
 
+/**
+ * The booking `version` the caller last saw. When given, the change applies only
+ * if the booking is still at that version, otherwise 409 CONCURRENT_MODIFICATION:
+ * a host does not cancel a booking the invitee has just moved.
+ */
+const ExpectedVersionSchema = Type.Integer({
+  minimum: 1,
+  maximum: 2_147_483_647,
+  description:
+    'Optional: the booking version you last saw. If the booking changed since, 409 CONCURRENT_MODIFICATION and nothing changes.',
+})
+
 /** Body of `POST /api/bookings/:id/cancel`. */
 export const CancelBookingBodySchema = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 1000, pattern: FREE_TEXT_PATTERN })) },
-  { additionalProperties: false, title: 'Cancel booking', description: 'An optional reason.' },
+  {
+    reason: Type.Optional(Type.String({ maxLength: 1000, pattern: FREE_TEXT_PATTERN })),
+    version: Type.Optional(ExpectedVersionSchema),
+  },
+  {
+    additionalProperties: false,
+    title: 'Cancel booking',
+    description: 'An optional reason, and optionally the version the caller last saw.',
+  },
 )
 
 /** Body of `POST /api/bookings/:id/cancel`. */
@@ -221,7 +240,7 @@ export type CancelBookingBody = Static<typeof CancelBookingBodySchema>
 
 /** Body of `POST /api/bookings/:id/reschedule`. */
 export const RescheduleBookingBodySchema = Type.Object(
-  { start_time: DateTimeSchema },
+  { start_time: DateTimeSchema, version: Type.Optional(ExpectedVersionSchema) },
   {
     additionalProperties: false,
     title: 'Reschedule booking',

@@ -121,7 +121,13 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const actor = await actorOf(request, request.query.token)
-        return cancelBooking(ctx.deps, request.params.id, actor, request.body?.reason)
+        return cancelBooking(
+          ctx.deps,
+          request.params.id,
+          actor,
+          request.body?.reason,
+          request.body?.version,
+        )
       },
     )
 
@@ -142,7 +148,13 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const actor = await actorOf(request, request.query.token)
-        return rescheduleBooking(ctx.deps, request.params.id, actor, request.body.start_time)
+        return rescheduleBooking(
+          ctx.deps,
+          request.params.id,
+          actor,
+          request.body.start_time,
+          request.body.version,
+        )
       },
     )
   }
