@@ -6,7 +6,35 @@ import { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-ca
 import { type Config, publicBaseUrl } from './config/config'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
+import type { Mailer } from './integrations/email/mailer'
+import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
+import type { ReminderOffsets } from './jobs/enqueue-booking-jobs'
+import type { JobQueue, JobQueueOptions } from './jobs/job-queue'
+import type { RegisterWorkersOptions } from './jobs/register-workers'
+import { type JobsRuntime, startJobs } from './plugins/jobs'
 import { type SlotkitPluginOptions, slotkitPlugin } from './slotkit-plugin'
+
+/** Background jobs of {@link buildApp} (pg-boss, e-mail, reminders, webhooks). */
+export interface AppJobsOptions {
+  /** Run the workers in this process; default `config.runWorkers`. */
+  readonly workers?: boolean
+  /** Send e-mail through this instead of SMTP_URL / the outbox folder. */
+  readonly mailer?: Mailer
+  /** pg-boss schema (default `pgboss`), retry policies and polling interval. */
+  readonly queue?: Partial<Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs'>>
+  /** How long before the start each reminder is due; default 24 h and 1 h. */
+  readonly reminderOffsets?: ReminderOffsets
+  readonly workerOptions?: RegisterWorkersOptions
+  /** DNS of the webhook SSRF check; default node:dns. */
+  readonly resolveHost?: ResolveHost
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's job queue (pg-boss), or null when jobs are off. */
+    slotkitJobs: JobQueue | null
+  }
+}
 
 /** Parts a caller may supply instead of letting {@link buildApp} create them from config. */
 export interface AppDeps {
@@ -26,6 +54,11 @@ export interface AppDeps {
   readonly onBookingEvent?: SlotkitPluginOptions['onBookingEvent']
   /** Pino logger options or instance override; default from `config.logLevel`. */
   readonly logger?: FastifyServerOptions['logger']
+  /**
+   * Background jobs; default on: pg-boss on `config.databaseUrl`, with workers
+   * when `config.runWorkers`. `false`: nothing is enqueued.
+   */
+  readonly jobs?: AppJobsOptions | false
 }
 
 /** The largest accepted request body (a whole availability with overrides fits easily). */
@@ -126,16 +159,47 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     if (address && typeof address === 'object') listeningPort = address.port
   })
 
+  const publicUrl = () => publicBaseUrl(config, listeningPort)
+  let jobs: JobsRuntime | undefined
+  if (deps.jobs !== false && config.databaseUrl) {
+    const options = deps.jobs ?? {}
+    jobs = await startJobs({
+      connectionString: config.databaseUrl,
+      dataDir: config.dataDir,
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      allowPrivateWebhooks: config.webhookAllowPrivate,
+      secretKey,
+      publicUrl,
+      log: app.log,
+      workers: options.workers ?? config.runWorkers,
+      mailer: options.mailer,
+      queue: options.queue,
+      workerOptions: options.workerOptions,
+      resolveHost: options.resolveHost,
+    })
+    const running = jobs
+    // After in-flight requests (which may enqueue): workers finish their jobs, then stop.
+    app.addHook('onClose', async () => running.close())
+  } else if (deps.jobs !== false) {
+    app.log.warn('no config.databaseUrl: background jobs (e-mail, reminders, webhooks) are off')
+  }
+  app.decorate('slotkitJobs', jobs?.queue ?? null)
+
   await app.register(slotkitPlugin, {
     db,
     cache,
     redis,
     adminTokenHash,
     secretKey,
-    publicUrl: () => publicBaseUrl(config, listeningPort),
+    publicUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
     now: deps.now,
     onBookingEvent: deps.onBookingEvent,
+    jobs: jobs?.queue,
+    reminderOffsets: deps.jobs ? deps.jobs.reminderOffsets : undefined,
+    webhookAllowPrivate: config.webhookAllowPrivate,
+    resolveHost: deps.jobs ? deps.jobs.resolveHost : undefined,
     version: packageVersion(),
   })
   return app

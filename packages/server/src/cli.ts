@@ -3,17 +3,21 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from './config/config'
 import { exitWithStartupError, openDatabase, runUntilSignal, startServer } from './main'
 import { createUser } from './services/user.service'
+import { startWorker } from './worker'
 
 const USAGE = `Usage: slotkit-server <command>
 
 Commands:
   start                 start the server (default); configuration from the environment
+  worker                run the job workers only (e-mail, reminders, webhooks), for
+                        scale-out next to servers with RUN_WORKERS=false; needs DATABASE_URL
   migrate               bring the database schema up to date, then exit
   create-user --email <e-mail> --name <name> --time-zone <IANA zone>
                         create a host and print its API key (shown once)
 
 Environment: PORT, HOST, DATABASE_URL, REDIS_URL, DATA_DIR, ADMIN_TOKEN, SECRET_KEY,
-PUBLIC_URL, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, SEED_DEMO, TRUST_PROXY (see the README).`
+PUBLIC_URL, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, SEED_DEMO, TRUST_PROXY, SMTP_URL, MAIL_FROM,
+WEBHOOK_ALLOW_PRIVATE, RUN_WORKERS (see the README).`
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start'
@@ -26,6 +30,26 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       await runUntilSignal(await startServer(config))
+      return
+    }
+    case 'worker': {
+      const note = (m: string) => process.stdout.write(`[slotkit] ${m}\n`)
+      const worker = await startWorker(config, note)
+      let stopping = false
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) process.exit(1)
+        stopping = true
+        note(`${signal}: finishing running jobs, then stopping`)
+        worker.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`[slotkit] worker shutdown failed: ${String(error)}\n`)
+            process.exit(1)
+          },
+        )
+      }
+      process.on('SIGTERM', stop)
+      process.on('SIGINT', stop)
       return
     }
     case 'migrate': {

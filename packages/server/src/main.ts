@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app'
 import { type Config, ConfigError, loadConfig, publicBaseUrl, redactUrl } from './config/config'
@@ -106,6 +107,11 @@ export async function startServer(
   const port = address && typeof address === 'object' ? address.port : config.port
   const url = publicBaseUrl(config, port)
   note(`listening on ${url}  (API docs: ${url}/docs)`)
+  note(
+    config.runWorkers
+      ? `job workers running; e-mail ${config.smtpUrl ? `via ${redactUrl(config.smtpUrl)}` : `written to ${join(config.dataDir, 'outbox')} (set SMTP_URL to send)`}`
+      : 'RUN_WORKERS=false: jobs are queued for `slotkit-server worker` processes',
+  )
 
   let closing: Promise<void> | undefined
   const close = () => {

@@ -9,8 +9,13 @@ import { rateLimitKeyPrefix } from './cache/keys'
 import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import { installErrorHandling } from './http/error-handler'
+import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
+import type { ReminderOffsets } from './jobs/enqueue-booking-jobs'
+import type { JobQueue } from './jobs/job-queue'
 import { createAuthenticator } from './plugins/auth'
 import { registerDocs } from './plugins/docs'
+import { createBookingEventHandler } from './plugins/jobs'
+import { adminJobsRoutes } from './routes/admin/jobs.routes'
 import { slotsRoutes } from './routes/availability/slots.routes'
 import { bookingsRoutes } from './routes/bookings/bookings.routes'
 import type { RouteContext } from './routes/context'
@@ -18,7 +23,9 @@ import { healthRoutes } from './routes/health/health.routes'
 import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
 import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
-import type { BookingEvent } from './services/deps'
+import { webhooksRoutes } from './routes/webhooks/webhooks.routes'
+import { toWireBooking } from './services/booking.service'
+import type { BookingEvent, ServiceDeps } from './services/deps'
 
 /** Options of {@link slotkitPlugin}. */
 export interface SlotkitPluginOptions {
@@ -40,8 +47,22 @@ export interface SlotkitPluginOptions {
   readonly pages?: boolean
   /** The clock (epoch ms); default `Date.now`. */
   readonly now?: () => number
-  /** Runs inside each booking transaction (create, cancel, reschedule): enqueue jobs here. */
+  /**
+   * Runs inside each booking transaction (create, cancel, reschedule); default:
+   * enqueue the booking's e-mails, reminders and webhooks on `jobs`.
+   */
   readonly onBookingEvent?: (trx: Db, event: BookingEvent) => Promise<void>
+  /**
+   * The started job queue (pg-boss): bookings enqueue their notifications on it,
+   * and `GET /api/admin/jobs` lists its jobs. Without it nothing is enqueued.
+   */
+  readonly jobs?: JobQueue
+  /** How long before the start each reminder is due; default 24 h and 1 h. */
+  readonly reminderOffsets?: ReminderOffsets
+  /** WEBHOOK_ALLOW_PRIVATE: accept loopback and private-network webhook URLs. */
+  readonly webhookAllowPrivate?: boolean
+  /** DNS of the webhook URL check; default node:dns. */
+  readonly resolveHost?: ResolveHost
   readonly version?: string
 }
 
@@ -77,16 +98,28 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       }),
     })
   }
+  const now = options.now ?? Date.now
+  const baseDeps: ServiceDeps = {
+    db: options.db,
+    cache: options.cache,
+    now,
+    secretKey: options.secretKey,
+    publicUrl,
+    log: app.log,
+  }
+  const jobs = options.jobs
+  const onBookingEvent =
+    options.onBookingEvent ??
+    (jobs
+      ? createBookingEventHandler(jobs, {
+          now,
+          // Webhook payloads never carry the invitee's links.
+          toWire: (row) => toWireBooking(baseDeps, row, false),
+          reminderOffsets: options.reminderOffsets,
+        })
+      : undefined)
   const ctx: RouteContext = {
-    deps: {
-      db: options.db,
-      cache: options.cache,
-      now: options.now ?? Date.now,
-      secretKey: options.secretKey,
-      publicUrl,
-      log: app.log,
-      onBookingEvent: options.onBookingEvent,
-    },
+    deps: { ...baseDeps, onBookingEvent },
     auth: createAuthenticator(options.db, options.adminTokenHash),
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
     ready: async () => {
@@ -104,5 +137,12 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   await app.register(meetingTypesRoutes(ctx))
   await app.register(slotsRoutes(ctx))
   await app.register(bookingsRoutes(ctx))
+  await app.register(
+    webhooksRoutes(ctx, {
+      allowPrivate: options.webhookAllowPrivate ?? false,
+      resolveHost: options.resolveHost,
+    }),
+  )
+  if (jobs) await app.register(adminJobsRoutes(ctx, jobs))
   if (options.pages ?? true) await app.register(pagesRoutes(ctx))
 }

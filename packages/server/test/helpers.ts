@@ -32,16 +32,19 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export interface TestAppOptions extends Partial<Config> {
   now?: () => number
   redis?: Redis
+  /** Background jobs; default: enqueue on pg-boss, no workers (test/notifications run them). */
+  jobs?: AppDeps['jobs']
 }
 
 /** A new app on the shared test database (close it in afterAll). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const { now, redis, ...config } = options
+  const { now, redis, jobs, ...config } = options
   const deps: AppDeps = {
     adminTokenHash: sha256(ADMIN_TOKEN),
     secretKey: SECRET_KEY,
     now: now ?? (() => NOW),
     redis,
+    jobs: jobs ?? { workers: false },
   }
   return buildApp(testConfig(config), deps)
 }

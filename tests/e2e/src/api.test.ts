@@ -406,6 +406,9 @@ describe('coverage', () => {
     'DELETE /api/webhooks/{id}': 'webhooks.delete',
     'GET /api/webhooks/{id}/deliveries': 'webhooks.listDeliveries',
     'GET /api/openapi.json': 'not wrapped: the API description itself',
+    'GET /api/admin/jobs': 'not wrapped: operator endpoint (admin token), not for embedding apps',
+    'POST /api/admin/jobs/{id}/retry':
+      'not wrapped: operator endpoint (admin token), not for embedding apps',
   }
 
   test('every operation of the server’s OpenAPI document has a client call', async () => {

@@ -32,6 +32,14 @@ export interface Config {
    * `false` (default), `true` (any), a hop count, or addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | string[]
+  /** SMTP server (`smtp://` or `smtps://`, credentials optional); unset = .eml files in `dataDir/outbox`. */
+  readonly smtpUrl: string | undefined
+  /** From header of e-mails, `Name <address>` or an address; unset = `Slotkit <no-reply@slotkit.invalid>`. */
+  readonly mailFrom: string | undefined
+  /** Allow webhooks to loopback and private-network addresses (development, tests). */
+  readonly webhookAllowPrivate: boolean
+  /** Run the job workers (e-mail, reminders, webhooks) inside the server process. */
+  readonly runWorkers: boolean
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -98,6 +106,9 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`)
 }
 
+// "bookings@example.com" or "Slotkit <bookings@example.com>"; no line breaks (header injection).
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/
+
 /**
  * Reads and validates the environment once. Throws {@link ConfigError} naming
  * the first bad variable; nothing else in the server reads `process.env`.
@@ -137,6 +148,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   )
   const seedDemo = readBoolean(env, 'SEED_DEMO', true)
   const trustProxy = readTrustProxy(env)
+  const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'])
+  const mailFrom = read(env, 'MAIL_FROM')
+  if (mailFrom !== undefined && !MAIL_FROM.test(mailFrom)) {
+    throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${mailFrom}"`)
+  }
+  const webhookAllowPrivate = readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', false)
+  const runWorkers = readBoolean(env, 'RUN_WORKERS', true)
   return {
     port,
     host,
@@ -150,6 +168,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute,
     seedDemo,
     trustProxy,
+    smtpUrl,
+    mailFrom,
+    webhookAllowPrivate,
+    runWorkers,
   }
 }
 

@@ -6,10 +6,12 @@ import {
   Migrator,
 } from 'kysely'
 import * as initial from './migrations/0001-initial'
+import * as notifications from './migrations/0002-notifications'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-notifications': notifications,
 }
 
 const provider: MigrationProvider = {

@@ -3,6 +3,7 @@
  * snake_case columns of the migrations).
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { NotificationTables } from './notifications.schema'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
@@ -118,7 +119,8 @@ export interface ExternalBusyTable {
   updatedAt: Generated<Date>
 }
 
-export interface Database {
+/** Every table; those of migration 0002 (webhooks, deliveries, notification log) come from notifications.schema. */
+export interface Database extends NotificationTables {
   users: UsersTable
   apiKeys: ApiKeysTable
   meetingTypes: MeetingTypesTable

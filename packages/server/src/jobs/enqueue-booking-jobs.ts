@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto'
+import { formatUtc } from '@slotkit/core'
+import type { Booking } from '@slotkit/core/api'
+import type { Kysely } from 'kysely'
+import { type JobQueue, type NewJob, stableJobId } from './job-queue'
+import {
+  DISPATCH_WEBHOOKS,
+  REMINDERS,
+  type ReminderKind,
+  SEND_EMAIL,
+  SEND_REMINDER,
+} from './queues'
+
+/** The fields of a booking row the enqueue functions read. */
+export interface BookingVersion {
+  readonly id: string
+  readonly hostId: string
+  readonly version: number
+  readonly startsAt: Date
+}
+
+/** How long before the start each reminder is due (ms); default {@link REMINDERS}. */
+export type ReminderOffsets = Readonly<Record<ReminderKind, number>>
+
+/** What the enqueue functions need. */
+export interface EnqueueContext {
+  readonly queue: JobQueue
+  /** The booking's transaction: the jobs commit or roll back with it. */
+  // biome-ignore lint/suspicious/noExplicitAny: any schema's transaction will do
+  readonly trx: Kysely<any>
+  /** Epoch ms: reminders already due are not scheduled. */
+  readonly now: number
+  readonly reminderOffsets?: ReminderOffsets
+}
+
+/** The job id of a booking version's reminder, recomputed to cancel it. */
+export function reminderJobId(bookingId: string, version: number, reminder: ReminderKind): string {
+  return stableJobId(`booking.send-reminder:${bookingId}:v${version}:${reminder}`)
+}
+
+function reminderJobs(ctx: EnqueueContext, booking: BookingVersion): NewJob[] {
+  const offsets = ctx.reminderOffsets ?? REMINDERS
+  const jobs: NewJob[] = []
+  for (const reminder of Object.keys(offsets) as ReminderKind[]) {
+    const dueAt = booking.startsAt.getTime() - offsets[reminder]
+    // A booking made 3 hours ahead gets the 1 h reminder only.
+    if (dueAt <= ctx.now) continue
+    jobs.push({
+      name: SEND_REMINDER,
+      data: { reminder, bookingId: booking.id, version: booking.version, dueAt: formatUtc(dueAt) },
+      startAfter: new Date(dueAt),
+      id: reminderJobId(booking.id, booking.version, reminder),
+    })
+  }
+  return jobs
+}
+
+async function cancelReminders(ctx: EnqueueContext, booking: BookingVersion): Promise<void> {
+  const offsets = ctx.reminderOffsets ?? REMINDERS
+  const ids = (Object.keys(offsets) as ReminderKind[]).map((reminder) =>
+    reminderJobId(booking.id, booking.version, reminder),
+  )
+  await ctx.queue.cancelInTransaction(ctx.trx, SEND_REMINDER, ids)
+}
+
+function webhookEvent(
+  ctx: EnqueueContext,
+  event: 'booking.created' | 'booking.cancelled' | 'booking.rescheduled',
+  booking: Booking,
+): NewJob {
+  return {
+    name: DISPATCH_WEBHOOKS,
+    data: {
+      eventId: randomUUID(),
+      event,
+      hostId: booking.user_id,
+      bookingId: booking.id,
+      occurredAt: formatUtc(ctx.now),
+      booking,
+    },
+  }
+}
+
+/**
+ * In the booking's transaction (one statement): confirmation e-mails,
+ * reminders, `booking.created` webhooks.
+ */
+export async function enqueueBookingCreated(
+  ctx: EnqueueContext,
+  booking: BookingVersion,
+  wire: Booking,
+): Promise<void> {
+  await ctx.queue.insertInTransaction(ctx.trx, [
+    {
+      name: SEND_EMAIL,
+      data: { event: 'confirmation', bookingId: booking.id, version: booking.version },
+    },
+    ...reminderJobs(ctx, booking),
+    webhookEvent(ctx, 'booking.created', wire),
+  ])
+}
+
+/**
+ * In the cancel transaction: cancels the reminders of the version that was live
+ * (`before`), queues the cancellation e-mails for the cancelled version
+ * (`after`) and `booking.cancelled` webhooks.
+ */
+export async function enqueueBookingCancelled(
+  ctx: EnqueueContext,
+  before: BookingVersion,
+  after: BookingVersion,
+  wire: Booking,
+): Promise<void> {
+  await cancelReminders(ctx, before)
+  await ctx.queue.insertInTransaction(ctx.trx, [
+    {
+      name: SEND_EMAIL,
+      data: { event: 'cancellation', bookingId: after.id, version: after.version },
+    },
+    webhookEvent(ctx, 'booking.cancelled', wire),
+  ])
+}
+
+/**
+ * In the reschedule transaction: cancels the old booking's reminders, queues
+ * the reschedule e-mails and reminders of the new booking, and
+ * `booking.rescheduled` webhooks (with the new booking).
+ */
+export async function enqueueBookingRescheduled(
+  ctx: EnqueueContext,
+  old: BookingVersion,
+  created: BookingVersion,
+  wire: Booking,
+): Promise<void> {
+  await cancelReminders(ctx, old)
+  await ctx.queue.insertInTransaction(ctx.trx, [
+    {
+      name: SEND_EMAIL,
+      data: { event: 'reschedule', bookingId: created.id, version: created.version },
+    },
+    ...reminderJobs(ctx, created),
+    webhookEvent(ctx, 'booking.rescheduled', wire),
+  ])
+}

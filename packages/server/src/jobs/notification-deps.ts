@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema'
+import type { Mailer } from '../integrations/email/mailer'
+import type { ResolveHost } from '../integrations/webhooks/ssrf-guard'
+import type { JobQueue } from './job-queue'
+
+/** A logger with the pino/Fastify call shape. */
+export interface JobLogger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+  debug(obj: object, msg: string): void
+}
+
+/** What the job handlers need, passed explicitly. */
+export interface NotificationDeps {
+  readonly db: Kysely<Database>
+  readonly queue: JobQueue
+  readonly mailer: Mailer
+  /** Derives the invitee's cancel/reschedule token (links in e-mails). */
+  readonly secretKey: string
+  /** Base URL of links, no trailing slash. */
+  readonly publicUrl: () => string
+  /** The clock (epoch ms) for signing and delivery logs; the real one outside tests. */
+  readonly now: () => number
+  /** WEBHOOK_ALLOW_PRIVATE: allow loopback and private-network webhook targets. */
+  readonly allowPrivateWebhooks: boolean
+  readonly log: JobLogger
+  /** DNS for the webhook SSRF guard; default node:dns. */
+  readonly resolveHost?: ResolveHost
+  /** Locale of e-mails; default en-US. */
+  readonly locale?: string
+}

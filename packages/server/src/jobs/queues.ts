@@ -1,0 +1,108 @@
+import type { Booking, WebhookEvent } from '@slotkit/core/api'
+
+/** Confirmation, cancellation and reschedule e-mails (to invitee and host). */
+export const SEND_EMAIL = 'booking.send-email'
+/** The 24 h and 1 h reminders, scheduled with `startAfter` = due time. */
+export const SEND_REMINDER = 'booking.send-reminder'
+/** Fans a booking event out to the host's matching webhooks (one delivery row + job each). */
+export const DISPATCH_WEBHOOKS = 'webhook.dispatch'
+/** POSTs one signed delivery. */
+export const DELIVER_WEBHOOK = 'webhook.deliver'
+
+/** Every queue the server creates and works. */
+export const QUEUE_NAMES = [SEND_EMAIL, SEND_REMINDER, DISPATCH_WEBHOOKS, DELIVER_WEBHOOK] as const
+
+/** One of {@link QUEUE_NAMES}. */
+export type QueueName = (typeof QUEUE_NAMES)[number]
+
+/** The event e-mails (reminders have their own queue). */
+export type BookingEmailEvent = 'confirmation' | 'cancellation' | 'reschedule'
+
+/** The reminders, and how long before the start each is due. */
+export const REMINDERS = { '24h': 24 * 60 * 60_000, '1h': 60 * 60_000 } as const
+
+/** One of the keys of {@link REMINDERS}. */
+export type ReminderKind = keyof typeof REMINDERS
+
+/**
+ * `booking.send-email`: the booking as of `version` (confirmation: the new
+ * booking; cancellation: the cancelled one; reschedule: the new booking, whose
+ * `rescheduled_from` is the old one). Stale messages are skipped by the handler.
+ */
+export interface SendEmailPayload {
+  readonly event: BookingEmailEvent
+  readonly bookingId: string
+  readonly version: number
+}
+
+/** `booking.send-reminder`. */
+export interface SendReminderPayload {
+  readonly reminder: ReminderKind
+  readonly bookingId: string
+  readonly version: number
+  /** RFC 3339 UTC: when it is due (start − offset). */
+  readonly dueAt: string
+}
+
+/** `webhook.dispatch`: the event with the booking as it was when the event happened. */
+export interface DispatchWebhooksPayload {
+  /** Unique per event; deliveries are unique per (webhook, eventId). */
+  readonly eventId: string
+  readonly event: WebhookEvent
+  readonly hostId: string
+  readonly bookingId: string
+  /** RFC 3339 UTC. */
+  readonly occurredAt: string
+  /** The wire booking (no manage links). */
+  readonly booking: Booking
+}
+
+/** `webhook.deliver`. */
+export interface DeliverWebhookPayload {
+  readonly deliveryId: string
+}
+
+/** The payload type of each queue. */
+export interface JobPayloads {
+  [SEND_EMAIL]: SendEmailPayload
+  [SEND_REMINDER]: SendReminderPayload
+  [DISPATCH_WEBHOOKS]: DispatchWebhooksPayload
+  [DELIVER_WEBHOOK]: DeliverWebhookPayload
+}
+
+/** Retry policy of a queue (pg-boss: `retryDelay` seconds, doubled per attempt with jitter). */
+export interface RetryPolicy {
+  readonly retryLimit: number
+  readonly retryDelaySeconds: number
+  readonly retryBackoff: boolean
+  /** A job running longer than this is failed (then retried). */
+  readonly expireInSeconds: number
+}
+
+/**
+ * Default retry policies. With backoff the n-th retry waits about
+ * delay × 2^(n−1) to 2^n seconds: e-mail retries for about 9 hours in total,
+ * webhooks for about 3 hours. After the last retry a job stays `failed`
+ * (listed by `GET /api/admin/jobs?state=failed`, retryable).
+ */
+export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = {
+  [SEND_EMAIL]: { retryLimit: 10, retryDelaySeconds: 20, retryBackoff: true, expireInSeconds: 300 },
+  [SEND_REMINDER]: {
+    retryLimit: 10,
+    retryDelaySeconds: 20,
+    retryBackoff: true,
+    expireInSeconds: 300,
+  },
+  [DISPATCH_WEBHOOKS]: {
+    retryLimit: 10,
+    retryDelaySeconds: 5,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  },
+  [DELIVER_WEBHOOK]: {
+    retryLimit: 8,
+    retryDelaySeconds: 20,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  },
+}

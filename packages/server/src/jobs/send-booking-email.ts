@@ -1,0 +1,169 @@
+import { formatUtc } from '@slotkit/core'
+import {
+  type BookingForEmail,
+  findBookingForEmail,
+  findRescheduleChain,
+  sendOnce,
+} from '../db/repositories/notifications.repository'
+import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-invite'
+import type { OutgoingEmail } from '../integrations/email/mailer'
+import { type EmailKind, type Recipient, renderBookingEmail } from '../integrations/email/templates'
+import { bookingToken } from '../services/tokens'
+import type { QueuedJob } from './job-queue'
+import type { NotificationDeps } from './notification-deps'
+import type { SendEmailPayload, SendReminderPayload } from './queues'
+
+const RECIPIENTS: readonly Recipient[] = ['invitee', 'host']
+
+/** The booking status a message of `kind` is about: anything else means it is stale. */
+function expectedStatus(kind: EmailKind): 'confirmed' | 'cancelled' {
+  return kind === 'cancellation' ? 'cancelled' : 'confirmed'
+}
+
+function links(deps: NotificationDeps, booking: BookingForEmail, kind: EmailKind) {
+  const base = deps.publicUrl()
+  if (kind === 'cancellation') return { bookAgain: `${base}/book/${booking.meetingTypeId}` }
+  const token = bookingToken(deps.secretKey, booking.id)
+  return {
+    cancel: `${base}/bookings/${booking.id}/cancel?token=${token}`,
+    reschedule: `${base}/bookings/${booking.id}/reschedule?token=${token}`,
+  }
+}
+
+/**
+ * Sends one kind of booking e-mail to the invitee and the host, once each per
+ * booking version: the booking is re-read first and a message whose booking has
+ * moved on (cancelled, rescheduled, changed version) is skipped, so no stale
+ * reminder or confirmation goes out. Both recipients are tried; if either send
+ * fails the job throws and the retry sends only what is missing.
+ */
+export async function sendBookingEmails(
+  deps: NotificationDeps,
+  kind: EmailKind,
+  bookingId: string,
+  version: number,
+): Promise<{ sent: number; skipped: string | undefined }> {
+  const booking = await findBookingForEmail(deps.db, bookingId)
+  if (!booking) return { sent: 0, skipped: 'booking not found' }
+  if (booking.status !== expectedStatus(kind) || booking.version !== version) {
+    deps.log.debug(
+      { bookingId, kind, version, status: booking.status, current: booking.version },
+      'stale e-mail skipped',
+    )
+    return { sent: 0, skipped: 'stale' }
+  }
+  const isReminder = kind === 'reminder-24h' || kind === 'reminder-1h'
+  if (isReminder && booking.startsAt.getTime() <= deps.now()) {
+    return { sent: 0, skipped: 'meeting already started' }
+  }
+  const chain = await findRescheduleChain(deps.db, booking.id)
+  const host = { name: booking.hostName, email: booking.hostEmail, timeZone: booking.hostTimeZone }
+  const invitee = {
+    name: booking.inviteeName,
+    email: booking.inviteeEmail,
+    timeZone: booking.inviteeTimeZone,
+  }
+  const bookingLinks = links(deps, booking, kind)
+  const invite = isReminder
+    ? undefined
+    : {
+        method: kind === 'cancellation' ? ('CANCEL' as const) : ('REQUEST' as const),
+        content: buildInvite({
+          uid: inviteUid(chain.rootId),
+          // Each reschedule and a cancel are a new revision of the same event.
+          sequence: chain.depth + (kind === 'cancellation' ? 1 : 0),
+          method: kind === 'cancellation' ? 'CANCEL' : 'REQUEST',
+          startsAt: booking.startsAt.getTime(),
+          endsAt: booking.endsAt.getTime(),
+          summary: `${booking.meetingName}: ${host.name} and ${invitee.name}`,
+          description: `Booked with Slotkit.${bookingLinks.reschedule ? `\nReschedule: ${bookingLinks.reschedule}\nCancel: ${bookingLinks.cancel}` : ''}`,
+          organizer: host,
+          attendee: invitee,
+          url: bookingLinks.reschedule,
+          stamp: deps.now(),
+        }),
+      }
+
+  let sent = 0
+  const failures: unknown[] = []
+  for (const recipient of RECIPIENTS) {
+    const rendered = renderBookingEmail({
+      kind,
+      recipient,
+      meetingName: booking.meetingName,
+      startsAt: booking.startsAt.getTime(),
+      endsAt: booking.endsAt.getTime(),
+      host,
+      invitee,
+      previousStartsAt: chain.previousStartsAt?.getTime(),
+      cancelReason: booking.cancelReason,
+      links: bookingLinks,
+      locale: deps.locale,
+    })
+    const to = recipient === 'invitee' ? invitee : host
+    const messageKind = `${kind}:${recipient}`
+    const message: OutgoingEmail = {
+      to,
+      ...rendered,
+      messageId: `${booking.id}.${kind}.${recipient}.v${version}@slotkit`,
+      invite,
+    }
+    try {
+      const didSend = await sendOnce(
+        deps.db,
+        {
+          bookingId: booking.id,
+          kind: messageKind,
+          version,
+          hostId: booking.hostId,
+          recipient: to.email,
+          messageId: message.messageId,
+        },
+        () => deps.mailer.send(message),
+      )
+      if (didSend) sent += 1
+    } catch (error) {
+      failures.push(error)
+    }
+  }
+  if (failures.length > 0) {
+    const first = failures[0]
+    throw new Error(
+      `sending ${kind} of booking ${booking.id} failed: ${first instanceof Error ? first.message : String(first)}`,
+      { cause: first },
+    )
+  }
+  return { sent, skipped: undefined }
+}
+
+/** Handler of `booking.send-email`. */
+export async function handleSendEmail(
+  deps: NotificationDeps,
+  job: QueuedJob<SendEmailPayload>,
+): Promise<void> {
+  await sendBookingEmails(deps, job.data.event, job.data.bookingId, job.data.version)
+}
+
+/** Handler of `booking.send-reminder`. */
+export async function handleSendReminder(
+  deps: NotificationDeps,
+  job: QueuedJob<SendReminderPayload>,
+): Promise<void> {
+  const result = await sendBookingEmails(
+    deps,
+    `reminder-${job.data.reminder}`,
+    job.data.bookingId,
+    job.data.version,
+  )
+  if (result.sent > 0) {
+    deps.log.debug(
+      {
+        bookingId: job.data.bookingId,
+        reminder: job.data.reminder,
+        dueAt: job.data.dueAt,
+        sentAt: formatUtc(deps.now()),
+      },
+      'reminder sent',
+    )
+  }
+}
