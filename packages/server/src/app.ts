@@ -194,6 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     secretKey,
     publicUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    corsOrigins: config.corsOrigins,
     now: deps.now,
     onBookingEvent: deps.onBookingEvent,
     jobs: jobs?.queue,

@@ -17,7 +17,7 @@ Commands:
 
 Environment: PORT, HOST, DATABASE_URL, REDIS_URL, DATA_DIR, ADMIN_TOKEN, SECRET_KEY,
 PUBLIC_URL, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, SEED_DEMO, TRUST_PROXY, SMTP_URL, MAIL_FROM,
-WEBHOOK_ALLOW_PRIVATE, RUN_WORKERS (see the README).`
+WEBHOOK_ALLOW_PRIVATE, RUN_WORKERS, CORS_ORIGINS (see the README).`
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start'

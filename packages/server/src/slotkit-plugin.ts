@@ -1,3 +1,4 @@
+import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import {
   type FastifyPluginAsyncTypebox,
@@ -39,6 +40,11 @@ export interface SlotkitPluginOptions {
   readonly publicUrl: string | (() => string)
   /** Requests per minute per IP on public endpoints; 0 = off. */
   readonly rateLimitPerMinute?: number
+  /**
+   * Origins whose pages may call the API from a browser: `'*'` (default) or a list.
+   * An empty list registers no CORS handling (same-origin pages only).
+   */
+  readonly corsOrigins?: '*' | readonly string[]
   /** Redis for the shared rate-limit store (default: in process). */
   readonly redis?: Redis
   /** Serve OpenAPI at /api/openapi.json and Swagger UI at /docs (default true). */
@@ -83,6 +89,21 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   app.removeContentTypeParser('text/plain')
   const publicUrl =
     typeof options.publicUrl === 'function' ? options.publicUrl : () => options.publicUrl as string
+  // <schedule-widget> dropped into any site calls this API from that site's origin.
+  // No cookie or other ambient credential exists here (host keys travel in the
+  // Authorization header, invitee tokens in the URL), so allowing every origin lets
+  // a browser do only what a direct request could do anyway.
+  const corsOrigins = options.corsOrigins ?? '*'
+  if (corsOrigins === '*' || corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: corsOrigins === '*' ? '*' : [...corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'idempotency-key'],
+      exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining'],
+      credentials: false,
+      maxAge: 600,
+    })
+  }
   const limit = options.rateLimitPerMinute ?? 0
   if (limit > 0) {
     await app.register(rateLimit, {

@@ -40,6 +40,11 @@ export interface Config {
   readonly webhookAllowPrivate: boolean
   /** Run the job workers (e-mail, reminders, webhooks) inside the server process. */
   readonly runWorkers: boolean
+  /**
+   * Origins whose pages may call the API from a browser (`<schedule-widget>` on
+   * another site): `'*'` (default) or a list of origins; an empty list turns CORS off.
+   */
+  readonly corsOrigins: '*' | readonly string[]
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const webhookAllowPrivate = readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', false)
   const runWorkers = readBoolean(env, 'RUN_WORKERS', true)
+  const corsOrigins = readCorsOrigins(env)
   return {
     port,
     host,
@@ -172,7 +178,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mailFrom,
     webhookAllowPrivate,
     runWorkers,
+    corsOrigins,
   }
+}
+
+function readCorsOrigins(env: Env): '*' | string[] {
+  const raw = read(env, 'CORS_ORIGINS')
+  if (raw === undefined || raw === '*') return '*'
+  if (/^(none|off|false)$/i.test(raw)) return []
+  return raw.split(',').map((part) => {
+    const origin = part.trim()
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://example.com`)
+    }
+    if (url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://example.com`)
+    }
+    return origin
+  })
 }
 
 function readTrustProxy(env: Env): boolean | number | string[] {
