@@ -27,8 +27,6 @@ export const NOW = Date.parse('2027-03-01T12:00:00Z')
 export interface RunningApi {
   baseUrl: string
   port: number
-  /** True when the server has the route (e.g. the webhook routes of a later issue). */
-  hasRoute(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string): boolean
   close(): Promise<void>
 }
 
@@ -52,7 +50,6 @@ export async function startApi(): Promise<RunningApi> {
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     port: address.port,
-    hasRoute: (method, url) => app.hasRoute({ method, url }),
     close: async () => {
       await app.close()
       rmSync(dataDir, { recursive: true, force: true })
