@@ -1,4 +1,5 @@
 import { type ClientOptions, createRequester, type RequestOptions } from './request'
+import { type AdminResource, createAdmin } from './resources/admin'
 import { type AvailabilityResource, createAvailability } from './resources/availability'
 import { type BookingsResource, createBookings } from './resources/bookings'
 import { createMeetingTypes, type MeetingTypesResource } from './resources/meeting-types'
@@ -33,15 +34,15 @@ export interface SlotkitClient {
   readonly bookings: BookingsResource
   /** Signed callbacks on booking events. */
   readonly webhooks: WebhooksResource
+  /** Operator calls: background jobs (admin token). */
+  readonly admin: AdminResource
   /**
    * Calls any route with the client's base URL, auth, deadline and error
    * handling: for routes this version has no typed method for.
    *
    * @example
    * ```ts
-   * const jobs = await admin.request<{ jobs: unknown[] }>('GET', '/api/admin/jobs', {
-   *   query: { state: 'failed' }, retry: true,
-   * })
+   * const health = await slotkit.request<{ status: string }>('GET', '/healthz', { retry: true })
    * ```
    */
   request<TResult = unknown>(
@@ -76,6 +77,7 @@ export function createClient(options: ClientOptions): SlotkitClient {
     slots: createSlots(request),
     bookings: createBookings(request),
     webhooks: createWebhooks(request),
+    admin: createAdmin(request),
     request: (method, path, { query, body, retry, ...call } = {}) =>
       request(method, path, { query, body, retry, options: call }),
   }

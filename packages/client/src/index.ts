@@ -30,6 +30,7 @@ export type { Slot, SlotsDayEntry, SlotsDayResult, SlotsRangeResult } from './in
 export { toSlot } from './instants'
 export type { ClientOptions, FetchLike, RequestOptions, RetryOptions } from './request'
 
+export type { AdminResource } from './resources/admin'
 export type { AvailabilityResource } from './resources/availability'
 export type {
   BookingAccessOptions,
@@ -61,7 +62,12 @@ export type {
   DateOverride,
   DateRange,
   ErrorReply,
+  Job,
+  JobCounts,
+  JobList,
+  JobState,
   ListBookingsQuery,
+  ListJobsQuery,
   MeetingType,
   MeetingTypeList,
   PatchMeetingTypeBody,
@@ -72,6 +78,7 @@ export type {
   Question,
   QuestionType,
   RescheduleBookingBody,
+  RetryJobReply,
   SlotRejectionReason,
   SlotsDay,
   SlotsDayQuery,

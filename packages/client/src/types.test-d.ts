@@ -77,4 +77,13 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.WebhookDelivery>().toEqualTypeOf<Core.WebhookDelivery>()
     expectTypeOf<Client.WebhookDeliveryList>().toEqualTypeOf<Core.WebhookDeliveryList>()
   })
+
+  test('admin jobs', () => {
+    expectTypeOf<Client.JobState>().toEqualTypeOf<Core.JobState>()
+    expectTypeOf<Client.ListJobsQuery>().toEqualTypeOf<Core.ListJobsQuery>()
+    expectTypeOf<Client.Job>().toEqualTypeOf<Core.Job>()
+    expectTypeOf<Client.JobCounts>().toEqualTypeOf<Core.JobCounts>()
+    expectTypeOf<Client.JobList>().toEqualTypeOf<Core.JobList>()
+    expectTypeOf<Client.RetryJobReply>().toEqualTypeOf<Core.RetryJobReply>()
+  })
 })

@@ -409,6 +409,46 @@ export interface WebhookDeliveryList {
   next_cursor: string | null
 }
 
+// ---------------------------------------------------------------- admin
+
+/** The states of a background job. */
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed'
+
+/** Query of admin `GET /api/admin/jobs` (default state: `failed`). */
+export interface ListJobsQuery {
+  state?: JobState
+  limit?: number
+}
+
+/** A background job (e-mail, reminder, webhook delivery) as an operator sees it. */
+export interface Job {
+  id: string
+  name: string
+  state: JobState
+  data: unknown
+  retry_count: number
+  retry_limit: number
+  created_at: string
+  start_after: string
+  completed_at: string | null
+  output: unknown
+}
+
+/** Job counts per state. */
+export type JobCounts = { [TState in JobState]: number }
+
+/** Reply of admin `GET /api/admin/jobs`. */
+export interface JobList {
+  counts: JobCounts
+  jobs: Job[]
+}
+
+/** Reply of admin `POST /api/admin/jobs/:id/retry`. */
+export interface RetryJobReply {
+  id: string
+  state: 'retry'
+}
+
 // ---------------------------------------------------------------- errors
 
 /** Every error reply: `{ error, message, details? }`. */

@@ -403,9 +403,8 @@ describe('coverage', () => {
     'DELETE /api/webhooks/{id}': 'webhooks.delete',
     'GET /api/webhooks/{id}/deliveries': 'webhooks.listDeliveries',
     'GET /api/openapi.json': 'not wrapped: the API description itself',
-    'GET /api/admin/jobs': 'not wrapped: operator endpoint (admin token), not for embedding apps',
-    'POST /api/admin/jobs/{id}/retry':
-      'not wrapped: operator endpoint (admin token), not for embedding apps',
+    'GET /api/admin/jobs': 'admin.listJobs',
+    'POST /api/admin/jobs/{id}/retry': 'admin.retryJob',
   }
 
   test('every operation of the server’s OpenAPI document has a client call', async () => {
@@ -422,5 +421,25 @@ describe('coverage', () => {
       )
     expect(operations.length).toBeGreaterThan(10)
     expect(operations.filter((operation) => !(operation in CLIENT_CALLS))).toEqual([])
+  })
+})
+
+describe('admin jobs', () => {
+  test('counts jobs per state, lists failed ones, and refuses hosts and unknown jobs', async () => {
+    // A booking queues its confirmation e-mails and reminders with it.
+    const { client } = await createHost(api.baseUrl)
+    const { counts, jobs } = await admin.admin.listJobs({ state: 'failed' })
+    expect(Object.keys(counts).sort()).toEqual(
+      ['active', 'cancelled', 'completed', 'created', 'failed', 'retry'].sort(),
+    )
+    for (const job of jobs) expect(job.state).toBe('failed')
+    expect(await rejection(admin.admin.retryJob(randomUUID()))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    })
+    expect(await rejection(client.admin.listJobs())).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    })
   })
 })

@@ -41,6 +41,16 @@
  */
 
 export type { ErrorCode, SlotRejectionReason } from '../errors/codes'
+export type { Job, JobCounts, JobList, JobState, ListJobsQuery, RetryJobReply } from './admin'
+export {
+  JOB_STATES,
+  JobCountsSchema,
+  JobListSchema,
+  JobSchema,
+  JobStateSchema,
+  ListJobsQuerySchema,
+  RetryJobReplySchema,
+} from './admin'
 export type {
   Availability,
   AvailabilityRule,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { JOB_STATES, type JobState } from '@slotkit/core/api'
 import { CompiledQuery, type Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
 import {
@@ -9,17 +10,8 @@ import {
   type RetryPolicy,
 } from './queues'
 
-/** The pg-boss job states. */
-export const JOB_STATES = [
-  'created',
-  'retry',
-  'active',
-  'completed',
-  'cancelled',
-  'failed',
-] as const
-/** One of {@link JOB_STATES}. */
-export type JobState = (typeof JOB_STATES)[number]
+/** The pg-boss job states (the admin API's, from core). */
+export { JOB_STATES, type JobState }
 
 /** What a handler gets: the payload and where the job is in its retries. */
 export interface QueuedJob<TPayload> {

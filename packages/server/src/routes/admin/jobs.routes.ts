@@ -1,51 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParamsSchema } from '@slotkit/core/api'
-import { Type } from 'typebox'
+import {
+  IdParamsSchema,
+  JobListSchema,
+  ListJobsQuerySchema,
+  RetryJobReplySchema,
+} from '@slotkit/core/api'
 import { isUuid } from '../../db/ids'
 import { notFound } from '../../http/api-error'
-import { JOB_STATES, type JobQueue } from '../../jobs/job-queue'
+import type { JobQueue } from '../../jobs/job-queue'
 import { requireAdmin } from '../../plugins/auth'
 import type { RouteContext } from '../context'
 import { bearer, errorResponses } from '../errors.schema'
-
-const JobStateSchema = Type.Enum(JOB_STATES, { title: 'Job state' })
-
-const ListJobsQuerySchema = Type.Object(
-  {
-    state: Type.Optional(JobStateSchema),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  },
-  { title: 'List jobs query' },
-)
-
-const JobSchema = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String({ description: 'The queue, e.g. booking.send-email.' }),
-    state: JobStateSchema,
-    data: Type.Unknown({ description: 'The payload.' }),
-    retry_count: Type.Integer(),
-    retry_limit: Type.Integer(),
-    created_at: Type.String({ format: 'date-time' }),
-    start_after: Type.String({ format: 'date-time' }),
-    completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    output: Type.Unknown({ description: 'The last error of a failed job.' }),
-  },
-  { title: 'Job' },
-)
-
-const CountsSchema = Type.Object(
-  Object.fromEntries(JOB_STATES.map((s) => [s, Type.Integer()])) as Record<
-    (typeof JOB_STATES)[number],
-    ReturnType<typeof Type.Integer>
-  >,
-  { title: 'Job counts' },
-)
-
-const JobListSchema = Type.Object(
-  { counts: CountsSchema, jobs: Type.Array(JobSchema) },
-  { title: 'Jobs' },
-)
 
 /** The admin view of background jobs: counts, failed jobs, retry. */
 export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPluginAsyncTypebox {
@@ -94,7 +59,7 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
           security: bearer,
           params: IdParamsSchema,
           response: {
-            200: Type.Object({ id: Type.String(), state: Type.Literal('retry') }),
+            200: RetryJobReplySchema,
             ...errorResponses(400, 401, 403, 404),
           },
         },
