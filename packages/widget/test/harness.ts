@@ -14,7 +14,6 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
-const BUNDLE = new URL('../dist/schedule-widget.bundle.js', import.meta.url)
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 /** Under CI a missing Chromium fails the run; locally the browser suite is skipped with a note. */
@@ -124,13 +123,7 @@ export async function startStack(): Promise<Stack> {
       secretKey: `widget-test-secret-${randomUUID()}`,
     },
   )
-  // What the server should serve for the drop-in (see the package README).
-  app.get(
-    '/widget/schedule-widget.js',
-    { schema: { hide: true } as object },
-    async (_request, reply) =>
-      reply.type('text/javascript; charset=utf-8').send(readFileSync(BUNDLE)),
-  )
+  // The server itself serves the built bundle at /widget/schedule-widget.js.
   // Lit's dev build (export condition `development`) checks for misuse and warns
   // on the console; Lit runs its own tests in both modes.
   const devBundle = await build({
