@@ -138,6 +138,29 @@ async function slotUnavailable(
 }
 
 /**
+ * The 409 SLOT_UNAVAILABLE (with alternatives) for a slot the re-check refused or
+ * the exclusion constraint (layer 1, SQLSTATE 23P01) fired on; any other error as it is.
+ */
+async function asSlotUnavailable(
+  deps: ServiceDeps,
+  error: unknown,
+  mt: MeetingTypeRow,
+  host: UserRow,
+  durationMinutes: number,
+  requestedAt: number,
+  timeZone: string,
+): Promise<unknown> {
+  const rejected =
+    error instanceof SlotRejected
+      ? error
+      : sqlState(error) === EXCLUSION_VIOLATION
+        ? new SlotRejected('CONFLICT', 'This slot was just booked')
+        : undefined
+  if (!rejected) return error
+  return slotUnavailable(deps, rejected, mt, host, durationMinutes, requestedAt, timeZone)
+}
+
+/**
  * Layer 2 + re-check: with the host row locked, checks `startsAt` against rules,
  * notice, window, limits, confirmed bookings (with their buffers) and stored
  * external busy times (`ctx`, loaded after the lock), exactly as the slots
@@ -276,30 +299,17 @@ export async function createBooking(
       return { row, replayed: false }
     })
   } catch (error) {
-    if (error instanceof SlotRejected && host && mt) {
-      throw await slotUnavailable(
-        deps,
-        error,
-        mt,
-        host,
-        durationMinutes,
-        startsAt,
-        body.invitee_timezone,
-      )
-    }
-    if (sqlState(error) === EXCLUSION_VIOLATION && host && mt) {
-      const rejected = new SlotRejected('CONFLICT', 'This slot was just booked')
-      throw await slotUnavailable(
-        deps,
-        rejected,
-        mt,
-        host,
-        durationMinutes,
-        startsAt,
-        body.invitee_timezone,
-      )
-    }
-    throw error
+    throw host && mt
+      ? await asSlotUnavailable(
+          deps,
+          error,
+          mt,
+          host,
+          durationMinutes,
+          startsAt,
+          body.invitee_timezone,
+        )
+      : error
   }
   if (!result.replayed) await bumpHostGeneration(deps, hostId)
   return {
@@ -432,30 +442,17 @@ export async function rescheduleBooking(
       return next
     })
   } catch (error) {
-    if (error instanceof SlotRejected && host && mt) {
-      throw await slotUnavailable(
-        deps,
-        error,
-        mt,
-        host,
-        durationMinutes,
-        startsAt,
-        old.inviteeTimeZone,
-      )
-    }
-    if (sqlState(error) === EXCLUSION_VIOLATION && host && mt) {
-      const rejected = new SlotRejected('CONFLICT', 'This slot was just booked')
-      throw await slotUnavailable(
-        deps,
-        rejected,
-        mt,
-        host,
-        durationMinutes,
-        startsAt,
-        old.inviteeTimeZone,
-      )
-    }
-    throw error
+    throw host && mt
+      ? await asSlotUnavailable(
+          deps,
+          error,
+          mt,
+          host,
+          durationMinutes,
+          startsAt,
+          old.inviteeTimeZone,
+        )
+      : error
   }
   await bumpHostGeneration(deps, old.hostId)
   return toWireBooking(deps, created, actor?.kind === 'token')
