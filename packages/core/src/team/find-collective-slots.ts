@@ -1,11 +1,10 @@
-import { SchedulingError } from '../errors/scheduling-error'
 import { intersectSorted } from '../intervals/intersect-intervals'
 import { gridStarts } from '../slots/grid-starts'
 import { openIntervalsBetween } from '../slots/open-intervals-between'
 import { resolveRange } from '../slots/resolve-range'
-import { prepareSlotContext } from '../slots/slot-context'
 import { SlotFilter } from '../slots/slot-filter'
 import type { Interval, Slot } from '../types'
+import { prepareTeamContexts } from './prepare-team-contexts'
 import type { FindCollectiveSlotsInput } from './team-types'
 
 /**
@@ -33,25 +32,7 @@ import type { FindCollectiveSlotsInput } from './team-types'
  * ```
  */
 export function findCollectiveSlots(input: FindCollectiveSlotsInput): Slot[] {
-  if (!Array.isArray(input.hosts) || input.hosts.length === 0) {
-    throw new SchedulingError('VALIDATION_FAILED', 'hosts must be a non-empty array', {
-      field: 'hosts',
-    })
-  }
-  const contexts = input.hosts.map((host, i) =>
-    prepareSlotContext(
-      {
-        schedule: host.schedule,
-        bookings: host.bookings,
-        events: host.events,
-        meetingType: input.meetingType,
-        now: input.now,
-        durationMinutes: input.durationMinutes,
-        weekStartsOn: input.weekStartsOn,
-      },
-      `hosts[${i}].`,
-    ),
-  )
+  const contexts = prepareTeamContexts(input)
   const [from, to] = resolveRange(input.range)
   const first = contexts[0]!
   const lo = Math.max(from, first.earliestStart)

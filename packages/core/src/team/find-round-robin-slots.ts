@@ -2,8 +2,8 @@ import { SchedulingError } from '../errors/scheduling-error'
 import { gridStarts } from '../slots/grid-starts'
 import { openIntervalsBetween } from '../slots/open-intervals-between'
 import { resolveRange } from '../slots/resolve-range'
-import { prepareSlotContext } from '../slots/slot-context'
 import { SlotFilter } from '../slots/slot-filter'
+import { prepareTeamContexts } from './prepare-team-contexts'
 import type { FindRoundRobinSlotsInput, RoundRobinSlot } from './team-types'
 
 /**
@@ -28,11 +28,7 @@ import type { FindRoundRobinSlotsInput, RoundRobinSlot } from './team-types'
  * ```
  */
 export function findRoundRobinSlots(input: FindRoundRobinSlotsInput): RoundRobinSlot[] {
-  if (!Array.isArray(input.hosts) || input.hosts.length === 0) {
-    throw new SchedulingError('VALIDATION_FAILED', 'hosts must be a non-empty array', {
-      field: 'hosts',
-    })
-  }
+  const contexts = prepareTeamContexts(input)
   const seen = new Set<string>()
   input.hosts.forEach((host, i) => {
     if (typeof host?.hostId !== 'string' || host.hostId === '' || seen.has(host.hostId)) {
@@ -46,20 +42,6 @@ export function findRoundRobinSlots(input: FindRoundRobinSlotsInput): RoundRobin
     }
     seen.add(host.hostId)
   })
-  const contexts = input.hosts.map((host, i) =>
-    prepareSlotContext(
-      {
-        schedule: host.schedule,
-        bookings: host.bookings,
-        events: host.events,
-        meetingType: input.meetingType,
-        now: input.now,
-        durationMinutes: input.durationMinutes,
-        weekStartsOn: input.weekStartsOn,
-      },
-      `hosts[${i}].`,
-    ),
-  )
   const [from, to] = resolveRange(input.range)
   const hostsByStart = new Map<number, string[]>()
   contexts.forEach((context, i) => {
