@@ -148,6 +148,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   let adminTokenHash = deps.adminTokenHash
   let secretKey = deps.secretKey
   if (!adminTokenHash || !secretKey) {
+    if (!secretKey && config.redisUrl) {
+      // REDIS_URL means several processes; each would generate its own key in its
+      // own DATA_DIR, and invitee links built by one would not open on another.
+      app.log.warn(
+        'SECRET_KEY is unset while REDIS_URL is set: give every server process the same SECRET_KEY (and ADMIN_TOKEN)',
+      )
+    }
     const secrets = await resolveSecrets(config)
     adminTokenHash ??= secrets.adminTokenHash
     secretKey ??= secrets.secretKey
