@@ -3,21 +3,17 @@ import ICAL from 'ical.js'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/schema'
-import type { Mailer } from '../../src/integrations/email/mailer'
 import type { JobQueue } from '../../src/jobs/job-queue'
-import { registerWorkers } from '../../src/jobs/register-workers'
 import { sendBookingEmails } from '../../src/jobs/send-booking-email'
 import { admin, createHost, createMeetingType, createTestApp } from '../helpers'
 import {
   book,
-  createTestQueue,
-  dropQueue,
   enqueueAfter,
+  type MailPipeline,
   notificationDeps,
-  openTestDb,
-  smtpMailer,
+  startMailPipeline,
 } from './harness'
-import { calendarPartOf, parseMail, SmtpSink } from './smtp-sink'
+import { calendarPartOf, parseMail, type SmtpSink } from './smtp-sink'
 
 function parseInvite(ics: string) {
   const calendar = new ICAL.Component(ICAL.parse(ics))
@@ -38,25 +34,19 @@ function parseInvite(ics: string) {
 
 describe('booking e-mails over real SMTP', () => {
   let app: FastifyInstance
+  let pipeline: MailPipeline
   let db: Kysely<Database>
   let queue: JobQueue
-  let mailer: Mailer
-  const sink = new SmtpSink()
+  let sink: SmtpSink
 
   beforeAll(async () => {
-    db = await openTestDb()
-    await sink.start()
+    pipeline = await startMailPipeline()
+    ;({ db, queue, sink } = pipeline)
     app = await createTestApp()
-    queue = await createTestQueue()
-    mailer = smtpMailer(sink.url)
-    registerWorkers(notificationDeps(db, queue, mailer))
   })
   afterAll(async () => {
-    await dropQueue(db, queue)
-    await mailer.close()
-    await sink.stop()
     await app.close()
-    await db.destroy()
+    await pipeline.stop()
   })
 
   it('sends the confirmation to invitee and host, each with both zones, HTML, text, links and an invite', async () => {
@@ -190,7 +180,7 @@ describe('booking e-mails over real SMTP', () => {
     const host = await createHost(app, 'Europe/Berlin')
     const mt = await createMeetingType(app, host)
     const booking = await book(app, mt, '2027-03-05T10:00:00+01:00')
-    const deps = notificationDeps(db, queue, mailer)
+    const deps = notificationDeps(db, queue, pipeline.mailer)
     const before = sink.messages.length
     const results = await Promise.all([
       sendBookingEmails(deps, 'confirmation', booking.id, booking.version),
@@ -207,7 +197,7 @@ describe('booking e-mails over real SMTP', () => {
     const host = await createHost(app)
     const mt = await createMeetingType(app, host)
     const booking = await book(app, mt, '2027-03-05T10:00:00-05:00')
-    const deps = notificationDeps(db, queue, mailer)
+    const deps = notificationDeps(db, queue, pipeline.mailer)
     expect(await sendBookingEmails(deps, 'reminder-1h', booking.id, booking.version + 1)).toEqual({
       sent: 0,
       skipped: 'stale',

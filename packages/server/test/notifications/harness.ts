@@ -18,7 +18,9 @@ import {
 import { JobQueue, type JobQueueOptions } from '../../src/jobs/job-queue'
 import type { NotificationDeps } from '../../src/jobs/notification-deps'
 import { QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../src/jobs/queues'
+import { registerWorkers } from '../../src/jobs/register-workers'
 import { SECRET_KEY } from '../helpers'
+import { SmtpSink } from './smtp-sink'
 
 /** Short retries for tests: 1 s base delay, doubled per attempt. */
 export const FAST_RETRIES: Partial<Record<QueueName, Partial<RetryPolicy>>> = Object.fromEntries(
@@ -176,4 +178,35 @@ export async function enqueueAfter(
       await enqueueBookingRescheduled(ctx, { ...old, version: old.version - 1 }, row, booking)
     }
   })
+}
+
+/** A database, a job queue and workers sending e-mail over SMTP into a real sink on loopback. */
+export interface MailPipeline {
+  readonly db: Kysely<Database>
+  readonly queue: JobQueue
+  readonly sink: SmtpSink
+  readonly mailer: Mailer
+  stop(): Promise<void>
+}
+
+/** Starts {@link MailPipeline}: the set-up of every test that watches e-mails arrive. */
+export async function startMailPipeline(): Promise<MailPipeline> {
+  const db = await openTestDb()
+  const sink = new SmtpSink()
+  await sink.start()
+  const queue = await createTestQueue()
+  const mailer = smtpMailer(sink.url)
+  registerWorkers(notificationDeps(db, queue, mailer))
+  return {
+    db,
+    queue,
+    sink,
+    mailer,
+    async stop() {
+      await dropQueue(db, queue)
+      await mailer.close()
+      await sink.stop()
+      await db.destroy()
+    },
+  }
 }

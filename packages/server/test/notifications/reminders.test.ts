@@ -2,23 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/schema'
-import type { Mailer } from '../../src/integrations/email/mailer'
 import { reminderJobId } from '../../src/jobs/enqueue-booking-jobs'
 import type { JobQueue } from '../../src/jobs/job-queue'
 import { SEND_REMINDER } from '../../src/jobs/queues'
-import { registerWorkers } from '../../src/jobs/register-workers'
 import { createHost, createMeetingType, createTestApp, NOW } from '../helpers'
-import {
-  book,
-  createTestQueue,
-  dropQueue,
-  enqueueAfter,
-  jobsOf,
-  notificationDeps,
-  openTestDb,
-  smtpMailer,
-} from './harness'
-import { parseMail, SmtpSink } from './smtp-sink'
+import { book, enqueueAfter, jobsOf, type MailPipeline, startMailPipeline } from './harness'
+import { parseMail, type SmtpSink } from './smtp-sink'
 
 const MINUTE = 60_000
 const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((d) => ({
@@ -28,24 +17,16 @@ const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((d) => ({
 }))
 
 describe('reminders', () => {
+  let pipeline: MailPipeline
   let db: Kysely<Database>
   let queue: JobQueue
-  let mailer: Mailer
-  const sink = new SmtpSink()
+  let sink: SmtpSink
 
   beforeAll(async () => {
-    db = await openTestDb()
-    await sink.start()
-    queue = await createTestQueue()
-    mailer = smtpMailer(sink.url)
-    registerWorkers(notificationDeps(db, queue, mailer))
+    pipeline = await startMailPipeline()
+    ;({ db, queue, sink } = pipeline)
   })
-  afterAll(async () => {
-    await dropQueue(db, queue)
-    await mailer.close()
-    await sink.stop()
-    await db.destroy()
-  })
+  afterAll(async () => pipeline.stop())
 
   describe('scheduling (fixed clock)', () => {
     let app: FastifyInstance

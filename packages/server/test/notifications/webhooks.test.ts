@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { insertWebhook, listDeliveries } from '../../src/db/repositories/webhooks.repository'
 import type { Database } from '../../src/db/schema'
-import { createFakeMailer } from '../../src/integrations/email/fake-mailer'
+import type { Mailer } from '../../src/integrations/email/mailer'
 import { verifyWebhookSignature } from '../../src/integrations/webhooks/signature'
 import type { JobQueue } from '../../src/jobs/job-queue'
 import { DELIVER_WEBHOOK } from '../../src/jobs/queues'
@@ -19,7 +19,9 @@ import {
   eventually,
   notificationDeps,
   openTestDb,
+  smtpMailer,
 } from './harness'
+import { SmtpSink } from './smtp-sink'
 
 interface Received {
   headers: IncomingHttpHeaders
@@ -55,14 +57,21 @@ describe('outbound webhooks', () => {
   let app: FastifyInstance
   let db: Kysely<Database>
   let queue: JobQueue
+  // Bookings here also send their e-mails: into a real SMTP server on loopback.
+  const sink = new SmtpSink()
+  let mailer: Mailer
   beforeAll(async () => {
     db = await openTestDb()
+    await sink.start()
+    mailer = smtpMailer(sink.url)
     app = await createTestApp()
     queue = await createTestQueue()
-    registerWorkers(notificationDeps(db, queue, createFakeMailer()))
+    registerWorkers(notificationDeps(db, queue, mailer))
   })
   afterAll(async () => {
     await dropQueue(db, queue)
+    await mailer.close()
+    await sink.stop()
     await app.close()
     await db.destroy()
   })
@@ -137,9 +146,7 @@ describe('outbound webhooks', () => {
   it('delivers only subscribed events, and refuses a loopback target unless allowed', async () => {
     const receiver = await startReceiver([])
     const strictQueue = await createTestQueue()
-    registerWorkers(
-      notificationDeps(db, strictQueue, createFakeMailer(), { allowPrivateWebhooks: false }),
-    )
+    registerWorkers(notificationDeps(db, strictQueue, mailer, { allowPrivateWebhooks: false }))
     try {
       const host = await createHost(app)
       const mt = await createMeetingType(app, host)
