@@ -34,7 +34,7 @@ async function startServer(dataDir) {
         LOG_LEVEL: 'warn',
         SEED_DEMO: 'false',
         ADMIN_TOKEN: ADMIN,
-        DATABASE_URL: '',
+        DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
         REDIS_URL: process.env.BENCH_REDIS_URL ?? '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -9,9 +9,10 @@ import { sql } from 'kysely'
 import { rateLimitKeyPrefix } from './cache/keys'
 import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
+import type { BookingRow } from './db/schema'
 import { installErrorHandling } from './http/error-handler'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
-import type { ReminderOffsets } from './jobs/enqueue-booking-jobs'
+import { bookingCreatedJobs, type ReminderOffsets } from './jobs/enqueue-booking-jobs'
 import type { JobQueue } from './jobs/job-queue'
 import { createAuthenticator } from './plugins/auth'
 import { registerDocs } from './plugins/docs'
@@ -129,18 +130,29 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     log: app.log,
   }
   const jobs = options.jobs
+  // Webhook payloads never carry the invitee's links.
+  const toWire = (row: BookingRow) => toWireBooking(baseDeps, row, false)
   const onBookingEvent =
     options.onBookingEvent ??
     (jobs
-      ? createBookingEventHandler(jobs, {
-          now,
-          // Webhook payloads never carry the invitee's links.
-          toWire: (row) => toWireBooking(baseDeps, row, false),
-          reminderOffsets: options.reminderOffsets,
-        })
+      ? createBookingEventHandler(jobs, { now, toWire, reminderOffsets: options.reminderOffsets })
       : undefined)
+  // The same jobs, for new bookings written in one statement (ADR 0008); a custom
+  // hook instead makes every booking take the locked path, inside a transaction.
+  const bookingJobs: ServiceDeps['bookingJobs'] =
+    jobs && !options.onBookingEvent
+      ? {
+          schema: jobs.schema,
+          created: (row) =>
+            bookingCreatedJobs(
+              { now: now(), reminderOffsets: options.reminderOffsets },
+              row,
+              toWire(row),
+            ),
+        }
+      : undefined
   const ctx: RouteContext = {
-    deps: { ...baseDeps, onBookingEvent },
+    deps: { ...baseDeps, onBookingEvent, bookingJobs },
     auth: createAuthenticator(options.db, options.adminTokenHash),
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
     ready: async () => {

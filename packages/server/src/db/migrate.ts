@@ -7,11 +7,13 @@ import {
 } from 'kysely'
 import * as initial from './migrations/0001-initial'
 import * as notifications from './migrations/0002-notifications'
+import * as scheduleVersion from './migrations/0003-schedule-version'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-notifications': notifications,
+  '0003-schedule-version': scheduleVersion,
 }
 
 const provider: MigrationProvider = {

@@ -13,6 +13,8 @@ export interface UsersTable {
   email: string
   name: string
   timeZone: string
+  /** Bumped by every write that can invalidate a slot check (migration 0003, ADR 0008). */
+  scheduleVersion: Generated<number>
   createdAt: CreatedAt
   updatedAt: Generated<Date>
 }

@@ -38,7 +38,10 @@ export function reminderJobId(bookingId: string, version: number, reminder: Remi
   return stableJobId(`booking.send-reminder:${bookingId}:v${version}:${reminder}`)
 }
 
-function reminderJobs(ctx: EnqueueContext, booking: BookingVersion): NewJob[] {
+function reminderJobs(
+  ctx: Pick<EnqueueContext, 'now' | 'reminderOffsets'>,
+  booking: BookingVersion,
+): NewJob[] {
   const offsets = ctx.reminderOffsets ?? REMINDERS
   const jobs: NewJob[] = []
   for (const reminder of Object.keys(offsets) as ReminderKind[]) {
@@ -64,7 +67,7 @@ async function cancelReminders(ctx: EnqueueContext, booking: BookingVersion): Pr
 }
 
 function webhookEvent(
-  ctx: EnqueueContext,
+  ctx: Pick<EnqueueContext, 'now'>,
   event: 'booking.created' | 'booking.cancelled' | 'booking.rescheduled',
   booking: Booking,
 ): NewJob {
@@ -82,22 +85,32 @@ function webhookEvent(
 }
 
 /**
- * In the booking's transaction (one statement): confirmation e-mails,
- * reminders, `booking.created` webhooks.
+ * The jobs of a new booking: confirmation e-mails, reminders, `booking.created`
+ * webhooks. The optimistic booking path inserts them in the booking's own
+ * statement (`jobInsertSql`); the locked path through {@link enqueueBookingCreated}.
  */
-export async function enqueueBookingCreated(
-  ctx: EnqueueContext,
+export function bookingCreatedJobs(
+  ctx: Pick<EnqueueContext, 'now' | 'reminderOffsets'>,
   booking: BookingVersion,
   wire: Booking,
-): Promise<void> {
-  await ctx.queue.insertInTransaction(ctx.trx, [
+): NewJob[] {
+  return [
     {
       name: SEND_EMAIL,
       data: { event: 'confirmation', bookingId: booking.id, version: booking.version },
     },
     ...reminderJobs(ctx, booking),
     webhookEvent(ctx, 'booking.created', wire),
-  ])
+  ]
+}
+
+/** In the booking's transaction (one statement): the jobs of {@link bookingCreatedJobs}. */
+export async function enqueueBookingCreated(
+  ctx: EnqueueContext,
+  booking: BookingVersion,
+  wire: Booking,
+): Promise<void> {
+  await ctx.queue.insertInTransaction(ctx.trx, bookingCreatedJobs(ctx, booking, wire))
 }
 
 /**

@@ -89,6 +89,58 @@ export function stableJobId(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
 }
 
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * `INSERT INTO <schema>.job ...` for jobs given as a JSON array (see
+ * {@link jobRecords}) in the parameter `jobsParam` (e.g. `$17`), to be used as a
+ * CTE of a larger statement so the jobs commit with that statement's rows.
+ * `source` is a table expression every job row is joined with (the CTE of the
+ * row the jobs belong to): no row there, no jobs. `condition` filters jobs (SQL
+ * over `j.name` and the source's columns).
+ *
+ * It writes the same columns as pg-boss 10's own `insert` (plans.js
+ * `insertJobs`) for the options Slotkit uses (id, name, data, startAfter), with
+ * the queue's policy, retry and retention settings; `job-queue.test.ts` inserts
+ * the same jobs both ways and compares the rows, so a pg-boss upgrade that
+ * changes its table is caught.
+ */
+export function jobInsertSql(
+  schema: string,
+  options: { jobsParam: string; source: string; condition?: string },
+): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid pg-boss schema "${schema}"`)
+  return `INSERT INTO ${schema}.job (id, name, data, priority, start_after, dead_letter, expire_in,
+        keep_until, retry_limit, retry_delay, retry_backoff, policy)
+      SELECT coalesce(j.id, gen_random_uuid()), j.name, j.data, 0, coalesce(j.start_after, now()),
+        q.dead_letter,
+        CASE WHEN q.expire_seconds IS NOT NULL THEN q.expire_seconds * interval '1s'
+             ELSE interval '15 minutes' END,
+        coalesce(j.start_after, now()) + CAST(coalesce((q.retention_minutes * 60)::text, '14 days') AS interval),
+        coalesce(q.retry_limit, 2),
+        CASE WHEN coalesce(q.retry_backoff, false) THEN greatest(q.retry_delay, 1)
+             ELSE coalesce(q.retry_delay, 0) END,
+        coalesce(q.retry_backoff, false),
+        q.policy
+      FROM ${options.source}
+      CROSS JOIN json_to_recordset(${options.jobsParam}::json) AS j (id uuid, name text, data jsonb, start_after timestamptz)
+      JOIN ${schema}.queue q ON q.name = j.name
+      ${options.condition ? `WHERE ${options.condition}` : ''}
+      ON CONFLICT DO NOTHING`
+}
+
+/** The JSON parameter of {@link jobInsertSql}. */
+export function jobRecords(jobs: readonly NewJob[]): string {
+  return JSON.stringify(
+    jobs.map((job) => ({
+      id: job.id ?? null,
+      name: job.name,
+      data: job.data,
+      start_after: job.startAfter?.toISOString() ?? null,
+    })),
+  )
+}
+
 /** pg-boss's `db` option over a Kysely transaction, so a job commits or rolls back with it. */
 // biome-ignore lint/suspicious/noExplicitAny: any schema's transaction will do
 export function bossDbOf(trx: Kysely<any>): PgBoss.Db {
@@ -108,8 +160,6 @@ interface Worker {
   wake: () => void
   done: Promise<void>
 }
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /**
  * The server's job queue: pg-boss 10 on the application's PostgreSQL (own

@@ -8,12 +8,13 @@ import type {
   CreateBookingReply,
   ListBookingsQuery,
 } from '@slotkit/core/api'
-import { EXCLUSION_VIOLATION, sqlState } from '../db/database'
+import { EXCLUSION_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../db/database'
 import {
   cancelBookingVersioned,
   findBookingById,
   findBookingByIdempotencyKey,
   insertBooking,
+  insertBookingIfUnchanged,
   listBookings,
   markRescheduledVersioned,
   tstzrange,
@@ -21,6 +22,7 @@ import {
 import { lockHost } from '../db/repositories/users.repository'
 import type { BookingRow, MeetingTypeRow, UserRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
+import { jobRecords } from '../jobs/job-queue'
 import { validateAnswers } from './answers'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
@@ -35,6 +37,15 @@ import { bookingToken, canonicalJson, sha256 } from './tokens'
 import { checkTimeZone, parseInstant } from './validate'
 
 const MINUTE_MS = 60_000
+
+/** What the slot check needs of the host. */
+type HostZone = Pick<UserRow, 'timeZone'>
+
+/**
+ * Optimistic tries before a booking falls back to the host-row lock: each failed
+ * try means another change of the same host committed in between (ADR 0008).
+ */
+const OPTIMISTIC_TRIES = 3
 
 /** Thrown inside the transaction when the slot is not bookable; alternatives are added after rollback. */
 class SlotRejected extends Error {
@@ -87,7 +98,7 @@ export function toWireBooking(deps: ServiceDeps, row: BookingRow, withLinks: boo
 async function alternatives(
   deps: ServiceDeps,
   mt: MeetingTypeRow,
-  host: UserRow,
+  host: HostZone,
   durationMinutes: number,
   requestedAt: number,
   reason: SlotRejectionReason,
@@ -114,7 +125,7 @@ async function slotUnavailable(
   deps: ServiceDeps,
   rejected: SlotRejected,
   mt: MeetingTypeRow,
-  host: UserRow,
+  host: HostZone,
   durationMinutes: number,
   requestedAt: number,
   timeZone: string,
@@ -145,7 +156,7 @@ async function asSlotUnavailable(
   deps: ServiceDeps,
   error: unknown,
   mt: MeetingTypeRow,
-  host: UserRow,
+  host: HostZone,
   durationMinutes: number,
   requestedAt: number,
   timeZone: string,
@@ -169,7 +180,7 @@ async function asSlotUnavailable(
 function recheck(
   deps: ServiceDeps,
   ctx: SchedulingContext,
-  host: UserRow,
+  host: HostZone,
   mt: MeetingTypeRow,
   startsAt: number,
   durationMinutes: number,
@@ -228,13 +239,139 @@ export interface CreatedBooking {
   replayed: boolean
 }
 
+/** A stored booking as the answer to a request with the same Idempotency-Key, or 422. */
+async function replayIdempotent(
+  deps: ServiceDeps,
+  previous: { id: string; requestHash: string | null },
+  requestHash: string | null,
+): Promise<BookingRow> {
+  if (previous.requestHash !== requestHash) {
+    throw new ApiError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'Idempotency-Key was already used with a different request body',
+      { field: 'Idempotency-Key' },
+    )
+  }
+  const row = await findBookingById(deps.db, previous.id)
+  if (!row) throw notFound('Booking')
+  return row
+}
+
+/** The request fields {@link createBooking} passes down. */
+interface BookingRequest {
+  readonly body: CreateBookingBody
+  readonly idempotencyKey: string | undefined
+  readonly requestHash: string | null
+  readonly hostId: string
+  readonly startsAt: number
+  readonly id: string
+}
+
+/** The row a new booking will have, for its jobs (written in the same statement). */
+function pendingRow(
+  values: ReturnType<typeof bookingValues>,
+  request: BookingRequest,
+  createdAt: Date,
+  answers: Answers,
+): BookingRow {
+  return {
+    ...values,
+    answers,
+    version: 1,
+    idempotencyKey: request.idempotencyKey ?? null,
+    requestHash: request.requestHash,
+    cancelReason: null,
+    cancelledAt: null,
+    rescheduledFrom: null,
+    rescheduledTo: null,
+    calendarEventId: null,
+    createdAt,
+    updatedAt: createdAt,
+  }
+}
+
 /**
- * `POST /api/bookings`. One transaction: lock the host row, replay or reject an
- * Idempotency-Key, re-check the slot with core, insert. The exclusion constraint
- * (23P01) is the last line of defence and also answers 409 CONFLICT.
- * `deps.onBookingEvent` runs inside this transaction after the insert: jobs
- * (confirmation e-mail, calendar write-back) enqueued there with pg-boss `send`
- * (`db: trx`) commit or roll back together with the booking.
+ * One optimistic try (ADR 0008): read the host's scheduling data and its
+ * `schedule_version` in one statement, check the slot with core, then write the
+ * booking and its jobs in one statement that succeeds only if the version is
+ * unchanged. `undefined`: another change of this host committed in between.
+ */
+async function tryOptimistic(
+  deps: ServiceDeps,
+  request: BookingRequest,
+): Promise<CreatedBooking | undefined> {
+  const { body, startsAt } = request
+  const ctx = await loadSchedulingContext(deps.db, {
+    hostId: request.hostId,
+    meetingTypeId: body.meeting_type_id,
+    loadMeetingType: true,
+    withHost: true,
+    idempotencyKey: request.idempotencyKey,
+    from: startsAt,
+    to: startsAt + DAY_MS,
+  })
+  const host = ctx.host
+  if (!host) throw notFound('Meeting type')
+  if (ctx.idempotent) {
+    const row = await replayIdempotent(deps, ctx.idempotent, request.requestHash)
+    return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: true }
+  }
+  const mt = ctx.meetingType
+  if (!mt?.isActive) throw notFound('Meeting type')
+  const durationMinutes = chooseDuration(mt, body.duration_minutes, 'duration_minutes')
+  const answers = validateAnswers(mt.questions, body.answers ?? {})
+  let row: BookingRow | undefined
+  try {
+    recheck(deps, ctx, host, mt, startsAt, durationMinutes)
+    const values = bookingValues(deps, request.id, mt, startsAt, durationMinutes, {
+      name: body.invitee_name,
+      email: body.invitee_email,
+      timeZone: body.invitee_timezone,
+      answers,
+    })
+    const createdAt = new Date()
+    const jobs = deps.bookingJobs
+    row = await insertBookingIfUnchanged(
+      deps.db,
+      {
+        ...values,
+        idempotencyKey: request.idempotencyKey ?? null,
+        requestHash: request.requestHash,
+        createdAt,
+      },
+      host.scheduleVersion,
+      jobs && {
+        schema: jobs.schema,
+        records: jobRecords(jobs.created(pendingRow(values, request, createdAt, answers))),
+      },
+    )
+  } catch (error) {
+    // The same key sent twice at once: the other request's booking is there now.
+    if (sqlState(error) === UNIQUE_VIOLATION) return undefined
+    throw await asSlotUnavailable(
+      deps,
+      error,
+      mt,
+      host,
+      durationMinutes,
+      startsAt,
+      body.invitee_timezone,
+    )
+  }
+  if (!row) return undefined
+  await bumpHostGeneration(deps, request.hostId)
+  return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: false }
+}
+
+/**
+ * `POST /api/bookings`. Checks the slot with core and writes the booking with
+ * its jobs so that no change of the host can slip in between (layer 2 of
+ * DESIGN.md): optimistically first, in two statements and no open transaction
+ * (ADR 0008); after {@link OPTIMISTIC_TRIES} lost races, or with a custom
+ * `onBookingEvent` hook (which needs a transaction), under the host-row lock.
+ * The exclusion constraint (23P01) is the last line of defence on both paths
+ * and also answers 409 CONFLICT. An Idempotency-Key replays the stored booking
+ * (same body) or answers 422 (different body).
  */
 export async function createBooking(
   deps: ServiceDeps,
@@ -244,10 +381,34 @@ export async function createBooking(
   checkTimeZone(body.invitee_timezone, 'invitee_timezone')
   const startsAt = parseInstant(body.start_time, 'start_time')
   // A meeting type never changes host: the host id comes from memory on the hot path.
-  const hostId = await hostIdOf(deps, body.meeting_type_id)
-  const requestHash = idempotencyKey ? sha256(canonicalJson(body)) : null
-  const id = randomUUID()
+  const request: BookingRequest = {
+    body,
+    idempotencyKey,
+    requestHash: idempotencyKey ? sha256(canonicalJson(body)) : null,
+    hostId: await hostIdOf(deps, body.meeting_type_id),
+    startsAt,
+    id: randomUUID(),
+  }
+  if (deps.bookingJobs || !deps.onBookingEvent) {
+    for (let tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+      const created = await tryOptimistic(deps, request)
+      if (created) return created
+    }
+  }
+  return createBookingLocked(deps, request)
+}
 
+/**
+ * The locked path: one transaction that locks the host row (bumping its
+ * `schedule_version`), replays or rejects an Idempotency-Key, re-checks the slot
+ * with core and inserts. `deps.onBookingEvent` runs inside this transaction after
+ * the insert: jobs enqueued there commit or roll back with the booking.
+ */
+async function createBookingLocked(
+  deps: ServiceDeps,
+  request: BookingRequest,
+): Promise<CreatedBooking> {
+  const { body, hostId, startsAt, idempotencyKey, requestHash } = request
   let host: UserRow | undefined
   let mt: MeetingTypeRow | undefined
   let durationMinutes = 0
@@ -286,7 +447,7 @@ export async function createBooking(
       const answers = validateAnswers(mt.questions, body.answers ?? {})
       recheck(deps, ctx, host, mt, startsAt, durationMinutes)
       const row = await insertBooking(trx, {
-        ...bookingValues(deps, id, mt, startsAt, durationMinutes, {
+        ...bookingValues(deps, request.id, mt, startsAt, durationMinutes, {
           name: body.invitee_name,
           email: body.invitee_email,
           timeZone: body.invitee_timezone,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { SlotCache } from '../cache/slot-cache'
 import type { Db } from '../db/database'
 import type { BookingRow } from '../db/schema'
+import type { NewJob } from '../jobs/job-queue'
 
 /** What services need, passed explicitly (no module-level singletons). */
 export interface ServiceDeps {
@@ -20,6 +21,17 @@ export interface ServiceDeps {
    * or roll back together with the booking.
    */
   readonly onBookingEvent?: (trx: Db, event: BookingEvent) => Promise<void>
+  /**
+   * The jobs of a new booking, written by the booking's own INSERT statement on
+   * the optimistic path (ADR 0008), in pg-boss `schema`. Set together with the
+   * default `onBookingEvent` (which queues the same jobs on the locked path);
+   * with a custom `onBookingEvent` and no `bookingJobs`, every booking takes
+   * the locked path so the hook runs in its transaction.
+   */
+  readonly bookingJobs?: {
+    readonly schema: string
+    created(booking: BookingRow): NewJob[]
+  }
 }
 
 /** A committed-with-its-transaction change of a booking. */

@@ -46,6 +46,7 @@ function utcDate(instant: number): string {
 export interface SchedulingContext {
   readonly meetingType: MeetingTypeRow | undefined
   readonly host: SchedulingData['host']
+  readonly idempotent: SchedulingData['idempotent']
   schedule(timeZone: string): Schedule
   readonly bookings: ExistingBooking[]
   readonly events: ExternalEvent[]
@@ -64,6 +65,7 @@ export async function loadSchedulingContext(
     meetingTypeId: string
     loadMeetingType?: boolean
     withHost?: boolean
+    idempotencyKey?: string
     from: number
     to: number
     excludeBookingId?: string
@@ -73,6 +75,7 @@ export async function loadSchedulingContext(
     hostId: query.hostId,
     meetingTypeId: query.loadMeetingType ? query.meetingTypeId : undefined,
     withHost: query.withHost,
+    idempotencyKey: query.idempotencyKey,
     from: query.from - BUSY_PADDING_MS,
     to: query.to + BUSY_PADDING_MS,
     overridesFrom: utcDate(query.from - 2 * DAY_MS),
@@ -81,6 +84,7 @@ export async function loadSchedulingContext(
   return {
     meetingType: data.meetingType,
     host: data.host,
+    idempotent: data.idempotent,
     schedule: (timeZone) => ({
       timeZone,
       weekly: data.rules.map(

@@ -6,8 +6,10 @@ import type { MeetingTypeRow, Question } from '../schema'
 export interface SchedulingData {
   /** Present when asked for (`meetingTypeId`) and found. */
   meetingType?: MeetingTypeRow
-  /** Present when asked for (`withHost`) and found. */
-  host?: { id: string; name: string; timeZone: string }
+  /** Present when asked for (`withHost`) and found; `scheduleVersion` is read in the same snapshot as the rest. */
+  host?: { id: string; name: string; timeZone: string; scheduleVersion: number }
+  /** With `idempotencyKey`: the host's booking made with that key, if any. */
+  idempotent?: { id: string; requestHash: string | null }
   rules: { dayOfWeek: number; startTime: string; endTime: string }[]
   overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[]
   bookings: {
@@ -25,6 +27,8 @@ export interface SchedulingQuery {
   hostId: string
   meetingTypeId?: string
   withHost?: boolean
+  /** Also look up the host's booking with this Idempotency-Key. */
+  idempotencyKey?: string
   /** Busy data whose range overlaps `[from, to)`. */
   from: number
   to: number
@@ -38,6 +42,7 @@ type Raw = {
     | (Omit<MeetingTypeRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string })
     | null
   host: SchedulingData['host'] | null
+  idem: [string, string | null] | null
   rules: [number, string, string][]
   overrides: [string, { start_time: string; end_time: string }[]][]
   bookings: [string, string, number, number, number, number][]
@@ -45,12 +50,13 @@ type Raw = {
 }
 
 /**
- * One statement, six sub-selects, every one keyed by host (or by the meeting type's
- * primary key): rules, overrides, confirmed bookings overlapping the window (gist
- * index of the exclusion constraint), external busy times, and optionally the
- * meeting type and host. Used by the slots endpoint and, after the host row is
- * locked, by the booking re-check (a new statement sees every booking committed
- * before the lock was granted).
+ * One statement, seven sub-selects, every one keyed by host (or by the meeting
+ * type's primary key): rules, overrides, confirmed bookings overlapping the window
+ * (gist index of the exclusion constraint), external busy times, and optionally
+ * the meeting type, the host (with its `schedule_version`, from the same snapshot)
+ * and the booking of an Idempotency-Key. Used by the slots endpoint and by the
+ * booking check: optimistically, before the insert that requires the version
+ * read here, or after the host row is locked (ADR 0008).
  */
 export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<SchedulingData> {
   const range = sql`tstzrange(to_timestamp(${q.from / 1000}), to_timestamp(${q.to / 1000}), '[)')`
@@ -67,12 +73,17 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
         FROM meeting_types m WHERE m.id = ${q.meetingTypeId}::uuid AND m.user_id = ${q.hostId}::uuid)`
     : sql`NULL::json`
   const hostSelect = q.withHost
-    ? sql`(SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone) FROM users u WHERE u.id = ${q.hostId}::uuid)`
+    ? sql`(SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone, 'scheduleVersion', u.schedule_version) FROM users u WHERE u.id = ${q.hostId}::uuid)`
     : sql`NULL::json`
+  const idemSelect =
+    q.idempotencyKey !== undefined
+      ? sql`(SELECT json_build_array(b.id, b.request_hash) FROM bookings b WHERE b.host_id = ${q.hostId}::uuid AND b.idempotency_key = ${q.idempotencyKey})`
+      : sql`NULL::json`
   const result = await sql<Raw>`
     SELECT
       ${mtSelect} AS mt,
       ${hostSelect} AS host,
+      ${idemSelect} AS idem,
       (SELECT coalesce(json_agg(json_build_array(r.day_of_week, to_char(r.start_time, 'HH24:MI'), to_char(r.end_time, 'HH24:MI'))), '[]')
          FROM availability_rules r WHERE r.user_id = ${q.hostId}::uuid) AS rules,
       (SELECT coalesce(json_agg(json_build_array(o.date::text, o.intervals)), '[]')
@@ -95,7 +106,8 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
           updatedAt: new Date(raw.mt.updatedAt),
         }
       : undefined,
-    host: raw.host ?? undefined,
+    host: raw.host ? { ...raw.host, scheduleVersion: Number(raw.host.scheduleVersion) } : undefined,
+    idempotent: raw.idem ? { id: raw.idem[0], requestHash: raw.idem[1] } : undefined,
     rules: raw.rules.map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
     overrides: raw.overrides.map(([date, intervals]) => ({ date, intervals })),
     bookings: raw.bookings.map(

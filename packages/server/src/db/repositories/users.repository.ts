@@ -30,20 +30,30 @@ export async function updateUser(
   changes: Partial<{ email: string; name: string; timeZone: string }>,
 ): Promise<UserRow | undefined> {
   if (!isUuid(id)) return undefined
-  return db
-    .updateTable('users')
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst()
+  return (
+    db
+      .updateTable('users')
+      // The zone moves the working hours: a slot check made before this is stale.
+      .set({ ...changes, scheduleVersion: sql`schedule_version + 1`, updatedAt: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+  )
 }
 
 /**
  * Layer 2 of DESIGN.md: locks the host row for the rest of the transaction, so
- * every booking, reschedule and rule change of one host runs one at a time.
+ * every locked booking, reschedule and rule change of one host runs one at a
+ * time, and bumps `schedule_version`, so an optimistic booking checked against
+ * the data before this change cannot commit (ADR 0008).
  */
 export async function lockHost(trx: Db, hostId: string): Promise<UserRow | undefined> {
-  return trx.selectFrom('users').selectAll().where('id', '=', hostId).forUpdate().executeTakeFirst()
+  return trx
+    .updateTable('users')
+    .set({ scheduleVersion: sql`schedule_version + 1` })
+    .where('id', '=', hostId)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 export async function countUsers(db: Db): Promise<number> {
