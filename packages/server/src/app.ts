@@ -46,7 +46,7 @@ export interface AppDeps {
   readonly cache?: SlotCache
   /** sha-256 (hex) of the admin token; default: from ADMIN_TOKEN or DATA_DIR. */
   readonly adminTokenHash?: string
-  /** Secret deriving invitee tokens; default: SECRET_KEY or DATA_DIR. */
+  /** Secret deriving invitee tokens; default: SECRET_KEY, else the key generated once in the database. */
   readonly secretKey?: string
   /** Clock (epoch ms); default `Date.now`. */
   readonly now?: () => number
@@ -148,14 +148,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   let adminTokenHash = deps.adminTokenHash
   let secretKey = deps.secretKey
   if (!adminTokenHash || !secretKey) {
-    if (!secretKey && config.redisUrl) {
-      // REDIS_URL means several processes; each would generate its own key in its
-      // own DATA_DIR, and invitee links built by one would not open on another.
-      app.log.warn(
-        'SECRET_KEY is unset while REDIS_URL is set: give every server process the same SECRET_KEY (and ADMIN_TOKEN)',
-      )
-    }
-    const secrets = await resolveSecrets(config)
+    // The generated key lives in the database, so every process sharing it agrees.
+    const secrets = await resolveSecrets(config, { db, log: (message) => app.log.info(message) })
     adminTokenHash ??= secrets.adminTokenHash
     secretKey ??= secrets.secretKey
   }

@@ -6,10 +6,12 @@
  * - {@link startServer}: what `slotkit-server start` does (embedded defaults, listen).
  * - {@link verifyWebhookSignature}: checks a webhook delivery on the receiving side.
  * - {@link startJobs}, {@link startWorker}: the job queue and workers (e-mail, reminders, webhooks).
+ * - {@link resolveSecretKey}: SECRET_KEY, or the generated key every process on the database shares.
  */
 export { type AppDeps, type AppJobsOptions, BODY_LIMIT_BYTES, buildApp } from './app'
 export { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 export { type Config, ConfigError, defineConfig, loadConfig } from './config/config'
+export { type ResolveSecretKeyOptions, resolveSecretKey } from './config/secrets'
 export { createDb, type Db } from './db/database'
 export {
   type EmbeddedPostgres,

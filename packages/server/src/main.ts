@@ -85,7 +85,9 @@ export async function startServer(
       note(
         'empty database: created a demo host with 15/30/60-minute meeting types (Mon–Fri 09:00–17:00, America/New_York)',
       )
-    const secrets = await resolveSecrets(config)
+    // After the migrations: a generated secret key lives in the database, shared by
+    // every process on it (SECRET_KEY overrides it).
+    const secrets = await resolveSecrets(config, { db, log: note })
     app = await buildApp(
       { ...config, databaseUrl },
       { db, adminTokenHash: secrets.adminTokenHash, secretKey: secrets.secretKey },

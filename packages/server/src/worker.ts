@@ -1,5 +1,5 @@
 import { type Config, publicBaseUrl, redactUrl } from './config/config'
-import { resolveSecrets } from './config/secrets'
+import { resolveSecretKey } from './config/secrets'
 import type { JobLogger } from './jobs/notification-deps'
 import { openDatabase } from './main'
 import { type JobsRuntime, startJobs } from './plugins/jobs'
@@ -53,14 +53,20 @@ export async function startWorker(
   }
   const { db, url } = await openDatabase(config, { note })
   try {
-    const secrets = await resolveSecrets(config)
+    // The key the servers use too (SECRET_KEY, else the one in the database), so the
+    // links in e-mails open on any of them.
+    const secretKey = await resolveSecretKey(db, {
+      secretKey: config.secretKey,
+      dataDir: config.dataDir,
+      log: note,
+    })
     const jobs = await startJobs({
       connectionString: url,
       dataDir: config.dataDir,
       smtpUrl: config.smtpUrl,
       mailFrom: config.mailFrom,
       allowPrivateWebhooks: config.webhookAllowPrivate,
-      secretKey: secrets.secretKey,
+      secretKey,
       publicUrl: () => publicBaseUrl(config),
       log: createLineLogger(config.logLevel),
       workers: true,

@@ -14,11 +14,14 @@ export interface Config {
   readonly databaseUrl: string | undefined
   /** Redis connection string; unset = in-process cache and rate-limit store. */
   readonly redisUrl: string | undefined
-  /** Absolute path of the data folder (embedded PostgreSQL, generated secrets). */
+  /** Absolute path of the data folder (embedded PostgreSQL, the generated admin token's hash, the e-mail outbox). */
   readonly dataDir: string
   /** Bearer token of the administrator; unset = generated and kept in `dataDir`. */
   readonly adminToken: string | undefined
-  /** Secret that derives invitees' cancel/reschedule tokens; unset = generated and kept in `dataDir`. */
+  /**
+   * Secret that derives invitees' cancel/reschedule tokens; unset = generated once and
+   * kept in the database (`server_secrets`), shared by every process on it.
+   */
   readonly secretKey: string | undefined
   /** Base URL for links in replies and pages (no trailing slash); unset = `http://HOST:PORT`. */
   readonly publicUrl: string | undefined

@@ -8,12 +8,14 @@ import {
 import * as initial from './migrations/0001-initial'
 import * as notifications from './migrations/0002-notifications'
 import * as scheduleVersion from './migrations/0003-schedule-version'
+import * as serverSecret from './migrations/0004-server-secret'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-notifications': notifications,
   '0003-schedule-version': scheduleVersion,
+  '0004-server-secret': serverSecret,
 }
 
 const provider: MigrationProvider = {

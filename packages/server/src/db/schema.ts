@@ -121,6 +121,14 @@ export interface ExternalBusyTable {
   updatedAt: Generated<Date>
 }
 
+/** Secrets every process on the database shares, one row per name (migration 0004). */
+export interface ServerSecretsTable {
+  /** e.g. 'booking-token': the generated key of invitees' tokens when SECRET_KEY is unset. */
+  name: string
+  value: string
+  createdAt: CreatedAt
+}
+
 /** Every table; those of migration 0002 (webhooks, deliveries, notification log) come from notifications.schema. */
 export interface Database extends NotificationTables {
   users: UsersTable
@@ -130,6 +138,7 @@ export interface Database extends NotificationTables {
   dateOverrides: DateOverridesTable
   bookings: BookingsTable
   externalBusy: ExternalBusyTable
+  serverSecrets: ServerSecretsTable
 }
 
 export type UserRow = Selectable<UsersTable>
