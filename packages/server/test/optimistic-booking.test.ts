@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertBookingIfUnchanged } from '../src/db/repositories/bookings.repository'
+import type { Database } from '../src/db/schema'
+import { jobInsertSql, jobRecords, type NewJob, stableJobId } from '../src/jobs/job-queue'
+import { DISPATCH_WEBHOOKS, SEND_EMAIL, SEND_REMINDER } from '../src/jobs/queues'
+import { bearer, bookingBody, createHost, createMeetingType, createTestApp } from './helpers'
+import { createTestQueue, dropQueue, jobsOf, openTestDb } from './notifications/harness'
+
+/** ADR 0008: the optimistic booking path and the schedule_version it relies on. */
+describe('optimistic booking (schedule_version)', () => {
+  let app: FastifyInstance
+  let db: Kysely<Database>
+  let base: string
+  const schema = `pgboss_opt${Date.now().toString(36)}`
+
+  beforeAll(async () => {
+    db = await openTestDb()
+    app = await createTestApp({
+      webhookAllowPrivate: true,
+      jobs: { workers: false, queue: { schema } },
+    })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = app.server.address()
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  })
+  afterAll(async () => {
+    await app.close()
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db)
+    await db.destroy()
+  })
+
+  const version = async (hostId: string) =>
+    Number(
+      (
+        await db
+          .selectFrom('users')
+          .select('scheduleVersion')
+          .where('id', '=', hostId)
+          .executeTakeFirstOrThrow()
+      ).scheduleVersion,
+    )
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (res) => ({
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown>,
+    }))
+
+  it('every change that can turn a passed check into a failed one bumps the version', async () => {
+    const host = await createHost(app)
+    const mt = await createMeetingType(app, host)
+    const changes: [string, () => Promise<{ statusCode: number }>][] = [
+      [
+        'rules',
+        () =>
+          app.inject({
+            method: 'PUT',
+            url: `/api/users/${host.id}/availability`,
+            headers: bearer(host.apiKey),
+            payload: { rules: [{ day_of_week: 1, start_time: '10:00', end_time: '12:00' }] },
+          }),
+      ],
+      [
+        'zone',
+        () =>
+          app.inject({
+            method: 'PATCH',
+            url: `/api/users/${host.id}`,
+            headers: bearer(host.apiKey),
+            payload: { time_zone: 'Europe/Berlin' },
+          }),
+      ],
+      [
+        'meeting type edit',
+        () =>
+          app.inject({
+            method: 'PATCH',
+            url: `/api/meeting-types/${mt}`,
+            headers: bearer(host.apiKey),
+            payload: { min_notice_minutes: 120 },
+          }),
+      ],
+      [
+        'booking',
+        () =>
+          app.inject({
+            method: 'POST',
+            url: '/api/bookings',
+            payload: bookingBody(mt, '2027-03-08T10:00:00+01:00'),
+          }),
+      ],
+      [
+        'meeting type deactivation',
+        () =>
+          app.inject({
+            method: 'DELETE',
+            url: `/api/meeting-types/${mt}`,
+            headers: bearer(host.apiKey),
+          }),
+      ],
+    ]
+    for (const [name, change] of changes) {
+      const before = await version(host.id)
+      const res = await change()
+      expect(res.statusCode, name).toBeLessThan(300)
+      expect(await version(host.id), name).toBeGreaterThan(before)
+    }
+  })
+
+  it('a write checked against an older version writes nothing: no booking, no job', async () => {
+    const host = await createHost(app)
+    const mt = await createMeetingType(app, host)
+    const seen = await version(host.id)
+    // The host changes their hours after the check was made.
+    await app.inject({
+      method: 'PUT',
+      url: `/api/users/${host.id}/availability`,
+      headers: bearer(host.apiKey),
+      payload: { rules: [{ day_of_week: 2, start_time: '09:00', end_time: '10:00' }] },
+    })
+    const id = randomUUID()
+    const startsAt = new Date('2027-03-08T15:00:00Z')
+    const jobs: NewJob[] = [
+      { name: SEND_EMAIL, data: { event: 'confirmation', bookingId: id, version: 1 } },
+    ]
+    const written = await insertBookingIfUnchanged(
+      db,
+      {
+        id,
+        hostId: host.id,
+        meetingTypeId: mt,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+        inviteeName: 'Stale',
+        inviteeEmail: 'stale@example.com',
+        inviteeTimeZone: 'UTC',
+        answers: '{}',
+        tokenHash: 'x',
+        idempotencyKey: null,
+        requestHash: null,
+        createdAt: new Date(),
+      },
+      seen,
+      { schema, records: jobRecords(jobs) },
+    )
+    expect(written).toBeUndefined()
+    expect(await db.selectFrom('bookings').select('id').where('id', '=', id).execute()).toEqual([])
+    const queued = await app.slotkitJobs!.listJobs('created', 1000)
+    expect(queued.filter((j) => (j.data as { bookingId?: string }).bookingId === id)).toEqual([])
+    // At the current version the same write goes through, with its job.
+    const row = await insertBookingIfUnchanged(
+      db,
+      {
+        id,
+        hostId: host.id,
+        meetingTypeId: mt,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+        bufferBeforeMinutes: 5,
+        bufferAfterMinutes: 10,
+        inviteeName: 'Fresh',
+        inviteeEmail: 'fresh@example.com',
+        inviteeTimeZone: 'UTC',
+        answers: '{"q":"a"}',
+        tokenHash: 'x',
+        idempotencyKey: null,
+        requestHash: null,
+        createdAt: new Date(),
+      },
+      await version(host.id),
+      { schema, records: jobRecords(jobs) },
+    )
+    expect(row).toMatchObject({ id, status: 'confirmed', version: 1, answers: { q: 'a' } })
+    expect(row?.blocked).toBe('["2027-03-08 14:55:00+00","2027-03-08 15:40:00+00")')
+    expect(await jobsOf(db, app.slotkitJobs!, SEND_EMAIL)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ data: jobs[0]!.data })]),
+    )
+  })
+
+  it('a daily limit holds when every slot of the day is requested at once', async () => {
+    // The exclusion constraint cannot see limits: only the checked-version write can.
+    const host = await createHost(app, 'UTC')
+    const mt = await createMeetingType(app, host, { max_bookings_per_day: 2 })
+    const starts = Array.from(
+      { length: 16 },
+      (_, i) =>
+        `2027-03-09T${String(9 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00Z`,
+    )
+    const results = await Promise.all(starts.map((s) => post('/api/bookings', bookingBody(mt, s))))
+    expect(results.filter((r) => r.status === 201)).toHaveLength(2)
+    const refused = results.filter((r) => r.status === 409)
+    expect(refused).toHaveLength(14)
+    for (const r of refused) expect(r.body.reason).toBe('LIMIT_REACHED')
+  })
+
+  it('every free slot of one host requested at once is booked (lost races retry, then lock)', async () => {
+    const host = await createHost(app, 'UTC')
+    const mt = await createMeetingType(app, host)
+    const starts = ['2027-03-10', '2027-03-11'].flatMap((day) =>
+      Array.from(
+        { length: 16 },
+        (_, i) =>
+          `${day}T${String(9 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00Z`,
+      ),
+    )
+    const results = await Promise.all(starts.map((s) => post('/api/bookings', bookingBody(mt, s))))
+    expect(results.map((r) => r.status)).toEqual(Array(32).fill(201))
+    const rows = await db
+      .selectFrom('bookings')
+      .select('startsAt')
+      .where('hostId', '=', host.id)
+      .where('status', '=', 'confirmed')
+      .execute()
+    expect(rows).toHaveLength(32)
+  })
+
+  it('queues the booking.created webhook event only when a webhook of the host listens', async () => {
+    const dispatches = async () =>
+      (await jobsOf(db, app.slotkitJobs!, DISPATCH_WEBHOOKS)).map(
+        (j) => (j.data as { bookingId: string }).bookingId,
+      )
+    const quiet = await createHost(app, 'UTC')
+    const quietType = await createMeetingType(app, quiet)
+    const first = await post('/api/bookings', bookingBody(quietType, '2027-03-09T09:00:00Z'))
+    expect(first.status).toBe(201)
+    expect(await dispatches()).not.toContain(first.body.id)
+    const reminders = (await jobsOf(db, app.slotkitJobs!, SEND_REMINDER)).filter(
+      (j) => (j.data as { bookingId: string }).bookingId === first.body.id,
+    )
+    expect(reminders).toHaveLength(2)
+
+    const listening = await createHost(app, 'UTC')
+    const listeningType = await createMeetingType(app, listening)
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: bearer(listening.apiKey),
+      payload: {
+        user_id: listening.id,
+        url: 'http://127.0.0.1:9/hook',
+        events: ['booking.created'],
+      },
+    })
+    expect(hook.statusCode, hook.body).toBe(201)
+    const second = await post('/api/bookings', bookingBody(listeningType, '2027-03-09T09:00:00Z'))
+    expect(second.status).toBe(201)
+    expect(await dispatches()).toContain(second.body.id)
+  })
+})
+
+describe('jobInsertSql writes the rows pg-boss writes', () => {
+  it('for plain, delayed and fixed-id jobs of every queue policy Slotkit uses', async () => {
+    const db = await openTestDb()
+    const queue = await createTestQueue()
+    try {
+      const bookingId = randomUUID()
+      const jobs = (tag: string): NewJob[] => [
+        { name: SEND_EMAIL, data: { event: 'confirmation', bookingId, version: 1 } },
+        {
+          name: SEND_REMINDER,
+          data: { reminder: '1h', bookingId, version: 1, dueAt: '2027-03-09T08:00:00Z' },
+          startAfter: new Date('2027-03-09T08:00:00Z'),
+          id: stableJobId(`${tag}:reminder`),
+        },
+      ]
+      await queue.boss.insert(
+        jobs('boss').map((j) => ({
+          name: j.name,
+          data: j.data as object,
+          ...(j.id ? { id: j.id } : {}),
+          ...(j.startAfter ? { startAfter: j.startAfter } : {}),
+        })),
+      )
+      await db.executeQuery(
+        CompiledQuery.raw(
+          `WITH src AS (SELECT 1) ${jobInsertSql(queue.schema, { jobsParam: '$1', source: 'src' })}`,
+          [jobRecords(jobs('ours'))],
+        ),
+      )
+      const { rows } = await db.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(
+          `SELECT name, data, priority, state, retry_limit, retry_count, retry_delay, retry_backoff,
+                  start_after, singleton_key, singleton_on, expire_in::text AS expire_in,
+                  (keep_until - start_after)::text AS keep_for, dead_letter, policy,
+                  substr(id::text, 15, 1) = '8' AS fixed_id
+             FROM ${queue.schema}.job ORDER BY name, created_on`,
+        ),
+      )
+      // Every column alike both ways; immediate jobs start at now() of their own insert.
+      const normalized = rows.map(({ startAfter, ...rest }) => ({
+        ...rest,
+        startAfter: rest.name === SEND_EMAIL ? 'now' : (startAfter as Date).toISOString(),
+      }))
+      expect(normalized).toHaveLength(4)
+      expect(normalized[0]).toEqual(normalized[1])
+      expect(normalized[2]).toEqual(normalized[3])
+      expect(normalized[0]).toMatchObject({ state: 'created', keepFor: '14 days' })
+      expect(normalized[2]).toMatchObject({
+        fixedId: true,
+        startAfter: '2027-03-09T08:00:00.000Z',
+      })
+    } finally {
+      await dropQueue(db, queue)
+      await db.destroy()
+    }
+  })
+})
