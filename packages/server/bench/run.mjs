@@ -3,12 +3,14 @@
 // autocannon from this process. Prints one table. Knobs (env):
 //   BENCH_DURATION=10 (seconds per load step)  BENCH_HOSTS=1000
 //   BENCH_REDIS_URL=redis://... (run the server with Redis instead of the in-process cache)
+//   BENCH_ONLY=cached,uncached,bookings,hot,burst  BENCH_DATABASE_URL  BENCH_NODE_ARGS  BENCH_SERVER_STDOUT
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { paced } from './paced.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
@@ -42,7 +44,10 @@ async function startServer(dataDir) {
   )
   const url = await new Promise((resolve, reject) => {
     let out = ''
+    // BENCH_SERVER_STDOUT=file keeps the server's output (e.g. with BENCH_NODE_ARGS=--trace-gc).
+    const keep = process.env.BENCH_SERVER_STDOUT
     child.stdout.on('data', (chunk) => {
+      if (keep) appendFileSync(keep, chunk)
       out += chunk
       const match = /listening on (http:\/\/\S+)/.exec(out)
       if (match) resolve(match[1])
@@ -221,6 +226,31 @@ function record(name, result, extra = {}) {
   log(JSON.stringify(row))
 }
 
+/** A constant-arrival-rate step (see paced.mjs), with the server's CPU per request. */
+async function runPaced(name, options) {
+  const before = cpuSeconds(serverPid)
+  const result = await paced({ duration: DURATION, ...options })
+  const cpu = cpuSeconds(serverPid)
+  const perRequest = (seconds) =>
+    result.requests ? ((seconds * 1000) / result.requests).toFixed(3) : '-'
+  const row = {
+    scenario: name,
+    'target/s': options.rate,
+    'achieved/s': result.achieved,
+    'p50 ms': result.p50,
+    'p99 ms': result.p99,
+    '2xx': result.requests - result.non2xx - result.errors,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    'node CPU ms/req': perRequest(cpu.own - before.own),
+    'pg CPU ms/req': perRequest(cpu.descendants - before.descendants),
+    'p99.9 ms': result.p999,
+    'max ms': result.max,
+  }
+  rows.push(row)
+  log(JSON.stringify(row))
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'slotkit-bench-'))
   chmodSync(dataDir, 0o711)
@@ -233,47 +263,42 @@ async function main() {
     const start = isoDate(monday)
     const end = isoDate(monday + 6 * DAY)
 
-    // Cached: one 7-day query, warmed once, then served from the cache.
+    // Cached: one 7-day query, warmed once, then served from the cache. Paced at a
+    // constant arrival rate (paced.mjs explains why not autocannon's overallRate).
     const hot = hosts[0]
     const cachedPath = `/api/availability/slots?meeting_type_id=${hot.meetingTypeId}&start_date=${start}&end_date=${end}&timezone=America/New_York`
     await fetch(url + cachedPath)
     // Warm-up (not recorded): JIT, pooled connections, prepared statements.
-    if (want('cached')) await run({ url: url + cachedPath, overallRate: 1000, duration: 3 })
+    if (want('cached')) await paced({ url, rate: 1000, duration: 3, path: () => cachedPath })
     for (const rate of want('cached') ? [1000, 5000] : []) {
-      record(`GET slots 7 days, cached`, await run({ url: url + cachedPath, overallRate: rate }), {
-        target: rate,
-      })
+      await runPaced('GET slots 7 days, cached', { url, rate, path: () => cachedPath })
     }
 
     // Uncached: every request a different key (host × start day × zone), so each one
     // loads from PostgreSQL, runs the engine and writes the cache.
-    const uncachedRequests = (seed) => {
-      let n = seed
-      return [
-        {
-          method: 'GET',
-          setupRequest(req) {
-            n++
-            const host = hosts[n % hosts.length]
-            const offset = Math.floor(n / hosts.length) % 56
-            const zone = ZONES[Math.floor(n / (hosts.length * 56)) % ZONES.length]
-            const s = isoDate(monday + offset * DAY)
-            const e = isoDate(monday + (offset + 6) * DAY)
-            req.path = `/api/availability/slots?meeting_type_id=${host.meetingTypeId}&start_date=${s}&end_date=${e}&timezone=${zone}`
-            return req
-          },
-        },
-      ]
+    const uncachedPath = (seed) => (i) => {
+      const n = seed + i
+      const host = hosts[n % hosts.length]
+      const offset = Math.floor(n / hosts.length) % 56
+      const zone = ZONES[Math.floor(n / (hosts.length * 56)) % ZONES.length]
+      const s = isoDate(monday + offset * DAY)
+      const e = isoDate(monday + (offset + 6) * DAY)
+      return `/api/availability/slots?meeting_type_id=${host.meetingTypeId}&start_date=${s}&end_date=${e}&timezone=${zone}`
     }
-    if (want('uncached'))
-      await run({ url, overallRate: 500, duration: 3, requests: uncachedRequests(7) })
+    if (want('uncached')) await paced({ url, rate: 500, duration: 3, path: uncachedPath(7) })
     for (const rate of want('uncached') ? [1000, 5000] : []) {
+      await runPaced('GET slots 7 days, uncached', {
+        url,
+        rate,
+        path: uncachedPath(rate * 1_000_003),
+      })
+    }
+    // For comparison with earlier figures: autocannon's overallRate (bursts once a second).
+    if (want('burst')) {
       record(
-        `GET slots 7 days, uncached`,
-        await run({ url, overallRate: rate, requests: uncachedRequests(rate * 1_000_003) }),
-        {
-          target: rate,
-        },
+        'GET slots cached, autocannon 5000/s (burst)',
+        await run({ url: url + cachedPath, overallRate: 5000 }),
+        { target: 5000 },
       )
     }
 
