@@ -143,11 +143,11 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     jobs && !options.onBookingEvent
       ? {
           schema: jobs.schema,
-          created: (row) =>
+          created: (row, { webhooks }) =>
             bookingCreatedJobs(
               { now: now(), reminderOffsets: options.reminderOffsets },
               row,
-              toWire(row),
+              webhooks ? toWire(row) : undefined,
             ),
         }
       : undefined

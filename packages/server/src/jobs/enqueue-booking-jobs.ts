@@ -92,16 +92,18 @@ function webhookEvent(
 export function bookingCreatedJobs(
   ctx: Pick<EnqueueContext, 'now' | 'reminderOffsets'>,
   booking: BookingVersion,
-  wire: Booking,
+  /** The webhook payload; omitted when no webhook listens (no dispatch job then). */
+  wire: Booking | undefined,
 ): NewJob[] {
-  return [
+  const jobs: NewJob[] = [
     {
       name: SEND_EMAIL,
       data: { event: 'confirmation', bookingId: booking.id, version: booking.version },
     },
     ...reminderJobs(ctx, booking),
-    webhookEvent(ctx, 'booking.created', wire),
   ]
+  if (wire) jobs.push(webhookEvent(ctx, 'booking.created', wire))
+  return jobs
 }
 
 /** In the booking's transaction (one statement): the jobs of {@link bookingCreatedJobs}. */

@@ -307,6 +307,7 @@ async function tryOptimistic(
     loadMeetingType: true,
     withHost: true,
     idempotencyKey: request.idempotencyKey,
+    webhookEvent: deps.bookingJobs ? 'booking.created' : undefined,
     from: startsAt,
     to: startsAt + DAY_MS,
   })
@@ -342,7 +343,11 @@ async function tryOptimistic(
       host.scheduleVersion,
       jobs && {
         schema: jobs.schema,
-        records: jobRecords(jobs.created(pendingRow(values, request, createdAt, answers))),
+        records: jobRecords(
+          jobs.created(pendingRow(values, request, createdAt, answers), {
+            webhooks: ctx.webhookListens === true,
+          }),
+        ),
       },
     )
   } catch (error) {

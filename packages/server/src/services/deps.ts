@@ -30,7 +30,8 @@ export interface ServiceDeps {
    */
   readonly bookingJobs?: {
     readonly schema: string
-    created(booking: BookingRow): NewJob[]
+    /** `webhooks`: whether a webhook of the host listens for `booking.created`. */
+    created(booking: BookingRow, options: { webhooks: boolean }): NewJob[]
   }
 }
 

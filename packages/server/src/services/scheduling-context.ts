@@ -47,6 +47,7 @@ export interface SchedulingContext {
   readonly meetingType: MeetingTypeRow | undefined
   readonly host: SchedulingData['host']
   readonly idempotent: SchedulingData['idempotent']
+  readonly webhookListens: SchedulingData['webhookListens']
   schedule(timeZone: string): Schedule
   readonly bookings: ExistingBooking[]
   readonly events: ExternalEvent[]
@@ -66,6 +67,7 @@ export async function loadSchedulingContext(
     loadMeetingType?: boolean
     withHost?: boolean
     idempotencyKey?: string
+    webhookEvent?: string
     from: number
     to: number
     excludeBookingId?: string
@@ -76,6 +78,7 @@ export async function loadSchedulingContext(
     meetingTypeId: query.loadMeetingType ? query.meetingTypeId : undefined,
     withHost: query.withHost,
     idempotencyKey: query.idempotencyKey,
+    webhookEvent: query.webhookEvent,
     from: query.from - BUSY_PADDING_MS,
     to: query.to + BUSY_PADDING_MS,
     overridesFrom: utcDate(query.from - 2 * DAY_MS),
@@ -85,6 +88,7 @@ export async function loadSchedulingContext(
     meetingType: data.meetingType,
     host: data.host,
     idempotent: data.idempotent,
+    webhookListens: data.webhookListens,
     schedule: (timeZone) => ({
       timeZone,
       weekly: data.rules.map(
