@@ -231,11 +231,34 @@ describe('bookings API', () => {
       expect(first.statusCode).toBe(201)
       expect(second.statusCode).toBe(201)
       expect(second.json()).toEqual(first.json())
+      expect(first.headers['idempotent-replayed']).toBeUndefined()
+      expect(second.headers['idempotent-replayed']).toBe('true')
       const list = await app.inject({
         url: `/api/bookings?user_id=${host.id}`,
         headers: bearer(host.apiKey),
       })
       expect(list.json().bookings).toHaveLength(1)
+    })
+
+    it('replays the booking as it is now: a later reschedule shows, never a stale confirmation', async () => {
+      const host = await createHost(app)
+      const mt = await createMeetingType(app, host)
+      const body = bookingBody(mt, '2027-03-02T14:00:00Z')
+      const first = (await book(app, body, { 'idempotency-key': 'moved' })).json()
+      const moved = await app.inject({
+        method: 'POST',
+        url: `/api/bookings/${first.id}/reschedule${new URL(first.cancel_url).search}`,
+        payload: { start_time: '2027-03-02T16:00:00Z' },
+      })
+      expect(moved.statusCode).toBe(200)
+      const replay = await book(app, body, { 'idempotency-key': 'moved' })
+      expect(replay.statusCode).toBe(201)
+      expect(replay.json()).toMatchObject({
+        id: first.id,
+        status: 'rescheduled',
+        rescheduled_to_id: moved.json().id,
+        cancel_url: first.cancel_url,
+      })
     })
 
     it('answers 422 IDEMPOTENCY_KEY_REUSED for the same key with another body', async () => {

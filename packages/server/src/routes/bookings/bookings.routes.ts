@@ -43,7 +43,8 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         config: ctx.publicRateLimit,
         schema: {
           tags: ['bookings'],
-          summary: 'Book a slot (public). Idempotency-Key makes retries safe.',
+          summary:
+            'Book a slot (public). Idempotency-Key makes retries safe: a replay answers with that booking as it is now, with Idempotent-Replayed: true.',
           headers: CreateBookingHeadersSchema,
           body: CreateBookingBodySchema,
           response: {
@@ -53,11 +54,14 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { booking } = await createBooking(
+        const { booking, replayed } = await createBooking(
           ctx.deps,
           request.body,
           request.headers['idempotency-key'],
         )
+        // A replay answers with the key's booking as it is now (it may since have
+        // been cancelled or rescheduled), marked as such, as Stripe's API does.
+        if (replayed) reply.header('idempotent-replayed', 'true')
         reply.code(201)
         return booking
       },
