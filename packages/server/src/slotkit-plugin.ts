@@ -27,6 +27,7 @@ import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
 import { webhooksRoutes } from './routes/webhooks/webhooks.routes'
 import { toWireBooking } from './services/booking.service'
+import { BookingWriter } from './services/booking-writer'
 import type { BookingEvent, ServiceDeps } from './services/deps'
 
 /** Options of {@link slotkitPlugin}. */
@@ -157,7 +158,12 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
         }
       : undefined
   const ctx: RouteContext = {
-    deps: { ...baseDeps, onBookingEvent, bookingJobs },
+    deps: {
+      ...baseDeps,
+      onBookingEvent,
+      bookingJobs,
+      bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
+    },
     auth: createAuthenticator(options.db, options.adminTokenHash),
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
     ready: async () => {

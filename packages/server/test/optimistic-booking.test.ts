@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { CompiledQuery, type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { insertBookingIfUnchanged } from '../src/db/repositories/bookings.repository'
+import {
+  insertBookingsIfUnchanged,
+  type OptimisticBooking,
+} from '../src/db/repositories/bookings.repository'
 import type { Database } from '../src/db/schema'
 import { jobInsertSql, jobRecords, type NewJob, stableJobId } from '../src/jobs/job-queue'
 import { DISPATCH_WEBHOOKS, SEND_EMAIL, SEND_REMINDER } from '../src/jobs/queues'
+import { BookingWriter } from '../src/services/booking-writer'
 import { bearer, bookingBody, createHost, createMeetingType, createTestApp } from './helpers'
 import { createTestQueue, dropQueue, jobsOf, openTestDb } from './notifications/harness'
 
@@ -113,76 +117,123 @@ describe('optimistic booking (schedule_version)', () => {
     }
   })
 
-  it('a write checked against an older version writes nothing: no booking, no job', async () => {
-    const host = await createHost(app)
-    const mt = await createMeetingType(app, host)
-    const seen = await version(host.id)
+  /** A booking of `mt` at `start` for `host`, checked against `seenVersion`. */
+  const candidate = (
+    host: { id: string },
+    mt: string,
+    start: string,
+    seenVersion: number,
+    extra: Partial<OptimisticBooking> = {},
+  ): OptimisticBooking => {
+    const id = randomUUID()
+    const startsAt = new Date(start)
+    return {
+      id,
+      hostId: host.id,
+      meetingTypeId: mt,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+      bufferBeforeMinutes: 5,
+      bufferAfterMinutes: 10,
+      inviteeName: 'Writer',
+      inviteeEmail: 'writer@example.com',
+      inviteeTimeZone: 'UTC',
+      answers: { q: 'a "quoted" \\ answer ✓' },
+      tokenHash: 'x',
+      idempotencyKey: null,
+      requestHash: null,
+      createdAt: new Date(),
+      seenVersion,
+      jobs: jobRecords(
+        [{ name: SEND_EMAIL, data: { event: 'confirmation', bookingId: id, version: 1 } }],
+        id,
+      ),
+      ...extra,
+    }
+  }
+  const emailJobsOf = async (bookingId: string) =>
+    (await jobsOf(db, app.slotkitJobs!, SEND_EMAIL)).filter(
+      (j) => (j.data as { bookingId?: string }).bookingId === bookingId,
+    )
+  const rowsOf = (id: string) =>
+    db.selectFrom('bookings').select(['id', 'answers', 'blocked']).where('id', '=', id).execute()
+
+  it('a batch writes each booking whose host is unchanged, with its jobs, and nothing of the others', async () => {
+    const fresh = await createHost(app)
+    const freshType = await createMeetingType(app, fresh)
+    const stale = await createHost(app)
+    const staleType = await createMeetingType(app, stale)
+    const staleSeen = await version(stale.id)
     // The host changes their hours after the check was made.
     await app.inject({
       method: 'PUT',
-      url: `/api/users/${host.id}/availability`,
-      headers: bearer(host.apiKey),
+      url: `/api/users/${stale.id}/availability`,
+      headers: bearer(stale.apiKey),
       payload: { rules: [{ day_of_week: 2, start_time: '09:00', end_time: '10:00' }] },
     })
-    const id = randomUUID()
-    const startsAt = new Date('2027-03-08T15:00:00Z')
-    const jobs: NewJob[] = [
-      { name: SEND_EMAIL, data: { event: 'confirmation', bookingId: id, version: 1 } },
-    ]
-    const written = await insertBookingIfUnchanged(
+    const good = candidate(fresh, freshType, '2027-03-08T15:00:00Z', await version(fresh.id))
+    const late = candidate(stale, staleType, '2027-03-08T15:00:00Z', staleSeen)
+    const written = await insertBookingsIfUnchanged(db, [late, good], schema)
+    expect(written.map((r) => r.id)).toEqual([good.id])
+    expect(written[0]).toMatchObject({ status: 'confirmed', version: 1, answers: good.answers })
+    expect(written[0]?.blocked).toBe('["2027-03-08 14:55:00+00","2027-03-08 15:40:00+00")')
+    expect(await rowsOf(late.id)).toEqual([])
+    expect(await emailJobsOf(late.id)).toEqual([])
+    expect(await emailJobsOf(good.id)).toHaveLength(1)
+    expect(await version(fresh.id)).toBe(good.seenVersion + 1)
+  })
+
+  it('a batch leaves out a booking that now conflicts, and a second booking of one host', async () => {
+    const host = await createHost(app, 'UTC')
+    const mt = await createMeetingType(app, host)
+    const other = await createHost(app, 'UTC')
+    const otherType = await createMeetingType(app, other)
+    const taken = await insertBookingsIfUnchanged(
       db,
-      {
-        id,
-        hostId: host.id,
-        meetingTypeId: mt,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
-        bufferBeforeMinutes: 0,
-        bufferAfterMinutes: 0,
-        inviteeName: 'Stale',
-        inviteeEmail: 'stale@example.com',
-        inviteeTimeZone: 'UTC',
-        answers: '{}',
-        tokenHash: 'x',
-        idempotencyKey: null,
-        requestHash: null,
-        createdAt: new Date(),
-      },
-      seen,
-      { schema, records: jobRecords(jobs) },
+      [candidate(host, mt, '2027-03-09T10:00:00Z', await version(host.id))],
+      schema,
     )
-    expect(written).toBeUndefined()
-    expect(await db.selectFrom('bookings').select('id').where('id', '=', id).execute()).toEqual([])
-    const queued = await app.slotkitJobs!.listJobs('created', 1000)
-    expect(queued.filter((j) => (j.data as { bookingId?: string }).bookingId === id)).toEqual([])
-    // At the current version the same write goes through, with its job.
-    const row = await insertBookingIfUnchanged(
-      db,
-      {
-        id,
-        hostId: host.id,
-        meetingTypeId: mt,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
-        bufferBeforeMinutes: 5,
-        bufferAfterMinutes: 10,
-        inviteeName: 'Fresh',
-        inviteeEmail: 'fresh@example.com',
-        inviteeTimeZone: 'UTC',
-        answers: '{"q":"a"}',
-        tokenHash: 'x',
-        idempotencyKey: null,
-        requestHash: null,
-        createdAt: new Date(),
-      },
-      await version(host.id),
-      { schema, records: jobRecords(jobs) },
+    expect(taken).toHaveLength(1)
+    // Checked against the current version, yet overlapping: only a bug could send it,
+    // and the exclusion constraint still keeps it out without failing the batch.
+    const overlapping = candidate(host, mt, '2027-03-09T10:15:00Z', await version(host.id))
+    const fine = candidate(other, otherType, '2027-03-09T10:15:00Z', await version(other.id))
+    const twice = candidate(other, otherType, '2027-03-09T12:00:00Z', fine.seenVersion)
+    const written = await insertBookingsIfUnchanged(db, [overlapping, fine, twice], schema)
+    expect(written).toHaveLength(1)
+    expect([fine.id, twice.id]).toContain(written[0]?.id)
+    expect(await rowsOf(overlapping.id)).toEqual([])
+    expect(await emailJobsOf(overlapping.id)).toEqual([])
+  })
+
+  it('the writer batches what arrives while a statement runs, and isolates a failing booking', async () => {
+    const hosts = await Promise.all(Array.from({ length: 10 }, () => createHost(app, 'UTC')))
+    const types = await Promise.all(hosts.map((h) => createMeetingType(app, h)))
+    const bookings = await Promise.all(
+      hosts.map(async (h, i) =>
+        candidate(h, types[i]!, '2027-03-10T09:00:00Z', await version(h.id)),
+      ),
     )
-    expect(row).toMatchObject({ id, status: 'confirmed', version: 1, answers: { q: 'a' } })
-    expect(row?.blocked).toBe('["2027-03-08 14:55:00+00","2027-03-08 15:40:00+00")')
-    expect(await jobsOf(db, app.slotkitJobs!, SEND_EMAIL)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ data: jobs[0]!.data })]),
+    const writer = new BookingWriter(db, { jobSchema: schema, maxInFlight: 2 })
+    const rows = await Promise.all(bookings.map((b) => writer.write(b)))
+    expect(rows.map((r) => r?.id)).toEqual(bookings.map((b) => b.id))
+    // Two statements start at once; the other eight wait and go together.
+    expect(writer.stats).toEqual({ bookings: 10, statements: 3 })
+
+    // A booking that breaks a constraint fails the batch statement; it alone fails.
+    const more = await Promise.all(
+      hosts
+        .slice(0, 4)
+        .map(async (h, i) => candidate(h, types[i]!, '2027-03-10T11:00:00Z', await version(h.id))),
     )
+    const broken = { ...more[3]!, inviteeName: 'x'.repeat(201) }
+    const results = await Promise.allSettled(
+      [...more.slice(0, 3), broken].map((b) => writer.write(b)),
+    )
+    expect(results.slice(0, 3).map((r) => r.status === 'fulfilled' && r.value?.id)).toEqual(
+      more.slice(0, 3).map((b) => b.id),
+    )
+    expect(results[3]).toMatchObject({ status: 'rejected', reason: { code: '23514' } })
   })
 
   it('a daily limit holds when every slot of the day is requested at once', async () => {
@@ -282,7 +333,7 @@ describe('jobInsertSql writes the rows pg-boss writes', () => {
       await db.executeQuery(
         CompiledQuery.raw(
           `WITH src AS (SELECT 1) ${jobInsertSql(queue.schema, { jobsParam: '$1', source: 'src' })}`,
-          [jobRecords(jobs('ours'))],
+          [JSON.stringify(jobRecords(jobs('ours')))],
         ),
       )
       const { rows } = await db.executeQuery<Record<string, unknown>>(

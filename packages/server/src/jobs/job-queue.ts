@@ -92,12 +92,12 @@ export function stableJobId(key: string): string {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /**
- * `INSERT INTO <schema>.job ...` for jobs given as a JSON array (see
- * {@link jobRecords}) in the parameter `jobsParam` (e.g. `$17`), to be used as a
+ * `INSERT INTO <schema>.job ...` for jobs given as a JSON array of
+ * {@link jobRecords} in the parameter `jobsParam` (e.g. `$2`), to be used as a
  * CTE of a larger statement so the jobs commit with that statement's rows.
- * `source` is a table expression every job row is joined with (the CTE of the
- * row the jobs belong to): no row there, no jobs. `condition` filters jobs (SQL
- * over `j.name` and the source's columns).
+ * `source` is a table expression the job rows are joined with (the CTE of the
+ * rows the jobs belong to), `condition` the join condition and filter (SQL over
+ * `j.name`, `j.owner` and the source's columns): no source row, no jobs.
  *
  * It writes the same columns as pg-boss 10's own `insert` (plans.js
  * `insertJobs`) for the options Slotkit uses (id, name, data, startAfter), with
@@ -123,22 +123,31 @@ export function jobInsertSql(
         coalesce(q.retry_backoff, false),
         q.policy
       FROM ${options.source}
-      CROSS JOIN json_to_recordset(${options.jobsParam}::json) AS j (id uuid, name text, data jsonb, start_after timestamptz)
+      CROSS JOIN json_to_recordset(${options.jobsParam}::json)
+        AS j (id uuid, name text, data jsonb, start_after timestamptz, owner uuid)
       JOIN ${schema}.queue q ON q.name = j.name
       ${options.condition ? `WHERE ${options.condition}` : ''}
       ON CONFLICT DO NOTHING`
 }
 
-/** The JSON parameter of {@link jobInsertSql}. */
-export function jobRecords(jobs: readonly NewJob[]): string {
-  return JSON.stringify(
-    jobs.map((job) => ({
-      id: job.id ?? null,
-      name: job.name,
-      data: job.data,
-      start_after: job.startAfter?.toISOString() ?? null,
-    })),
-  )
+/** One row of {@link jobInsertSql}'s JSON parameter; `owner` is `j.owner` there (e.g. the booking's id). */
+export interface JobRecord {
+  readonly id: string | null
+  readonly name: string
+  readonly data: unknown
+  readonly start_after: string | null
+  readonly owner: string | null
+}
+
+/** The rows of {@link jobInsertSql}'s JSON parameter for `jobs` of `owner`. */
+export function jobRecords(jobs: readonly NewJob[], owner: string | null = null): JobRecord[] {
+  return jobs.map((job) => ({
+    id: job.id ?? null,
+    name: job.name,
+    data: job.data,
+    start_after: job.startAfter?.toISOString() ?? null,
+    owner,
+  }))
 }
 
 /** pg-boss's `db` option over a Kysely transaction, so a job commits or rolls back with it. */

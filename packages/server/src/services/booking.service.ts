@@ -14,9 +14,10 @@ import {
   findBookingById,
   findBookingByIdempotencyKey,
   insertBooking,
-  insertBookingIfUnchanged,
+  insertBookingsIfUnchanged,
   listBookings,
   markRescheduledVersioned,
+  type OptimisticBooking,
   tstzrange,
 } from '../db/repositories/bookings.repository'
 import { lockHost } from '../db/repositories/users.repository'
@@ -332,26 +333,28 @@ async function tryOptimistic(
     })
     const createdAt = new Date()
     const jobs = deps.bookingJobs
-    row = await insertBookingIfUnchanged(
-      deps.db,
-      {
-        ...values,
-        idempotencyKey: request.idempotencyKey ?? null,
-        requestHash: request.requestHash,
-        createdAt,
-      },
-      host.scheduleVersion,
-      jobs && {
-        schema: jobs.schema,
-        records: jobRecords(
-          jobs.created(pendingRow(values, request, createdAt, answers), {
-            webhooks: ctx.webhookListens === true,
-          }),
-        ),
-      },
-    )
+    const booking: OptimisticBooking = {
+      ...values,
+      answers,
+      idempotencyKey: request.idempotencyKey ?? null,
+      requestHash: request.requestHash,
+      createdAt,
+      seenVersion: host.scheduleVersion,
+      jobs: jobs
+        ? jobRecords(
+            jobs.created(pendingRow(values, request, createdAt, answers), {
+              webhooks: ctx.webhookListens === true,
+            }),
+            request.id,
+          )
+        : [],
+    }
+    row = deps.bookingWriter
+      ? await deps.bookingWriter.write(booking)
+      : (await insertBookingsIfUnchanged(deps.db, [booking], jobs?.schema))[0]
   } catch (error) {
     // The same key sent twice at once: the other request's booking is there now.
+    // (The batch statement skips such conflicts; a lone write may still raise one.)
     if (sqlState(error) === UNIQUE_VIOLATION) return undefined
     throw await asSlotUnavailable(
       deps,

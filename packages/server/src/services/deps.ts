@@ -3,6 +3,7 @@ import type { SlotCache } from '../cache/slot-cache'
 import type { Db } from '../db/database'
 import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
+import type { BookingWriter } from './booking-writer'
 
 /** What services need, passed explicitly (no module-level singletons). */
 export interface ServiceDeps {
@@ -28,6 +29,11 @@ export interface ServiceDeps {
    * with a custom `onBookingEvent` and no `bookingJobs`, every booking takes
    * the locked path so the hook runs in its transaction.
    */
+  /**
+   * Batches the optimistic booking writes of this process (ADR 0008); without it
+   * each booking writes its own statement.
+   */
+  readonly bookingWriter?: BookingWriter
   readonly bookingJobs?: {
     readonly schema: string
     /** `webhooks`: whether a webhook of the host listens for `booking.created`. */

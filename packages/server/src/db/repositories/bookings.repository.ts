@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely'
-import { jobInsertSql } from '../../jobs/job-queue'
+import { type JobRecord, jobInsertSql } from '../../jobs/job-queue'
 import type { Db } from '../database'
 import { isUuid } from '../ids'
 import type { BookingRow, NewBooking } from '../schema'
@@ -13,7 +13,7 @@ export async function insertBooking(trx: Db, values: NewBooking): Promise<Bookin
   return trx.insertInto('bookings').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
-/** What {@link insertBookingIfUnchanged} writes. */
+/** A booking {@link insertBookingsIfUnchanged} writes, and the host version its check read. */
 export interface OptimisticBooking {
   readonly id: string
   readonly hostId: string
@@ -25,42 +25,64 @@ export interface OptimisticBooking {
   readonly inviteeName: string
   readonly inviteeEmail: string
   readonly inviteeTimeZone: string
-  /** JSON text. */
-  readonly answers: string
+  readonly answers: Record<string, unknown>
   readonly tokenHash: string
   readonly idempotencyKey: string | null
   readonly requestHash: string | null
   readonly createdAt: Date
+  /** The host's `schedule_version` the slot was checked against. */
+  readonly seenVersion: number
+  /** Its jobs (see `jobInsertSql`), written only with the booking. */
+  readonly jobs: readonly JobRecord[]
 }
 
 const optimisticSql = new Map<string, string>()
 
-/** The statement of {@link insertBookingIfUnchanged}, one text per pg-boss schema (prepared once per connection). */
+/** The statement of {@link insertBookingsIfUnchanged}, one text per pg-boss schema (prepared once per connection). */
 function optimisticInsertSql(jobSchema: string | undefined): string {
   const key = jobSchema ?? ''
   let text = optimisticSql.get(key)
   if (text === undefined) {
     const jobs = jobSchema
       ? `, jobs AS (${jobInsertSql(jobSchema, {
-          jobsParam: '$17',
+          jobsParam: '$2',
           source: 'booking',
           // A booking.created webhook event is queued only if some webhook of the host listens.
-          condition: `j.name <> 'webhook.dispatch' OR EXISTS (SELECT 1 FROM webhooks w
-            WHERE w.user_id = booking.host_id AND w.is_active AND 'booking.created' = ANY (w.events))`,
+          condition: `j.owner = booking.id AND (j.name <> 'webhook.dispatch' OR EXISTS (SELECT 1 FROM webhooks w
+            WHERE w.user_id = booking.host_id AND w.is_active AND 'booking.created' = ANY (w.events)))`,
         })})`
       : ''
-    text = `WITH host AS (
-        UPDATE users SET schedule_version = schedule_version + 1
-         WHERE id = $1::uuid AND schedule_version = $2::bigint
-        RETURNING id
+    text = `WITH v AS (
+        -- One booking per host and statement (a second one could not see the first):
+        -- should a caller send two, the one left out is simply checked again.
+        SELECT DISTINCT ON (host_id) * FROM json_to_recordset($1::json) AS v (id uuid, host_id uuid,
+          seen bigint, meeting_type_id uuid, starts_at timestamptz, ends_at timestamptz,
+          buffer_before int, buffer_after int, invitee_name text, invitee_email text,
+          invitee_time_zone text, answers jsonb, token_hash text, idempotency_key text,
+          request_hash text, created_at timestamptz)
+         ORDER BY host_id, id
+      ), locked AS (
+        -- Host rows in id order, so two batches never wait on each other in a cycle.
+        SELECT u.id FROM users u JOIN v ON v.host_id = u.id AND u.schedule_version = v.seen
+         ORDER BY u.id
+           FOR NO KEY UPDATE OF u
+      ), bumped AS (
+        UPDATE users u SET schedule_version = u.schedule_version + 1
+          FROM locked WHERE u.id = locked.id
+        RETURNING u.id
       ), booking AS (
         INSERT INTO bookings (id, host_id, meeting_type_id, status, starts_at, ends_at,
           buffer_before_minutes, buffer_after_minutes, blocked, invitee_name, invitee_email,
           invitee_time_zone, answers, token_hash, idempotency_key, request_hash, created_at, updated_at)
-        SELECT $3::uuid, host.id, $4::uuid, 'confirmed', $5::timestamptz, $6::timestamptz, $7::int, $8::int,
-          tstzrange($5::timestamptz - make_interval(mins => $7::int), $6::timestamptz + make_interval(mins => $8::int), '[)'),
-          $9::text, $10::text, $11::text, $12::jsonb, $13::text, $14::text, $15::text, $16::timestamptz, $16::timestamptz
-          FROM host
+        SELECT v.id, v.host_id, v.meeting_type_id, 'confirmed', v.starts_at, v.ends_at,
+          v.buffer_before, v.buffer_after,
+          tstzrange(v.starts_at - make_interval(mins => v.buffer_before), v.ends_at + make_interval(mins => v.buffer_after), '[)'),
+          v.invitee_name, v.invitee_email, v.invitee_time_zone, v.answers, v.token_hash,
+          v.idempotency_key, v.request_hash, v.created_at, v.created_at
+          FROM v JOIN bumped ON bumped.id = v.host_id
+        -- A conflict here (the exclusion constraint, a reused key) means the check is
+        -- out of date: that booking is left out, and its request checks again.
+        ON CONFLICT DO NOTHING
         RETURNING *
       )${jobs}
       SELECT * FROM booking`
@@ -70,43 +92,45 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
 }
 
 /**
- * The optimistic booking write (ADR 0008), one statement and its own transaction:
- * if the host's `schedule_version` is still `seenVersion` (the version the slot
- * was checked against), bumps it, inserts the booking and, with `jobs`, its jobs
- * (pg-boss rows, see `jobInsertSql`). The version bump takes the host row lock, so
- * a concurrent change either commits first (the version differs: nothing is
- * written, `undefined` is returned and the caller checks again) or waits for this
- * statement. The exclusion constraint still holds underneath (23P01 is thrown).
+ * The optimistic booking write (ADR 0008), one statement and its own transaction
+ * for any number of bookings of distinct hosts: for each host whose
+ * `schedule_version` is still the one its booking's check read, bumps the
+ * version (locking the host rows in id order), inserts the booking and, with
+ * `jobSchema`, its jobs (pg-boss rows, see `jobInsertSql`). A host changed in
+ * between is skipped, as is a booking that now conflicts; the rows written are
+ * returned, and the callers of the others check again.
  */
-export async function insertBookingIfUnchanged(
+export async function insertBookingsIfUnchanged(
   db: Db,
-  booking: OptimisticBooking,
-  seenVersion: number,
-  jobs?: { schema: string; records: string },
-): Promise<BookingRow | undefined> {
-  const params: unknown[] = [
-    booking.hostId,
-    seenVersion,
-    booking.id,
-    booking.meetingTypeId,
-    booking.startsAt,
-    booking.endsAt,
-    booking.bufferBeforeMinutes,
-    booking.bufferAfterMinutes,
-    booking.inviteeName,
-    booking.inviteeEmail,
-    booking.inviteeTimeZone,
-    booking.answers,
-    booking.tokenHash,
-    booking.idempotencyKey,
-    booking.requestHash,
-    booking.createdAt,
-  ]
-  if (jobs) params.push(jobs.records)
-  const result = await db.executeQuery<BookingRow>(
-    CompiledQuery.raw(optimisticInsertSql(jobs?.schema), params),
+  bookings: readonly OptimisticBooking[],
+  jobSchema?: string,
+): Promise<BookingRow[]> {
+  const rows = JSON.stringify(
+    bookings.map((b) => ({
+      id: b.id,
+      host_id: b.hostId,
+      seen: b.seenVersion,
+      meeting_type_id: b.meetingTypeId,
+      starts_at: b.startsAt.toISOString(),
+      ends_at: b.endsAt.toISOString(),
+      buffer_before: b.bufferBeforeMinutes,
+      buffer_after: b.bufferAfterMinutes,
+      invitee_name: b.inviteeName,
+      invitee_email: b.inviteeEmail,
+      invitee_time_zone: b.inviteeTimeZone,
+      answers: b.answers,
+      token_hash: b.tokenHash,
+      idempotency_key: b.idempotencyKey,
+      request_hash: b.requestHash,
+      created_at: b.createdAt.toISOString(),
+    })),
   )
-  return result.rows[0]
+  const params: unknown[] = [rows]
+  if (jobSchema) params.push(JSON.stringify(bookings.flatMap((b) => b.jobs)))
+  const result = await db.executeQuery<BookingRow>(
+    CompiledQuery.raw(optimisticInsertSql(jobSchema), params),
+  )
+  return result.rows
 }
 
 export async function findBookingById(db: Db, id: string): Promise<BookingRow | undefined> {
