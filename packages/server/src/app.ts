@@ -148,6 +148,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   let adminTokenHash = deps.adminTokenHash
   let secretKey = deps.secretKey
   if (!adminTokenHash || !secretKey) {
+    if (!adminTokenHash && !config.adminToken && config.redisUrl) {
+      // REDIS_URL means several processes; each would generate its own admin token
+      // in its own DATA_DIR. (The invitee-link key is shared through the database.)
+      app.log.warn(
+        'ADMIN_TOKEN is unset while REDIS_URL is set: give every server process the same ADMIN_TOKEN',
+      )
+    }
     // The generated key lives in the database, so every process sharing it agrees.
     const secrets = await resolveSecrets(config, { db, log: (message) => app.log.info(message) })
     adminTokenHash ??= secrets.adminTokenHash

@@ -149,6 +149,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     jobs && !options.onBookingEvent
       ? {
           schema: jobs.schema,
+          ready: () => jobs.running,
           created: (row, { webhooks }) =>
             bookingCreatedJobs(
               { now: now(), reminderOffsets: options.reminderOffsets },

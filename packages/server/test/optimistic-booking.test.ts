@@ -117,6 +117,61 @@ describe('optimistic booking (schedule_version)', () => {
     }
   })
 
+  it('triggers bump the version for writes that bypass the API (manual SQL, calendar sync)', async () => {
+    const host = await createHost(app)
+    const mt = await createMeetingType(app, host)
+    const writes = [
+      sql`INSERT INTO availability_rules (user_id, day_of_week, start_time, end_time) VALUES (${host.id}, 6, '10:00', '11:00')`,
+      sql`UPDATE availability_rules SET end_time = '12:00' WHERE user_id = ${host.id} AND day_of_week = 6`,
+      sql`DELETE FROM availability_rules WHERE user_id = ${host.id} AND day_of_week = 6`,
+      sql`INSERT INTO date_overrides (user_id, date, intervals) VALUES (${host.id}, '2027-03-09', '[]')`,
+      sql`UPDATE meeting_types SET min_notice_minutes = 30 WHERE id = ${mt}`,
+      sql`INSERT INTO external_busy (host_id, source, starts_at, ends_at) VALUES (${host.id}, 'google', '2027-03-09T10:00Z', '2027-03-09T11:00Z')`,
+      sql`UPDATE users SET time_zone = 'Asia/Kathmandu' WHERE id = ${host.id}`,
+    ]
+    for (const write of writes) {
+      const before = await version(host.id)
+      await write.execute(db)
+      expect(await version(host.id), write.compile(db).sql).toBeGreaterThan(before)
+    }
+    // A name change moves no slot: no bump.
+    const before = await version(host.id)
+    await sql`UPDATE users SET name = 'Renamed' WHERE id = ${host.id}`.execute(db)
+    expect(await version(host.id)).toBe(before)
+  })
+
+  it('a batch skips a host whose row someone else holds, instead of waiting for it', async () => {
+    const busy = await createHost(app, 'UTC')
+    const busyType = await createMeetingType(app, busy)
+    const free = await createHost(app, 'UTC')
+    const freeType = await createMeetingType(app, free)
+    const blocked = candidate(busy, busyType, '2027-03-11T09:00:00Z', await version(busy.id))
+    const fine = candidate(free, freeType, '2027-03-11T09:00:00Z', await version(free.id))
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let locked = () => {}
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve
+    })
+    // Another transaction holds the busy host's row (say an availability edit).
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`SELECT 1 FROM users WHERE id = ${busy.id} FOR UPDATE`.execute(trx)
+      locked()
+      await held
+    })
+    await isLocked
+    try {
+      const written = await insertBookingsIfUnchanged(db, [blocked, fine], schema)
+      expect(written.map((r) => r.id)).toEqual([fine.id])
+    } finally {
+      release()
+      await holder
+    }
+    expect(await rowsOf(blocked.id)).toEqual([])
+  })
+
   /** A booking of `mt` at `start` for `host`, checked against `seenVersion`. */
   const candidate = (
     host: { id: string },

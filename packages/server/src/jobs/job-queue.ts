@@ -101,7 +101,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
  *
  * It writes the same columns as pg-boss 10's own `insert` (plans.js
  * `insertJobs`) for the options Slotkit uses (id, name, data, startAfter), with
- * the queue's policy, retry and retention settings; `job-queue.test.ts` inserts
+ * the queue's policy, retry and retention settings; `test/optimistic-booking.test.ts` inserts
  * the same jobs both ways and compares the rows, so a pg-boss upgrade that
  * changes its table is caught.
  */
@@ -241,6 +241,11 @@ export class JobQueue {
       else await this.boss.createQueue(name, queue).catch(() => this.boss.updateQueue(name, queue))
     }
     this.started = true
+  }
+
+  /** True once {@link start} has created every queue: jobs can be written. */
+  get running(): boolean {
+    return this.started
   }
 
   /** The effective retry policy of a queue. */

@@ -93,7 +93,8 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
     } catch (error) {
       if (closed) return
       // The database is unreachable (it answers 503 meanwhile): keep trying, as
-      // the pool does. Until then a booking fails rather than commit without jobs.
+      // the pool does. Until then a booking is refused (503) rather than commit
+      // without jobs.
       options.log.error({ err: error }, 'job queue could not start; retrying in 5 s')
       retryTimer = setTimeout(() => void tryStart(), 5000)
       retryTimer.unref()

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database'
+import { type Db, sqlState } from '../db/database'
 import {
   insertBookingsIfUnchanged,
   type OptimisticBooking,
@@ -26,10 +26,11 @@ export interface BookingWriterOptions {
  * booking that arrived while the previous statements were running (one per
  * host), so under load many bookings share one round trip, one plan execution
  * and one commit, and with no load a booking goes out at once (no timer, no
- * added latency). The batch statement locks host rows in id order, so batches,
- * even of different processes, never deadlock each other. If a batch fails as
- * a whole (say one booking's data breaks a constraint), each of its bookings is
- * written alone, so an error reaches only the request that caused it.
+ * added latency). The batch statement skips host rows someone else holds
+ * locked (those bookings check again), so one busy host never holds up the
+ * others. If a batch fails on one booking's data (a constraint, a bad value),
+ * each of its bookings is written alone, so the error reaches only the request
+ * that caused it.
  */
 export class BookingWriter {
   readonly #db: Db
@@ -37,6 +38,7 @@ export class BookingWriter {
   readonly #maxBatch: number
   readonly #maxInFlight: number
   readonly #queue: Pending[] = []
+  readonly #hostsInFlight = new Set<string>()
   #inFlight = 0
   /** Bookings given to {@link write} and statements sent (a failed batch's retries count), for tests and metrics. */
   readonly stats = { bookings: 0, statements: 0 }
@@ -64,6 +66,8 @@ export class BookingWriter {
   #pump(): void {
     while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
       const batch = this.#takeBatch()
+      // Only bookings of hosts being written wait: they go when those statements end.
+      if (batch.length === 0) return
       this.#inFlight++
       void this.#run(batch).finally(() => {
         this.#inFlight--
@@ -72,10 +76,14 @@ export class BookingWriter {
     }
   }
 
-  /** The oldest waiting bookings, one per host; the others keep their place. */
+  /**
+   * The oldest waiting bookings, one per host, none of a host an in-flight
+   * statement is writing (that one will change the host's version, so it can
+   * only lose); the others keep their place.
+   */
   #takeBatch(): Pending[] {
     const batch: Pending[] = []
-    const hosts = new Set<string>()
+    const hosts = new Set<string>(this.#hostsInFlight)
     const rest: Pending[] = []
     for (const pending of this.#queue) {
       if (batch.length < this.#maxBatch && !hosts.has(pending.booking.hostId)) {
@@ -91,6 +99,15 @@ export class BookingWriter {
   }
 
   async #run(batch: Pending[]): Promise<void> {
+    for (const pending of batch) this.#hostsInFlight.add(pending.booking.hostId)
+    try {
+      await this.#send(batch)
+    } finally {
+      for (const pending of batch) this.#hostsInFlight.delete(pending.booking.hostId)
+    }
+  }
+
+  async #send(batch: Pending[]): Promise<void> {
     this.stats.statements++
     try {
       const rows = await insertBookingsIfUnchanged(
@@ -101,11 +118,17 @@ export class BookingWriter {
       const byId = new Map(rows.map((row) => [row.id, row]))
       for (const pending of batch) pending.resolve(byId.get(pending.booking.id))
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error)
+      // Data errors (SQLSTATE classes 22 and 23) come from one booking's values:
+      // write each alone, so only that request fails. Anything else (a lost
+      // connection, the database down) may have come after the commit, so every
+      // request of the batch gets the error, and a retry with its Idempotency-Key
+      // finds its booking if it was written.
+      const state = sqlState(error)
+      if (batch.length === 1 || !(state?.startsWith('22') || state?.startsWith('23'))) {
+        for (const pending of batch) pending.reject(error)
         return
       }
-      await Promise.all(batch.map((pending) => this.#run([pending])))
+      for (const pending of batch) await this.#send([pending])
     }
   }
 }

@@ -302,6 +302,11 @@ async function tryOptimistic(
   request: BookingRequest,
 ): Promise<CreatedBooking | undefined> {
   const { body, startsAt } = request
+  if (deps.bookingJobs && !deps.bookingJobs.ready())
+    throw new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'The job queue is starting; bookings are taken once it runs (try again shortly)',
+    )
   const ctx = await loadSchedulingContext(deps.db, {
     hostId: request.hostId,
     meetingTypeId: body.meeting_type_id,
@@ -317,6 +322,12 @@ async function tryOptimistic(
   if (ctx.idempotent) {
     const row = await replayIdempotent(deps, ctx.idempotent, request.requestHash)
     return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: true }
+  }
+  // An earlier try of this very request was written after all (its reply was lost).
+  if (ctx.bookingIds.has(request.id)) {
+    const row = await findBookingById(deps.db, request.id)
+    if (row)
+      return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: false }
   }
   const mt = ctx.meetingType
   if (!mt?.isActive) throw notFound('Meeting type')

@@ -23,19 +23,21 @@ export interface ServiceDeps {
    */
   readonly onBookingEvent?: (trx: Db, event: BookingEvent) => Promise<void>
   /**
+   * Batches the optimistic booking writes of this process (ADR 0008); without it
+   * each booking writes its own statement.
+   */
+  readonly bookingWriter?: BookingWriter
+  /**
    * The jobs of a new booking, written by the booking's own INSERT statement on
    * the optimistic path (ADR 0008), in pg-boss `schema`. Set together with the
    * default `onBookingEvent` (which queues the same jobs on the locked path);
    * with a custom `onBookingEvent` and no `bookingJobs`, every booking takes
    * the locked path so the hook runs in its transaction.
    */
-  /**
-   * Batches the optimistic booking writes of this process (ADR 0008); without it
-   * each booking writes its own statement.
-   */
-  readonly bookingWriter?: BookingWriter
   readonly bookingJobs?: {
     readonly schema: string
+    /** False until the job queue has started: bookings are refused (503) meanwhile. */
+    ready(): boolean
     /** `webhooks`: whether a webhook of the host listens for `booking.created`. */
     created(booking: BookingRow, options: { webhooks: boolean }): NewJob[]
   }

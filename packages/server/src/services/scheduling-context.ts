@@ -50,6 +50,8 @@ export interface SchedulingContext {
   readonly webhookListens: SchedulingData['webhookListens']
   schedule(timeZone: string): Schedule
   readonly bookings: ExistingBooking[]
+  /** Ids of the confirmed bookings loaded (the excluded one too). */
+  readonly bookingIds: ReadonlySet<string>
   readonly events: ExternalEvent[]
 }
 
@@ -103,6 +105,7 @@ export async function loadSchedulingContext(
         windows: o.intervals.map((i) => ({ startTime: i.start_time, endTime: i.end_time })),
       })),
     }),
+    bookingIds: new Set(data.bookings.map((b) => b.id)),
     bookings: data.bookings
       .filter((b) => b.id !== query.excludeBookingId)
       .map((b) => ({

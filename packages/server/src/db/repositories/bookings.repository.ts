@@ -62,10 +62,12 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
           request_hash text, created_at timestamptz)
          ORDER BY host_id, id
       ), locked AS (
-        -- Host rows in id order, so two batches never wait on each other in a cycle.
+        -- A host row someone else holds is skipped, not waited for: it is being
+        -- changed, so that booking lost its race anyway, and one busy host must not
+        -- hold up the bookings of every other host in the batch.
         SELECT u.id FROM users u JOIN v ON v.host_id = u.id AND u.schedule_version = v.seen
          ORDER BY u.id
-           FOR NO KEY UPDATE OF u
+           FOR NO KEY UPDATE OF u SKIP LOCKED
       ), bumped AS (
         UPDATE users u SET schedule_version = u.schedule_version + 1
           FROM locked WHERE u.id = locked.id
@@ -94,8 +96,8 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
 /**
  * The optimistic booking write (ADR 0008), one statement and its own transaction
  * for any number of bookings of distinct hosts: for each host whose
- * `schedule_version` is still the one its booking's check read, bumps the
- * version (locking the host rows in id order), inserts the booking and, with
+ * `schedule_version` is still the one its booking's check read and whose row
+ * nobody else holds locked, bumps the version, inserts the booking and, with
  * `jobSchema`, its jobs (pg-boss rows, see `jobInsertSql`). A host changed in
  * between is skipped, as is a booking that now conflicts; the rows written are
  * returned, and the callers of the others check again.

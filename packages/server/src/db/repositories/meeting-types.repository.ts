@@ -29,14 +29,8 @@ export async function updateMeetingType(
   changes: MeetingTypeUpdate,
 ): Promise<MeetingTypeRow | undefined> {
   if (!isUuid(id)) return undefined
-  // One statement: the edit and the host's schedule_version bump (ADR 0008) commit together.
+  // A trigger bumps the host's schedule_version in the same transaction (migration 0003).
   return db
-    .with('bump', (qb) =>
-      qb
-        .updateTable('users')
-        .set({ scheduleVersion: sql`schedule_version + 1` })
-        .where('id', '=', userId),
-    )
     .updateTable('meetingTypes')
     .set({ ...changes, updatedAt: sql`now()` })
     .where('id', '=', id)

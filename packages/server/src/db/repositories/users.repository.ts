@@ -33,8 +33,8 @@ export async function updateUser(
   return (
     db
       .updateTable('users')
-      // The zone moves the working hours: a slot check made before this is stale.
-      .set({ ...changes, scheduleVersion: sql`schedule_version + 1`, updatedAt: sql`now()` })
+      // A new zone moves the working hours: a trigger bumps schedule_version (migration 0003).
+      .set({ ...changes, updatedAt: sql`now()` })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst()
