@@ -12,6 +12,10 @@
 import { connect } from 'node:net'
 
 const CRLF2 = Buffer.from('\r\n\r\n')
+/** How late each request left (ms after its due time): the generator's own share of latency. */
+let lags = []
+/** Send to complete response (ms): the server's and the network's share. */
+let services = []
 
 /** One keep-alive connection with at most one request in flight. */
 class Connection {
@@ -29,7 +33,9 @@ class Connection {
   send(request, due) {
     this.busy = true
     this.due = due
+    this.sentAt = performance.now()
     this.socket.write(request)
+    lags.push(this.sentAt - due)
   }
 
   read(chunk) {
@@ -42,6 +48,7 @@ class Connection {
     const status = Number(head.slice(9, 12))
     this.buffer = this.buffer.subarray(end + 4 + length)
     this.busy = false
+    services.push(performance.now() - this.sentAt)
     this.onDone(this, status, this.due)
   }
 
@@ -66,6 +73,8 @@ export async function paced({ url, rate, duration, path, maxConnections = 256 })
   const { hostname, port } = new URL(url)
   const total = Math.round(rate * duration)
   const latencies = []
+  lags = []
+  services = []
   let non2xx = 0
   let errors = 0
   let completed = 0
@@ -131,7 +140,11 @@ export async function paced({ url, rate, duration, path, maxConnections = 256 })
   const elapsed = (performance.now() - start) / 1000
   for (const conn of all) conn.socket.destroy()
   latencies.sort((a, b) => a - b)
+  lags.sort((a, b) => a - b)
+  services.sort((a, b) => a - b)
   return {
+    serviceP99: +percentile(services, 99).toFixed(1),
+    sendLagP99: +percentile(lags, 99).toFixed(1),
     requests: completed,
     achieved: Math.round(completed / Math.max(elapsed, duration)),
     p50: +percentile(latencies, 50).toFixed(1),

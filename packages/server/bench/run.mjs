@@ -246,6 +246,8 @@ async function runPaced(name, options) {
     'pg CPU ms/req': perRequest(cpu.descendants - before.descendants),
     'p99.9 ms': result.p999,
     'max ms': result.max,
+    'send lag p99 ms': result.sendLagP99,
+    'sent→reply p99 ms': result.serviceP99,
   }
   rows.push(row)
   log(JSON.stringify(row))
