@@ -12,15 +12,9 @@ export interface SlotCache {
   generation(hostId: string): Promise<number>
   /** Makes every cached reply of the host unreachable. */
   bumpGeneration(hostId: string): Promise<void>
-  /**
-   * A cached reply: the UTF-8 JSON bytes, sent as they are. (Bytes, not a
-   * string: a Buffer's contents live outside the JavaScript heap, so thousands
-   * of cached weeks cost the garbage collector nothing, and no reply is encoded
-   * again for every request.)
-   */
-  get(key: string): Promise<Buffer | undefined>
+  get(key: string): Promise<string | undefined>
   /** Stores `value` for `ttlMs` (at most {@link SLOTS_TTL_MS}). */
-  set(key: string, value: Buffer, ttlMs: number): Promise<void>
+  set(key: string, value: string, ttlMs: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -35,8 +29,8 @@ function freshGeneration(): string {
 /** In-process cache for a single server (no REDIS_URL). */
 export class MemorySlotCache implements SlotCache {
   readonly #generations = new Map<string, number>()
-  // Bounded by size too: a week of slots is ~10 KB of JSON.
-  readonly #entries = new LRUCache<string, Buffer>({
+  // Bounded by size too: a week of slots is ~10 KB of JSON, and a big cache means long GC pauses.
+  readonly #entries = new LRUCache<string, string>({
     max: 10_000,
     maxSize: 32 * 1024 * 1024,
     sizeCalculation: (value) => value.length + 100,
@@ -48,10 +42,10 @@ export class MemorySlotCache implements SlotCache {
   async bumpGeneration(hostId: string): Promise<void> {
     this.#generations.set(hostId, (this.#generations.get(hostId) ?? 0) + 1)
   }
-  async get(key: string): Promise<Buffer | undefined> {
+  async get(key: string): Promise<string | undefined> {
     return this.#entries.get(key)
   }
-  async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
     this.#entries.set(key, value, { ttl: Math.min(ttlMs, SLOTS_TTL_MS) })
   }
   async close(): Promise<void> {
@@ -82,10 +76,10 @@ export class RedisSlotCache implements SlotCache {
     const key = hostGenerationKey(hostId)
     await this.redis.multi().set(key, freshGeneration(), 'NX').incr(key).exec()
   }
-  async get(key: string): Promise<Buffer | undefined> {
-    return (await this.redis.getBuffer(key)) ?? undefined
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(key)) ?? undefined
   }
-  async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.redis.set(key, value, 'PX', Math.max(1, Math.min(ttlMs, SLOTS_TTL_MS)))
   }
   async close(): Promise<void> {}

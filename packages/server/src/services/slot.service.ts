@@ -164,11 +164,11 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
 }
 
 /**
- * `GET /api/availability/slots`: the reply as UTF-8 JSON bytes, from the cache when
+ * `GET /api/availability/slots`: the reply as a JSON string, from the cache when
  * the host's generation is unchanged. The entry lives until the earliest of 5
  * minutes and the moment its first slot falls inside the minimum notice.
  */
-export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<Buffer> {
+export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<string> {
   checkTimeZone(query.timezone, 'timezone')
   const dates = resolveDates(query)
   const hostId = await hostIdOf(deps, query.meeting_type_id)
@@ -208,7 +208,7 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<B
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
   const durationMinutes = chooseDuration(mt, query.duration, 'duration')
   const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
-  const body = Buffer.from(shapeReply(slots, query.timezone, dates))
+  const body = shapeReply(slots, query.timezone, dates)
   const now = deps.now()
   const firstStart = slots[0]?.startsAt
   const validFor =

@@ -21,7 +21,7 @@ export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const body = await listSlots(ctx.deps, request.query)
-        // A Buffer payload bypasses response serialization: the cached JSON goes out as is.
+        // A string payload bypasses response serialization: the cached JSON goes out as is.
         return reply.type('application/json; charset=utf-8').send(body as unknown as SlotsReply)
       },
     )
