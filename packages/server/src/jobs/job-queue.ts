@@ -261,7 +261,15 @@ export class JobQueue {
     }
     await Promise.all(this.workers.map((w) => w.done))
     this.workers.length = 0
-    if (this.started) await this.boss.stop({ graceful: true, wait: true, close: true })
+    // A stop during start (say a server closed right after it began listening):
+    // wait for pg-boss's own start, then stop it too, or its pool outlives us.
+    const starting = this.starting
+    if (starting) await starting.catch(() => {})
+    if (this.starting) {
+      await this.boss.stop({ graceful: true, wait: true, close: true })
+      this.starting = undefined
+      this.boss = this.createBoss()
+    }
     this.started = false
   }
 
