@@ -240,19 +240,24 @@ export interface CreatedBooking {
   replayed: boolean
 }
 
-/** A stored booking as the answer to a request with the same Idempotency-Key, or 422. */
-async function replayIdempotent(
-  deps: ServiceDeps,
-  previous: { id: string; requestHash: string | null },
-  requestHash: string | null,
-): Promise<BookingRow> {
-  if (previous.requestHash !== requestHash) {
+/** 422 IDEMPOTENCY_KEY_REUSED unless the key's booking was made with this very body. */
+function expectSameRequest(previousHash: string | null, requestHash: string | null): void {
+  if (previousHash !== requestHash) {
     throw new ApiError(
       'IDEMPOTENCY_KEY_REUSED',
       'Idempotency-Key was already used with a different request body',
       { field: 'Idempotency-Key' },
     )
   }
+}
+
+/** A stored booking as the answer to a request with the same Idempotency-Key, or 422. */
+async function replayIdempotent(
+  deps: ServiceDeps,
+  previous: { id: string; requestHash: string | null },
+  requestHash: string | null,
+): Promise<BookingRow> {
+  expectSameRequest(previous.requestHash, requestHash)
   const row = await findBookingById(deps.db, previous.id)
   if (!row) throw notFound('Booking')
   return row
@@ -324,7 +329,7 @@ async function tryOptimistic(
     return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: true }
   }
   // An earlier try of this very request was written after all (its reply was lost).
-  if (ctx.bookingIds.has(request.id)) {
+  if (ctx.hasBooking(request.id)) {
     const row = await findBookingById(deps.db, request.id)
     if (row)
       return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: false }
@@ -439,15 +444,7 @@ async function createBookingLocked(
       if (idempotencyKey) {
         const previous = await findBookingByIdempotencyKey(trx, hostId, idempotencyKey)
         if (previous) {
-          if (previous.requestHash !== requestHash) {
-            throw new ApiError(
-              'IDEMPOTENCY_KEY_REUSED',
-              'Idempotency-Key was already used with a different request body',
-              {
-                field: 'Idempotency-Key',
-              },
-            )
-          }
+          expectSameRequest(previous.requestHash, requestHash)
           return { row: previous, replayed: true }
         }
       }

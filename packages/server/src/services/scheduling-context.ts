@@ -50,8 +50,8 @@ export interface SchedulingContext {
   readonly webhookListens: SchedulingData['webhookListens']
   schedule(timeZone: string): Schedule
   readonly bookings: ExistingBooking[]
-  /** Ids of the confirmed bookings loaded (the excluded one too). */
-  readonly bookingIds: ReadonlySet<string>
+  /** Whether a confirmed booking with this id was loaded (the excluded one too). */
+  hasBooking(id: string): boolean
   readonly events: ExternalEvent[]
 }
 
@@ -105,7 +105,7 @@ export async function loadSchedulingContext(
         windows: o.intervals.map((i) => ({ startTime: i.start_time, endTime: i.end_time })),
       })),
     }),
-    bookingIds: new Set(data.bookings.map((b) => b.id)),
+    hasBooking: (id) => data.bookings.some((b) => b.id === id),
     bookings: data.bookings
       .filter((b) => b.id !== query.excludeBookingId)
       .map((b) => ({
