@@ -131,3 +131,31 @@ export function bookingBody(
     ...extra,
   }
 }
+
+/**
+ * Books the first open slot of the next two weeks of the meeting type `meetingTypeId`
+ * on a running server at `url` (the demo host's, in the start-up tests), as `invitee`.
+ */
+export async function bookFirstOpenSlot(
+  url: string,
+  meetingTypeId: string,
+  invitee: { name: string; email: string },
+): Promise<Response> {
+  const today = new Date().toISOString().slice(0, 10)
+  const end = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
+  const range = await fetch(
+    `${url}/api/availability/slots?meeting_type_id=${meetingTypeId}&start_date=${today}&end_date=${end}&timezone=UTC`,
+  ).then((r) => r.json())
+  const slot = range.days.flatMap((d: { slots: { start: string }[] }) => d.slots)[0]
+  return fetch(`${url}/api/bookings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      meeting_type_id: meetingTypeId,
+      start_time: slot.start,
+      invitee_name: invitee.name,
+      invitee_email: invitee.email,
+      invitee_timezone: 'UTC',
+    }),
+  })
+}

@@ -12,6 +12,7 @@ import { createDb, type Db } from '../src/db/database'
 import { ensureDatabase, freePort } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { bookingToken } from '../src/services/tokens'
+import { bookFirstOpenSlot } from './helpers'
 
 // Each test gets a database of its own: the key is one row per database, and these
 // tests are about who creates it first.
@@ -226,22 +227,9 @@ describe('a server and a separate worker on one database', () => {
     const home = await fetch(`${url}/`).then((r) => r.text())
     const meetingTypeId = /href="\/book\/([0-9a-f-]{36})"/.exec(home)?.[1]
     expect(meetingTypeId).toBeDefined()
-    const today = new Date().toISOString().slice(0, 10)
-    const end = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
-    const range = await fetch(
-      `${url}/api/availability/slots?meeting_type_id=${meetingTypeId}&start_date=${today}&end_date=${end}&timezone=UTC`,
-    ).then((r) => r.json())
-    const slot = range.days.flatMap((d: { slots: { start: string }[] }) => d.slots)[0]
-    const created = await fetch(`${url}/api/bookings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        meeting_type_id: meetingTypeId,
-        start_time: slot.start,
-        invitee_name: 'Ada',
-        invitee_email: 'ada@example.com',
-        invitee_timezone: 'UTC',
-      }),
+    const created = await bookFirstOpenSlot(url, meetingTypeId!, {
+      name: 'Ada',
+      email: 'ada@example.com',
     })
     expect(created.status).toBe(201)
     const booking = (await created.json()) as { id: string; cancel_url: string }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config/config'
+import { bookFirstOpenSlot } from './helpers'
 
 const serverDir = join(import.meta.dirname, '..')
 
@@ -126,22 +127,9 @@ describe('slotkit-server CLI with embedded defaults', () => {
     expect(demoType.host).toEqual({ name: 'Demo Host', time_zone: 'America/New_York' })
     expect((await fetch(`${url}/book/${mt}`)).status).toBe(200)
     // Book the first open slot of the next two weeks.
-    const today = new Date().toISOString().slice(0, 10)
-    const end = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
-    const range = await fetch(
-      `${url}/api/availability/slots?meeting_type_id=${mt}&start_date=${today}&end_date=${end}&timezone=UTC`,
-    ).then((r) => r.json())
-    const slot = range.days.flatMap((d: { slots: { start: string }[] }) => d.slots)[0]
-    const booking = await fetch(`${url}/api/bookings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        meeting_type_id: mt,
-        start_time: slot.start,
-        invitee_name: 'Kept',
-        invitee_email: 'kept@example.com',
-        invitee_timezone: 'UTC',
-      }),
+    const booking = await bookFirstOpenSlot(url!, mt, {
+      name: 'Kept',
+      email: 'kept@example.com',
     }).then((r) => r.json())
     expect(booking.status).toBe('confirmed')
     first.child.kill('SIGTERM')
