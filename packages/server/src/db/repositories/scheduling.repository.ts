@@ -54,15 +54,6 @@ type Raw = {
   events: [number, number, boolean][]
 }
 
-/**
- * One statement, seven sub-selects, every one keyed by host (or by the meeting
- * type's primary key): rules, overrides, confirmed bookings overlapping the window
- * (gist index of the exclusion constraint), external busy times, and optionally
- * the meeting type, the host (with its `schedule_version`, from the same snapshot)
- * and the booking of an Idempotency-Key. Used by the slots endpoint and by the
- * booking check: optimistically, before the insert that requires the version
- * read here, or after the host row is locked (ADR 0008).
- */
 type Optional = 'mt' | 'idem' | 'event'
 const statements = new Map<string, { text: string; optional: Optional[] }>()
 
@@ -130,6 +121,15 @@ function schedulingStatement(parts: {
   return statement
 }
 
+/**
+ * One statement, seven sub-selects, every one keyed by host (or by the meeting
+ * type's primary key): rules, overrides, confirmed bookings overlapping the window
+ * (gist index of the exclusion constraint), external busy times, and optionally
+ * the meeting type, the host (with its `schedule_version`, from the same snapshot)
+ * and the booking of an Idempotency-Key. Used by the slots endpoint and by the
+ * booking check: optimistically, before the insert that requires the version
+ * read here, or after the host row is locked (ADR 0008).
+ */
 export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<SchedulingData> {
   const { text, optional } = schedulingStatement({
     mt: q.meetingTypeId !== undefined,
