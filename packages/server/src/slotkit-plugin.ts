@@ -29,6 +29,7 @@ import { webhooksRoutes } from './routes/webhooks/webhooks.routes'
 import { toWireBooking } from './services/booking.service'
 import { BookingWriter } from './services/booking-writer'
 import type { BookingEvent, ServiceDeps } from './services/deps'
+import { SchedulingReader } from './services/scheduling-reader'
 
 /** Options of {@link slotkitPlugin}. */
 export interface SlotkitPluginOptions {
@@ -164,6 +165,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       onBookingEvent,
       bookingJobs,
       bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
+      schedulingReader: new SchedulingReader(options.db),
     },
     auth: createAuthenticator(options.db, options.adminTokenHash),
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},

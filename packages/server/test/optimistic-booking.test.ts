@@ -6,10 +6,16 @@ import {
   insertBookingsIfUnchanged,
   type OptimisticBooking,
 } from '../src/db/repositories/bookings.repository'
+import {
+  loadSchedulingData,
+  loadSchedulingDataMany,
+  type SchedulingQuery,
+} from '../src/db/repositories/scheduling.repository'
 import type { Database } from '../src/db/schema'
 import { jobInsertSql, jobRecords, type NewJob, stableJobId } from '../src/jobs/job-queue'
 import { DISPATCH_WEBHOOKS, SEND_EMAIL, SEND_REMINDER } from '../src/jobs/queues'
 import { BookingWriter } from '../src/services/booking-writer'
+import { SchedulingReader } from '../src/services/scheduling-reader'
 import { bearer, bookingBody, createHost, createMeetingType, createTestApp } from './helpers'
 import { createTestQueue, dropQueue, jobsOf, openTestDb } from './notifications/harness'
 
@@ -170,6 +176,60 @@ describe('optimistic booking (schedule_version)', () => {
       await holder
     }
     expect(await rowsOf(blocked.id)).toEqual([])
+  })
+
+  it('the batched read returns what the single read returns, query by query', async () => {
+    const a = await createHost(app, 'Europe/Berlin')
+    const aType = await createMeetingType(app, a)
+    const b = await createHost(app, 'UTC')
+    const bType = await createMeetingType(app, b)
+    await app.inject({
+      method: 'PUT',
+      url: `/api/users/${a.id}/availability`,
+      headers: bearer(a.apiKey),
+      payload: {
+        rules: [{ day_of_week: 2, start_time: '09:00', end_time: '12:00' }],
+        overrides: [
+          { date: '2027-03-16', intervals: [{ start_time: '13:00', end_time: '14:00' }] },
+        ],
+      },
+    })
+    const booked = await post(
+      '/api/bookings',
+      bookingBody(bType, '2027-03-16T10:00:00Z', { invitee_email: 'many@example.com' }),
+    )
+    expect(booked.status).toBe(201)
+    await sql`UPDATE bookings SET idempotency_key = 'many-key' WHERE id = ${booked.body.id as string}`.execute(
+      db,
+    )
+    const window = { from: Date.parse('2027-03-10T00:00Z'), to: Date.parse('2027-03-24T00:00Z') }
+    const dates = { overridesFrom: '2027-03-14', overridesTo: '2027-03-18' }
+    const queries: SchedulingQuery[] = [
+      { hostId: a.id, meetingTypeId: aType, withHost: true, ...window, ...dates },
+      {
+        hostId: b.id,
+        meetingTypeId: bType,
+        withHost: true,
+        idempotencyKey: 'many-key',
+        webhookEvent: 'booking.created',
+        ...window,
+        ...dates,
+      },
+      { hostId: b.id, ...window, ...dates },
+      { hostId: a.id, meetingTypeId: bType, idempotencyKey: 'none', ...window, ...dates },
+    ]
+    const many = await loadSchedulingDataMany(db, queries)
+    const single = await Promise.all(queries.map((q) => loadSchedulingData(db, q)))
+    expect(many).toEqual(single)
+    expect(many[0]?.overrides).toHaveLength(1)
+    expect(many[1]?.bookings).toHaveLength(1)
+    expect(many[1]?.idempotent?.id).toBe(booked.body.id)
+    expect(many[3]?.meetingType).toBeUndefined()
+
+    const reader = new SchedulingReader(db, { maxInFlight: 1 })
+    const read = await Promise.all(queries.map((q) => reader.read(q)))
+    expect(read).toEqual(single)
+    expect(reader.stats).toEqual({ reads: 4, statements: 2 })
   })
 
   /** A booking of `mt` at `start` for `host`, checked against `seenVersion`. */

@@ -312,16 +312,21 @@ async function tryOptimistic(
       'SERVICE_UNAVAILABLE',
       'The job queue is starting; bookings are taken once it runs (try again shortly)',
     )
-  const ctx = await loadSchedulingContext(deps.db, {
-    hostId: request.hostId,
-    meetingTypeId: body.meeting_type_id,
-    loadMeetingType: true,
-    withHost: true,
-    idempotencyKey: request.idempotencyKey,
-    webhookEvent: deps.bookingJobs ? 'booking.created' : undefined,
-    from: startsAt,
-    to: startsAt + DAY_MS,
-  })
+  const reader = deps.schedulingReader
+  const ctx = await loadSchedulingContext(
+    deps.db,
+    {
+      hostId: request.hostId,
+      meetingTypeId: body.meeting_type_id,
+      loadMeetingType: true,
+      withHost: true,
+      idempotencyKey: request.idempotencyKey,
+      webhookEvent: deps.bookingJobs ? 'booking.created' : undefined,
+      from: startsAt,
+      to: startsAt + DAY_MS,
+    },
+    reader && ((query) => reader.read(query)),
+  )
   const host = ctx.host
   if (!host) throw notFound('Meeting type')
   if (ctx.idempotent) {

@@ -4,6 +4,7 @@ import type { Db } from '../db/database'
 import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
 import type { BookingWriter } from './booking-writer'
+import type { SchedulingReader } from './scheduling-reader'
 
 /** What services need, passed explicitly (no module-level singletons). */
 export interface ServiceDeps {
@@ -27,6 +28,8 @@ export interface ServiceDeps {
    * each booking writes its own statement.
    */
   readonly bookingWriter?: BookingWriter
+  /** Batches the optimistic booking path's reads the same way; without it each reads alone. */
+  readonly schedulingReader?: SchedulingReader
   /**
    * The jobs of a new booking, written by the booking's own INSERT statement on
    * the optimistic path (ADR 0008), in pg-boss `schema`. Set together with the

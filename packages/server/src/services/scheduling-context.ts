@@ -6,7 +6,11 @@ import type {
   WeeklyRule,
 } from '@slotkit/core'
 import type { Db } from '../db/database'
-import { loadSchedulingData, type SchedulingData } from '../db/repositories/scheduling.repository'
+import {
+  loadSchedulingData,
+  type SchedulingData,
+  type SchedulingQuery,
+} from '../db/repositories/scheduling.repository'
 import type { MeetingTypeRow } from '../db/schema'
 
 export const DAY_MS = 24 * 60 * 60 * 1000
@@ -74,8 +78,10 @@ export async function loadSchedulingContext(
     to: number
     excludeBookingId?: string
   },
+  /** How to run the read; default one statement on `db` (the booking path passes its batching reader). */
+  load: (query: SchedulingQuery) => Promise<SchedulingData> = (q) => loadSchedulingData(db, q),
 ): Promise<SchedulingContext> {
-  const data = await loadSchedulingData(db, {
+  const data = await load({
     hostId: query.hostId,
     meetingTypeId: query.loadMeetingType ? query.meetingTypeId : undefined,
     withHost: query.withHost,

@@ -145,7 +145,10 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
   const params: unknown[] = [q.hostId, q.from / 1000, q.to / 1000, q.overridesFrom, q.overridesTo]
   for (const name of optional) params.push(values[name])
   const result = await db.executeQuery<Raw>(CompiledQuery.raw(text, params))
-  const raw = result.rows[0]!
+  return parseRaw(result.rows[0]!)
+}
+
+function parseRaw(raw: Raw): SchedulingData {
   return {
     meetingType: raw.mt
       ? {
@@ -176,4 +179,66 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
       transparent,
     })),
   }
+}
+
+const MANY_SQL = `SELECT q.i,
+    (SELECT json_build_object(
+        'id', m.id, 'userId', m.user_id, 'name', m.name, 'slug', m.slug,
+        'durationMinutes', m.duration_minutes, 'durationOptionsMinutes', m.duration_options_minutes,
+        'bufferBeforeMinutes', m.buffer_before_minutes, 'bufferAfterMinutes', m.buffer_after_minutes,
+        'slotIntervalMinutes', m.slot_interval_minutes, 'minNoticeMinutes', m.min_notice_minutes,
+        'maxDaysAhead', m.max_days_ahead, 'maxBookingsPerDay', m.max_bookings_per_day,
+        'maxBookingsPerWeek', m.max_bookings_per_week, 'dateRangeStart', m.date_range_start,
+        'dateRangeEnd', m.date_range_end, 'questions', m.questions, 'isActive', m.is_active,
+        'createdAt', m.created_at, 'updatedAt', m.updated_at)
+       FROM meeting_types m WHERE m.id = q.mt AND m.user_id = q.host) AS mt,
+    CASE WHEN q.with_host THEN (SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone, 'scheduleVersion', u.schedule_version)
+       FROM users u WHERE u.id = q.host) END AS host,
+    (SELECT json_build_array(b.id, b.request_hash) FROM bookings b
+      WHERE b.host_id = q.host AND b.idempotency_key = q.idem) AS idem,
+    CASE WHEN q.event IS NOT NULL THEN EXISTS (SELECT 1 FROM webhooks w
+      WHERE w.user_id = q.host AND w.is_active AND q.event = ANY (w.events)) END AS listens,
+    (SELECT coalesce(json_agg(json_build_array(r.day_of_week, to_char(r.start_time, 'HH24:MI'), to_char(r.end_time, 'HH24:MI'))), '[]')
+       FROM availability_rules r WHERE r.user_id = q.host) AS rules,
+    (SELECT coalesce(json_agg(json_build_array(o.date::text, o.intervals)), '[]')
+       FROM date_overrides o WHERE o.user_id = q.host AND o.date BETWEEN q.ov_from AND q.ov_to) AS overrides,
+    (SELECT coalesce(json_agg(json_build_array(b.id, b.meeting_type_id,
+              (extract(epoch FROM b.starts_at) * 1000)::bigint, (extract(epoch FROM b.ends_at) * 1000)::bigint,
+              b.buffer_before_minutes, b.buffer_after_minutes)), '[]')
+       FROM bookings b WHERE b.host_id = q.host AND b.status = 'confirmed'
+        AND b.blocked && tstzrange(to_timestamp(q.from_s), to_timestamp(q.to_s), '[)')) AS bookings,
+    (SELECT coalesce(json_agg(json_build_array((extract(epoch FROM e.starts_at) * 1000)::bigint,
+              (extract(epoch FROM e.ends_at) * 1000)::bigint, e.transparent)), '[]')
+       FROM external_busy e WHERE e.host_id = q.host
+        AND tstzrange(e.starts_at, e.ends_at, '[)') && tstzrange(to_timestamp(q.from_s), to_timestamp(q.to_s), '[)')) AS events
+  FROM json_to_recordset($1::json) AS q (i int, host uuid, mt uuid, with_host boolean,
+    from_s float8, to_s float8, ov_from date, ov_to date, idem text, event text)`
+
+/**
+ * {@link loadSchedulingData} for several queries in one statement (one snapshot
+ * for all of them; each host's data and `schedule_version` are consistent with
+ * each other as in the single form). The results are in the order of `queries`.
+ */
+export async function loadSchedulingDataMany(
+  db: Db,
+  queries: readonly SchedulingQuery[],
+): Promise<SchedulingData[]> {
+  const param = JSON.stringify(
+    queries.map((q, i) => ({
+      i,
+      host: q.hostId,
+      mt: q.meetingTypeId ?? null,
+      with_host: q.withHost === true,
+      from_s: q.from / 1000,
+      to_s: q.to / 1000,
+      ov_from: q.overridesFrom,
+      ov_to: q.overridesTo,
+      idem: q.idempotencyKey ?? null,
+      event: q.webhookEvent ?? null,
+    })),
+  )
+  const result = await db.executeQuery<Raw & { i: number }>(CompiledQuery.raw(MANY_SQL, [param]))
+  const out: SchedulingData[] = new Array(queries.length)
+  for (const row of result.rows) out[row.i] = parseRaw(row)
+  return out
 }
