@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -158,4 +159,35 @@ export async function bookFirstOpenSlot(
       invitee_timezone: 'UTC',
     }),
   })
+}
+
+/** A CLI process started by {@link runCli}. */
+export interface CliRun {
+  readonly child: ChildProcess
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string
+  readonly exited: Promise<number | null>
+}
+
+/**
+ * Runs the real CLI (`src/cli.ts` through tsx) with `env` over this process's
+ * environment (REDIS_URL cleared), collects its output, and adds the child to
+ * `children` so the test file can kill what is left in afterAll.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  children: ChildProcess[],
+): CliRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, REDIS_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let text = ''
+  child.stdout?.on('data', (c: Buffer) => (text += c.toString()))
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => text, exited }
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,7 +12,7 @@ import { createDb, type Db } from '../src/db/database'
 import { ensureDatabase, freePort } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { bookingToken } from '../src/services/tokens'
-import { bookFirstOpenSlot } from './helpers'
+import { bookFirstOpenSlot, type CliRun, runCli } from './helpers'
 
 // Each test gets a database of its own: the key is one row per database, and these
 // tests are about who creates it first.
@@ -171,21 +171,9 @@ describe('resolveSecretKey', () => {
   })
 })
 
-const serverDir = join(import.meta.dirname, '..')
-
-/** Runs the real CLI (through tsx) and collects everything it prints. */
-function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: serverDir,
-    env: { ...process.env, REDIS_URL: '', SECRET_KEY: '', ADMIN_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let text = ''
-  child.stdout?.on('data', (c: Buffer) => (text += c.toString()))
-  child.stderr?.on('data', (c: Buffer) => (text += c.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => text, exited }
+/** The CLI with no secrets from this environment: each test sets what it needs. */
+function cli(args: string[], env: Record<string, string>): CliRun {
+  return runCli(args, { SECRET_KEY: '', ADMIN_TOKEN: '', ...env }, children)
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config/config'
-import { bookFirstOpenSlot } from './helpers'
-
-const serverDir = join(import.meta.dirname, '..')
+import { bookFirstOpenSlot, type CliRun, runCli } from './helpers'
 
 describe('configuration', () => {
   it.each([
@@ -57,22 +55,9 @@ describe('configuration', () => {
 
 const children: ChildProcess[] = []
 
-/** Runs the real CLI (through tsx) and collects its output. */
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: serverDir,
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let text = ''
-  child.stdout?.on('data', (c: Buffer) => (text += c.toString()))
-  child.stderr?.on('data', (c: Buffer) => (text += c.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => text, exited }
+/** The CLI with no database URL (embedded PostgreSQL) and quiet logs. */
+function cli(args: string[], env: Record<string, string>): CliRun {
+  return runCli(args, { DATABASE_URL: '', LOG_LEVEL: 'warn', ...env }, children)
 }
 
 async function waitFor(

@@ -54,6 +54,68 @@ type Raw = {
   events: [number, number, boolean][]
 }
 
+/** SQL expressions the columns of a scheduling read are built from (`null`: the part is left out). */
+interface SchedulingInputs {
+  readonly host: string
+  readonly fromSeconds: string
+  readonly toSeconds: string
+  readonly overridesFrom: string
+  readonly overridesTo: string
+  readonly meetingType: string | null
+  /** Whether to read the host row (an SQL boolean expression, or `null` for never). */
+  readonly withHost: string | null
+  readonly idempotencyKey: string | null
+  readonly webhookEvent: string | null
+}
+
+/**
+ * The select list of a scheduling read, shared by the single statement and the
+ * batched one, so both read exactly the same columns the same way.
+ */
+function schedulingColumns(p: SchedulingInputs): string {
+  const range = `tstzrange(to_timestamp(${p.fromSeconds}), to_timestamp(${p.toSeconds}), '[)')`
+  const mt = p.meetingType
+    ? `(SELECT json_build_object(
+          'id', m.id, 'userId', m.user_id, 'name', m.name, 'slug', m.slug,
+          'durationMinutes', m.duration_minutes, 'durationOptionsMinutes', m.duration_options_minutes,
+          'bufferBeforeMinutes', m.buffer_before_minutes, 'bufferAfterMinutes', m.buffer_after_minutes,
+          'slotIntervalMinutes', m.slot_interval_minutes, 'minNoticeMinutes', m.min_notice_minutes,
+          'maxDaysAhead', m.max_days_ahead, 'maxBookingsPerDay', m.max_bookings_per_day,
+          'maxBookingsPerWeek', m.max_bookings_per_week, 'dateRangeStart', m.date_range_start,
+          'dateRangeEnd', m.date_range_end, 'questions', m.questions, 'isActive', m.is_active,
+          'createdAt', m.created_at, 'updatedAt', m.updated_at)
+        FROM meeting_types m WHERE m.id = ${p.meetingType} AND m.user_id = ${p.host})`
+    : 'NULL::json'
+  const hostRow = `(SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone, 'scheduleVersion', u.schedule_version) FROM users u WHERE u.id = ${p.host})`
+  const host =
+    p.withHost === null
+      ? 'NULL::json'
+      : p.withHost === 'true'
+        ? hostRow
+        : `CASE WHEN ${p.withHost} THEN ${hostRow} END`
+  const idem = p.idempotencyKey
+    ? `(SELECT json_build_array(b.id, b.request_hash) FROM bookings b WHERE b.host_id = ${p.host} AND b.idempotency_key = ${p.idempotencyKey})`
+    : 'NULL::json'
+  const listens = p.webhookEvent
+    ? `CASE WHEN ${p.webhookEvent} IS NOT NULL THEN EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = ${p.host} AND w.is_active AND ${p.webhookEvent} = ANY (w.events)) END`
+    : 'NULL::boolean'
+  return `${mt} AS mt,
+      ${host} AS host,
+      ${idem} AS idem,
+      ${listens} AS listens,
+      (SELECT coalesce(json_agg(json_build_array(r.day_of_week, to_char(r.start_time, 'HH24:MI'), to_char(r.end_time, 'HH24:MI'))), '[]')
+         FROM availability_rules r WHERE r.user_id = ${p.host}) AS rules,
+      (SELECT coalesce(json_agg(json_build_array(o.date::text, o.intervals)), '[]')
+         FROM date_overrides o WHERE o.user_id = ${p.host} AND o.date BETWEEN ${p.overridesFrom} AND ${p.overridesTo}) AS overrides,
+      (SELECT coalesce(json_agg(json_build_array(b.id, b.meeting_type_id,
+                (extract(epoch FROM b.starts_at) * 1000)::bigint, (extract(epoch FROM b.ends_at) * 1000)::bigint,
+                b.buffer_before_minutes, b.buffer_after_minutes)), '[]')
+         FROM bookings b WHERE b.host_id = ${p.host} AND b.status = 'confirmed' AND b.blocked && ${range}) AS bookings,
+      (SELECT coalesce(json_agg(json_build_array((extract(epoch FROM e.starts_at) * 1000)::bigint,
+                (extract(epoch FROM e.ends_at) * 1000)::bigint, e.transparent)), '[]')
+         FROM external_busy e WHERE e.host_id = ${p.host} AND tstzrange(e.starts_at, e.ends_at, '[)') && ${range}) AS events`
+}
+
 type Optional = 'mt' | 'idem' | 'event'
 const statements = new Map<string, { text: string; optional: Optional[] }>()
 
@@ -78,44 +140,17 @@ function schedulingStatement(parts: {
     optional.push(name)
     return `$${5 + optional.length}`
   }
-  const range = `tstzrange(to_timestamp($2::float8), to_timestamp($3::float8), '[)')`
-  const mt = parts.mt
-    ? `(SELECT json_build_object(
-          'id', m.id, 'userId', m.user_id, 'name', m.name, 'slug', m.slug,
-          'durationMinutes', m.duration_minutes, 'durationOptionsMinutes', m.duration_options_minutes,
-          'bufferBeforeMinutes', m.buffer_before_minutes, 'bufferAfterMinutes', m.buffer_after_minutes,
-          'slotIntervalMinutes', m.slot_interval_minutes, 'minNoticeMinutes', m.min_notice_minutes,
-          'maxDaysAhead', m.max_days_ahead, 'maxBookingsPerDay', m.max_bookings_per_day,
-          'maxBookingsPerWeek', m.max_bookings_per_week, 'dateRangeStart', m.date_range_start,
-          'dateRangeEnd', m.date_range_end, 'questions', m.questions, 'isActive', m.is_active,
-          'createdAt', m.created_at, 'updatedAt', m.updated_at)
-        FROM meeting_types m WHERE m.id = ${param('mt')}::uuid AND m.user_id = $1::uuid)`
-    : 'NULL::json'
-  const host = parts.host
-    ? `(SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone, 'scheduleVersion', u.schedule_version) FROM users u WHERE u.id = $1::uuid)`
-    : 'NULL::json'
-  const idem = parts.idem
-    ? `(SELECT json_build_array(b.id, b.request_hash) FROM bookings b WHERE b.host_id = $1::uuid AND b.idempotency_key = ${param('idem')}::text)`
-    : 'NULL::json'
-  const listens = parts.listens
-    ? `EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = $1::uuid AND w.is_active AND ${param('event')}::text = ANY (w.events))`
-    : 'NULL::boolean'
-  const text = `SELECT
-      ${mt} AS mt,
-      ${host} AS host,
-      ${idem} AS idem,
-      ${listens} AS listens,
-      (SELECT coalesce(json_agg(json_build_array(r.day_of_week, to_char(r.start_time, 'HH24:MI'), to_char(r.end_time, 'HH24:MI'))), '[]')
-         FROM availability_rules r WHERE r.user_id = $1::uuid) AS rules,
-      (SELECT coalesce(json_agg(json_build_array(o.date::text, o.intervals)), '[]')
-         FROM date_overrides o WHERE o.user_id = $1::uuid AND o.date BETWEEN $4::date AND $5::date) AS overrides,
-      (SELECT coalesce(json_agg(json_build_array(b.id, b.meeting_type_id,
-                (extract(epoch FROM b.starts_at) * 1000)::bigint, (extract(epoch FROM b.ends_at) * 1000)::bigint,
-                b.buffer_before_minutes, b.buffer_after_minutes)), '[]')
-         FROM bookings b WHERE b.host_id = $1::uuid AND b.status = 'confirmed' AND b.blocked && ${range}) AS bookings,
-      (SELECT coalesce(json_agg(json_build_array((extract(epoch FROM e.starts_at) * 1000)::bigint,
-                (extract(epoch FROM e.ends_at) * 1000)::bigint, e.transparent)), '[]')
-         FROM external_busy e WHERE e.host_id = $1::uuid AND tstzrange(e.starts_at, e.ends_at, '[)') && ${range}) AS events`
+  const text = `SELECT ${schedulingColumns({
+    host: '$1::uuid',
+    fromSeconds: '$2::float8',
+    toSeconds: '$3::float8',
+    overridesFrom: '$4::date',
+    overridesTo: '$5::date',
+    meetingType: parts.mt ? `${param('mt')}::uuid` : null,
+    withHost: parts.host ? 'true' : null,
+    idempotencyKey: parts.idem ? `${param('idem')}::text` : null,
+    webhookEvent: parts.listens ? `${param('event')}::text` : null,
+  })}`
   const statement = { text, optional }
   statements.set(key, statement)
   return statement
@@ -181,36 +216,17 @@ function parseRaw(raw: Raw): SchedulingData {
   }
 }
 
-const MANY_SQL = `SELECT q.i,
-    (SELECT json_build_object(
-        'id', m.id, 'userId', m.user_id, 'name', m.name, 'slug', m.slug,
-        'durationMinutes', m.duration_minutes, 'durationOptionsMinutes', m.duration_options_minutes,
-        'bufferBeforeMinutes', m.buffer_before_minutes, 'bufferAfterMinutes', m.buffer_after_minutes,
-        'slotIntervalMinutes', m.slot_interval_minutes, 'minNoticeMinutes', m.min_notice_minutes,
-        'maxDaysAhead', m.max_days_ahead, 'maxBookingsPerDay', m.max_bookings_per_day,
-        'maxBookingsPerWeek', m.max_bookings_per_week, 'dateRangeStart', m.date_range_start,
-        'dateRangeEnd', m.date_range_end, 'questions', m.questions, 'isActive', m.is_active,
-        'createdAt', m.created_at, 'updatedAt', m.updated_at)
-       FROM meeting_types m WHERE m.id = q.mt AND m.user_id = q.host) AS mt,
-    CASE WHEN q.with_host THEN (SELECT json_build_object('id', u.id, 'name', u.name, 'timeZone', u.time_zone, 'scheduleVersion', u.schedule_version)
-       FROM users u WHERE u.id = q.host) END AS host,
-    (SELECT json_build_array(b.id, b.request_hash) FROM bookings b
-      WHERE b.host_id = q.host AND b.idempotency_key = q.idem) AS idem,
-    CASE WHEN q.event IS NOT NULL THEN EXISTS (SELECT 1 FROM webhooks w
-      WHERE w.user_id = q.host AND w.is_active AND q.event = ANY (w.events)) END AS listens,
-    (SELECT coalesce(json_agg(json_build_array(r.day_of_week, to_char(r.start_time, 'HH24:MI'), to_char(r.end_time, 'HH24:MI'))), '[]')
-       FROM availability_rules r WHERE r.user_id = q.host) AS rules,
-    (SELECT coalesce(json_agg(json_build_array(o.date::text, o.intervals)), '[]')
-       FROM date_overrides o WHERE o.user_id = q.host AND o.date BETWEEN q.ov_from AND q.ov_to) AS overrides,
-    (SELECT coalesce(json_agg(json_build_array(b.id, b.meeting_type_id,
-              (extract(epoch FROM b.starts_at) * 1000)::bigint, (extract(epoch FROM b.ends_at) * 1000)::bigint,
-              b.buffer_before_minutes, b.buffer_after_minutes)), '[]')
-       FROM bookings b WHERE b.host_id = q.host AND b.status = 'confirmed'
-        AND b.blocked && tstzrange(to_timestamp(q.from_s), to_timestamp(q.to_s), '[)')) AS bookings,
-    (SELECT coalesce(json_agg(json_build_array((extract(epoch FROM e.starts_at) * 1000)::bigint,
-              (extract(epoch FROM e.ends_at) * 1000)::bigint, e.transparent)), '[]')
-       FROM external_busy e WHERE e.host_id = q.host
-        AND tstzrange(e.starts_at, e.ends_at, '[)') && tstzrange(to_timestamp(q.from_s), to_timestamp(q.to_s), '[)')) AS events
+const MANY_SQL = `SELECT q.i, ${schedulingColumns({
+  host: 'q.host',
+  fromSeconds: 'q.from_s',
+  toSeconds: 'q.to_s',
+  overridesFrom: 'q.ov_from',
+  overridesTo: 'q.ov_to',
+  meetingType: 'q.mt',
+  withHost: 'q.with_host',
+  idempotencyKey: 'q.idem',
+  webhookEvent: 'q.event',
+})}
   FROM json_to_recordset($1::json) AS q (i int, host uuid, mt uuid, with_host boolean,
     from_s float8, to_s float8, ov_from date, ov_to date, idem text, event text)`
 
