@@ -524,6 +524,26 @@ export async function getAuthorizedBooking(
   return row
 }
 
+/**
+ * 409 BOOKING_IN_PAST when the invitee's token tries to change a booking that has
+ * started: a cancel then would fire `booking.cancelled` webhooks (which billing
+ * systems act on) for a meeting that took place. The host's key and the admin
+ * token may still, e.g. to record a no-show.
+ */
+function expectNotStartedFor(
+  deps: ServiceDeps,
+  row: BookingRow,
+  actor: BookingActor | undefined,
+): void {
+  if (actor?.kind === 'token' && row.startsAt.getTime() <= deps.now()) {
+    throw new ApiError(
+      'BOOKING_IN_PAST',
+      `This meeting started at ${formatUtc(row.startsAt.getTime())}; only the host can change it now`,
+      { start_time: formatUtc(row.startsAt.getTime()) },
+    )
+  }
+}
+
 function expectConfirmed(row: BookingRow): void {
   if (row.status !== 'confirmed') {
     throw new ApiError(
@@ -546,6 +566,7 @@ export async function cancelBooking(
 ): Promise<Booking> {
   const row = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(row)
+  expectNotStartedFor(deps, row, actor)
   const version = expectedVersion ?? row.version
   const updated = await deps.db.transaction().execute(async (trx) => {
     const cancelled = await cancelBookingVersioned(trx, row.hostId, row.id, version, reason ?? null)
@@ -576,6 +597,7 @@ export async function rescheduleBooking(
   const startsAt = parseInstant(startTime, 'start_time')
   const old = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(old)
+  expectNotStartedFor(deps, old, actor)
   const version = expectedVersion ?? old.version
   const durationMinutes = Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / MINUTE_MS)
   const newId = randomUUID()
