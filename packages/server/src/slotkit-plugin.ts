@@ -30,6 +30,7 @@ import { toWireBooking } from './services/booking.service'
 import { BookingWriter } from './services/booking-writer'
 import type { BookingEvent, ServiceDeps } from './services/deps'
 import { SchedulingReader } from './services/scheduling-reader'
+import { toSecretKeys } from './services/tokens'
 
 /** Options of {@link slotkitPlugin}. */
 export interface SlotkitPluginOptions {
@@ -37,8 +38,12 @@ export interface SlotkitPluginOptions {
   readonly cache: SlotCache
   /** sha-256 (hex) of the admin token. */
   readonly adminTokenHash: string
-  /** Secret deriving invitee tokens. */
-  readonly secretKey: string
+  /**
+   * Secret deriving invitee tokens: one key, or several newest first (a list, or
+   * SECRET_KEY's comma-separated string). New links use the first; links made with
+   * any of them keep working, so keys can rotate (README, "Rotating SECRET_KEY").
+   */
+  readonly secretKey: string | readonly string[]
   /** Base URL for links, e.g. `https://book.example.com` (no trailing slash); a function when known only after listen. */
   readonly publicUrl: string | (() => string)
   /** Requests per minute per IP on public endpoints; 0 = off. */
@@ -132,7 +137,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     db: options.db,
     cache: options.cache,
     now,
-    secretKey: options.secretKey,
+    secretKeys: toSecretKeys(options.secretKey),
     publicUrl,
     log: app.log,
   }

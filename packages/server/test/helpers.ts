@@ -42,7 +42,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<Fasti
   const { now, redis, jobs, ...config } = options
   const deps: AppDeps = {
     adminTokenHash: sha256(ADMIN_TOKEN),
-    secretKey: SECRET_KEY,
+    // SECRET_KEY's value when a test sets one (a comma-separated list, newest first).
+    secretKey: config.secretKey ?? SECRET_KEY,
     now: now ?? (() => NOW),
     redis,
     jobs: jobs ?? { workers: false },

@@ -19,8 +19,10 @@ export interface Config {
   /** Bearer token of the administrator; unset = generated and kept in `dataDir`. */
   readonly adminToken: string | undefined
   /**
-   * Secret that derives invitees' cancel/reschedule tokens; unset = generated once and
-   * kept in the database (`server_secrets`), shared by every process on it.
+   * SECRET_KEY: the secret that derives invitees' cancel/reschedule tokens, or several
+   * separated by commas, newest first (new links use the first; links made with any of
+   * them keep opening, so the key can rotate). Unset = generated once and kept in the
+   * database (`server_secrets`), shared by every process on it.
    */
   readonly secretKey: string | undefined
   /** Base URL for links in replies and pages (no trailing slash); unset = `http://HOST:PORT`. */
@@ -134,10 +136,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters')
   }
-  const secretKey = read(env, 'SECRET_KEY')
-  if (secretKey !== undefined && secretKey.length < 32) {
-    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
-  }
+  const secretKey = readSecretKeys(env)
   const publicUrlRaw = readUrl(env, 'PUBLIC_URL', ['http:', 'https:'])
   const publicUrl = publicUrlRaw?.replace(/\/+$/, '')
   const logLevelRaw = (read(env, 'LOG_LEVEL') ?? CONFIG_DEFAULTS.logLevel).toLowerCase()
@@ -183,6 +182,29 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runWorkers,
     corsOrigins,
   }
+}
+
+/**
+ * SECRET_KEY: one key or `newest,older,…`. A comma never occurs in the keys people
+ * generate (`openssl rand -base64 32` or `-hex 32`, base64url), so it separates them.
+ * Messages name the position of a bad key, never the key.
+ */
+function readSecretKeys(env: Env): string | undefined {
+  const raw = read(env, 'SECRET_KEY')
+  if (raw === undefined) return undefined
+  const keys = raw.split(',').map((key) => key.trim())
+  if (keys.length === 1 && keys[0]!.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
+  }
+  keys.forEach((key, index) => {
+    if (key.length < 32) {
+      throw new ConfigError(
+        'SECRET_KEY',
+        `key ${index + 1} of ${keys.length} (comma-separated, newest first) must be at least 32 characters${key === '' ? ', not empty' : ''}`,
+      )
+    }
+  })
+  return keys.join(',')
 }
 
 function readCorsOrigins(env: Env): '*' | string[] {

@@ -5,6 +5,7 @@ import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
 import type { BookingWriter } from './booking-writer'
 import type { SchedulingReader } from './scheduling-reader'
+import type { SecretKeys } from './tokens'
 
 /** What services need, passed explicitly (no module-level singletons). */
 export interface ServiceDeps {
@@ -12,8 +13,8 @@ export interface ServiceDeps {
   readonly cache: SlotCache
   /** The current instant (epoch ms); tests pass a fixed clock. */
   readonly now: () => number
-  /** Derives invitee tokens. */
-  readonly secretKey: string
+  /** Derive invitee tokens: new ones with the first, links of older bookings with any. */
+  readonly secretKeys: SecretKeys
   /** Base URL of links (no trailing slash). */
   readonly publicUrl: () => string
   readonly log: FastifyBaseLogger
