@@ -205,6 +205,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     secretKey,
     publicUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    authFailuresPerMinute: config.authFailuresPerMinute,
     corsOrigins: config.corsOrigins,
     now: deps.now,
     onBookingEvent: deps.onBookingEvent,

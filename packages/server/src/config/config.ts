@@ -30,6 +30,11 @@ export interface Config {
   readonly logLevel: LogLevel
   /** Requests per minute per client IP on public endpoints; 0 turns the limit off. */
   readonly rateLimitPerMinute: number
+  /**
+   * Failed authentications per client IP (IPv6: per /64) per minute; then requests with
+   * a key from it get 429 for the rest of the minute. 0 turns the limit off.
+   */
+  readonly authFailuresPerMinute: number
   /** Seed a demo host into an empty database on start. */
   readonly seedDemo: boolean
   /**
@@ -70,6 +75,7 @@ export const CONFIG_DEFAULTS = {
   dataDir: './.slotkit-data',
   logLevel: 'info',
   rateLimitPerMinute: 300,
+  authFailuresPerMinute: 20,
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -153,6 +159,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     0,
     1_000_000,
   )
+  const authFailuresPerMinute = readInteger(
+    env,
+    'AUTH_FAILURES_PER_MINUTE',
+    CONFIG_DEFAULTS.authFailuresPerMinute,
+    0,
+    1_000_000,
+  )
   const seedDemo = readBoolean(env, 'SEED_DEMO', true)
   const trustProxy = readTrustProxy(env)
   const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'])
@@ -174,6 +187,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     logLevel: logLevelRaw as LogLevel,
     rateLimitPerMinute,
+    authFailuresPerMinute,
     seedDemo,
     trustProxy,
     smtpUrl,
