@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SlotsQuerySchema, type SlotsReply, SlotsReplySchema } from '@slotkit/core/api'
 import { listSlots } from '../../services/slot.service'
 import type { RouteContext } from '../context'
-import { errorResponses } from '../errors.schema'
 
 /** Public slot search; replies come pre-serialized from the cache. */
 export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -16,7 +15,14 @@ export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary:
             'Bookable slots of a meeting type on a date (or a date range) in a time zone (public)',
           querystring: SlotsQuerySchema,
-          response: { 200: SlotsReplySchema, ...errorResponses(400, 404, 429) },
+          errors: [
+            'INVALID_TIME_ZONE',
+            'INVALID_DATE',
+            'INVALID_RANGE',
+            'INVALID_DURATION',
+            'NOT_FOUND',
+          ],
+          response: { 200: SlotsReplySchema },
         },
       },
       async (request, reply) => {

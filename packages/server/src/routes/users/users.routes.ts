@@ -12,7 +12,7 @@ import { requireAdmin, requireUser } from '../../plugins/auth'
 import { getAvailability, putAvailability } from '../../services/availability.service'
 import { createUser, getUser, patchUser } from '../../services/user.service'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 /** Hosts and their weekly availability. */
 export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -25,7 +25,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'Create a host (admin token); the reply carries its API key once',
           security: bearer,
           body: CreateUserBodySchema,
-          response: { 201: CreateUserReplySchema, ...errorResponses(400, 401, 403, 409) },
+          errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'CONFLICT'],
+          response: { 201: CreateUserReplySchema },
         },
       },
       async (request, reply) => {
@@ -43,7 +44,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'Get a host (admin, or its own key)',
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: UserSchema },
         },
       },
       async (request) => {
@@ -61,7 +63,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           body: PatchUserBodySchema,
-          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+          response: { 200: UserSchema },
         },
       },
       async (request) => {
@@ -79,7 +82,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           body: PutAvailabilityBodySchema,
-          response: { 200: AvailabilitySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['INVALID_DATE', 'INVALID_RULES', 'FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: AvailabilitySchema },
         },
       },
       async (request) => {
@@ -96,7 +100,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'The stored weekly rules and date overrides',
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: AvailabilitySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: AvailabilitySchema },
         },
       },
       async (request) => {
