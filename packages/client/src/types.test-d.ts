@@ -4,7 +4,7 @@
 // nullable field on either side fails here.
 import type * as Core from '@slotkit/core/api'
 import { describe, expectTypeOf, test } from 'vitest'
-import type { ERROR_CODES } from './errors'
+import type { ERROR_CODES } from './error-codes'
 import type * as Client from './index'
 
 describe('wire types match @slotkit/core/api', () => {

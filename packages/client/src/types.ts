@@ -14,7 +14,7 @@
  * `HH:MM`; a zone an IANA id; every duration a whole number of minutes.
  */
 
-import type { ErrorCode } from './errors'
+import type { ErrorCode } from './error-codes'
 
 /** Why a slot cannot be booked: the `reason` of a 409 `SLOT_UNAVAILABLE` (core's `SlotRejectionReason`). */
 export type SlotRejectionReason =
