@@ -81,6 +81,7 @@ export type {
   SlotsDayReply,
   SlotsRangeQuery,
   SlotsRangeReply,
+  SlotsReply,
   SlotUnavailableReply,
   TimeInterval,
   User,

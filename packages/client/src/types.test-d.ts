@@ -48,6 +48,7 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.SlotsDay>().toEqualTypeOf<Core.SlotsDay>()
     expectTypeOf<Client.SlotsDayReply>().toEqualTypeOf<Core.SlotsDayReply>()
     expectTypeOf<Client.SlotsRangeReply>().toEqualTypeOf<Core.SlotsRangeReply>()
+    expectTypeOf<Client.SlotsReply>().toEqualTypeOf<Core.SlotsReply>()
     // The client splits core's one query object into its two valid forms.
     expectTypeOf<Client.SlotsDayQuery>().toExtend<Core.SlotsQuery>()
     expectTypeOf<Client.SlotsRangeQuery>().toExtend<Core.SlotsQuery>()

@@ -247,6 +247,13 @@ export interface SlotsRangeReply {
   days: SlotsDay[]
 }
 
+/**
+ * Either reply of `GET /api/availability/slots`: {@link SlotsDayReply} for
+ * `?date=`, {@link SlotsRangeReply} for `?start_date=&end_date=`. Tell them
+ * apart with `'days' in reply`.
+ */
+export type SlotsReply = SlotsDayReply | SlotsRangeReply
+
 // ---------------------------------------------------------------- bookings
 
 /** A booking's state; `rescheduled` marks the old booking a reschedule replaced. */
