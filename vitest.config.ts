@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config'
 // One root config; each package is a project with its own vitest.config.ts.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'tests/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'tests/*/vitest.config.ts',
+      'tooling/vitest.config.ts',
+    ],
   },
 })

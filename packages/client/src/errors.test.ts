@@ -1,6 +1,6 @@
 import { ERROR_CODES as CORE_ERROR_CODES, SLOT_REJECTION_REASONS } from '@slotkit/core'
 import { describe, expect, test } from 'vitest'
-import { ERROR_CODES } from './errors'
+import { ERROR_CODES } from './error-codes'
 import {
   isSlotkitAbortError,
   isSlotkitApiError,

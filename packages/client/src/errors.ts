@@ -1,39 +1,6 @@
+import type { ErrorCode } from './error-codes'
 import { type Slot, toSlot } from './instants'
 import type { ApiSlot, SlotRejectionReason } from './types'
-
-/**
- * Every error code the server may send: core's `ERROR_CODES`, copied so the
- * client has no runtime dependency (`errors.test.ts` and `types.test-d.ts`
- * check that the copy matches). Append-only, like core's.
- */
-export const ERROR_CODES = [
-  'INVALID_TIME_ZONE',
-  'INVALID_DATE',
-  'INVALID_TIME',
-  'INVALID_RANGE',
-  'INVALID_DURATION',
-  'INVALID_RULES',
-  'VALIDATION_FAILED',
-  'MALFORMED_JSON',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'CONFLICT',
-  'SLOT_UNAVAILABLE',
-  'CONCURRENT_MODIFICATION',
-  'IDEMPOTENCY_KEY_REUSED',
-  'BOOKING_NOT_ACTIVE',
-  'BOOKING_IN_PAST',
-  'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL',
-] as const
-
-/** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */
-export type ErrorCode = (typeof ERROR_CODES)[number]
 
 /**
  * Codes for failures that never got an answer from the server: the request

@@ -6,12 +6,8 @@
 
 export type { RawRequestOptions, SlotkitClient } from './create-client'
 export { createClient } from './create-client'
-export type {
-  ClientErrorCode,
-  ErrorCode,
-  SlotkitApiErrorOptions,
-  SlotkitErrorCode,
-} from './errors'
+export type { ErrorCode } from './error-codes'
+export type { ClientErrorCode, SlotkitApiErrorOptions, SlotkitErrorCode } from './errors'
 
 export {
   isSlotkitAbortError,
@@ -89,6 +85,7 @@ export type {
   SlotsDayReply,
   SlotsRangeQuery,
   SlotsRangeReply,
+  SlotsReply,
   SlotUnavailableReply,
   TimeInterval,
   User,

@@ -1,6 +1,13 @@
 import { getEventListeners } from 'node:events'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import {
+  dropConnection,
+  sendJson,
+  startTestServer,
+  type TestHandler,
+  type TestServer,
+} from '../test/test-server'
+import {
   createClient,
   isSlotkitAbortError,
   isSlotkitApiError,
@@ -13,13 +20,6 @@ import {
   SlotkitTimeoutError,
   SlotUnavailableError,
 } from './index'
-import {
-  dropConnection,
-  sendJson,
-  startTestServer,
-  type TestHandler,
-  type TestServer,
-} from './test-server'
 
 const fast = { retries: 2, minDelayMs: 1, maxDelayMs: 5 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

@@ -1,6 +1,5 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes'
 import {
-  ERROR_CODES,
-  type ErrorCode,
   SlotkitAbortError,
   SlotkitApiError,
   SlotkitNetworkError,

@@ -4,7 +4,7 @@
 // nullable field on either side fails here.
 import type * as Core from '@slotkit/core/api'
 import { describe, expectTypeOf, test } from 'vitest'
-import type { ERROR_CODES } from './errors'
+import type { ERROR_CODES } from './error-codes'
 import type * as Client from './index'
 
 describe('wire types match @slotkit/core/api', () => {
@@ -52,6 +52,7 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.SlotsDay>().toEqualTypeOf<Core.SlotsDay>()
     expectTypeOf<Client.SlotsDayReply>().toEqualTypeOf<Core.SlotsDayReply>()
     expectTypeOf<Client.SlotsRangeReply>().toEqualTypeOf<Core.SlotsRangeReply>()
+    expectTypeOf<Client.SlotsReply>().toEqualTypeOf<Core.SlotsReply>()
     // The client splits core's one query object into its two valid forms.
     expectTypeOf<Client.SlotsDayQuery>().toExtend<Core.SlotsQuery>()
     expectTypeOf<Client.SlotsRangeQuery>().toExtend<Core.SlotsQuery>()

@@ -14,7 +14,7 @@
  * `HH:MM`; a zone an IANA id; every duration a whole number of minutes.
  */
 
-import type { ErrorCode } from './errors'
+import type { ErrorCode } from './error-codes'
 
 /** Why a slot cannot be booked: the `reason` of a 409 `SLOT_UNAVAILABLE` (core's `SlotRejectionReason`). */
 export type SlotRejectionReason =
@@ -277,6 +277,13 @@ export interface SlotsRangeReply {
   timezone: string
   days: SlotsDay[]
 }
+
+/**
+ * Either reply of `GET /api/availability/slots`: {@link SlotsDayReply} for
+ * `?date=`, {@link SlotsRangeReply} for `?start_date=&end_date=`. Tell them
+ * apart with `'days' in reply`.
+ */
+export type SlotsReply = SlotsDayReply | SlotsRangeReply
 
 // ---------------------------------------------------------------- bookings
 

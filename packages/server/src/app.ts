@@ -62,6 +62,8 @@ export interface AppDeps {
    * when `config.runWorkers`. `false`: nothing is enqueued.
    */
   readonly jobs?: AppJobsOptions | false
+  /** See {@link SlotkitPluginOptions.onUndocumentedReply}: reports replies OpenAPI does not describe. */
+  readonly onUndocumentedReply?: SlotkitPluginOptions['onUndocumentedReply']
 }
 
 /** The largest accepted request body (a whole availability with overrides fits easily). */
@@ -213,6 +215,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     reminderOffsets: deps.jobs ? deps.jobs.reminderOffsets : undefined,
     webhookAllowPrivate: config.webhookAllowPrivate,
     resolveHost: deps.jobs ? deps.jobs.resolveHost : undefined,
+    onUndocumentedReply: deps.onUndocumentedReply,
     version: packageVersion(),
   })
   return app

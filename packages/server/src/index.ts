@@ -20,6 +20,7 @@ export {
 } from './db/embedded-postgres'
 export { migrateToLatest } from './db/migrate'
 export { seedDemo } from './db/seed-demo'
+export type { UndocumentedReply } from './http/error-responses'
 export { ERROR_STATUS } from './http/error-status'
 export { createMailer } from './integrations/email/create-mailer'
 export type { Mailer, OutgoingEmail, SentEmail } from './integrations/email/mailer'

@@ -11,6 +11,7 @@ import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import type { BookingRow } from './db/schema'
 import { installErrorHandling } from './http/error-handler'
+import { documentErrorReplies, type UndocumentedReply } from './http/error-responses'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import { bookingCreatedJobs, type ReminderOffsets } from './jobs/enqueue-booking-jobs'
 import type { JobQueue } from './jobs/job-queue'
@@ -82,6 +83,12 @@ export interface SlotkitPluginOptions {
   readonly webhookAllowPrivate?: boolean
   /** DNS of the webhook URL check; default node:dns. */
   readonly resolveHost?: ResolveHost
+  /**
+   * Called for every reply of an API route whose status (or error code) the
+   * route's OpenAPI responses do not list: for tests and staging, to keep the
+   * document honest. Default: replies are not checked.
+   */
+  readonly onUndocumentedReply?: (reply: UndocumentedReply) => void
   readonly version?: string
 }
 
@@ -95,6 +102,9 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   options,
 ) => {
   installErrorHandling(app)
+  // Before any route: each route's error responses are built from its declared
+  // codes and the code → status table, and (in tests) its replies checked.
+  documentErrorReplies(app, { onUndocumentedReply: options.onUndocumentedReply })
   // TypeBox validates: query, params and headers are converted ("30" → 30), bodies
   // never are (ajv's coercion would turn a checkbox answer `true` into "true").
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

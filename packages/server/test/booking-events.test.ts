@@ -14,6 +14,7 @@ import {
   SECRET_KEY,
   testConfig,
 } from './helpers'
+import { recordUndocumentedReply } from './undocumented-replies'
 
 describe('booking events run inside the booking transaction', () => {
   let app: FastifyInstance
@@ -33,6 +34,7 @@ describe('booking events run inside the booking transaction', () => {
         }
         events.push(event.type)
       },
+      onUndocumentedReply: recordUndocumentedReply,
     })
   })
   afterAll(async () => app.close())

@@ -9,6 +9,7 @@ import { type AppDeps, buildApp } from '../src/app'
 import { type Config, defineConfig } from '../src/config/config'
 import type { Db } from '../src/db/database'
 import { sha256 } from '../src/services/tokens'
+import { recordUndocumentedReply } from './undocumented-replies'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 export const SECRET_KEY = 'test-secret-key-0123456789-0123456789'
@@ -51,6 +52,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<Fasti
     now: now ?? (() => NOW),
     redis,
     jobs: jobs ?? { workers: false },
+    // Every reply is checked against the route's OpenAPI responses (test/setup.ts).
+    onUndocumentedReply: recordUndocumentedReply,
   }
   return buildApp(testConfig(config), deps)
 }

@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ERROR_CODES, SLOT_REJECTION_REASONS } from '../errors/codes'
 import * as api from './index'
 import {
-  API_PATHS,
   AvailabilitySchema,
-  apiPath,
   BookingListSchema,
   CancelBookingBodySchema,
   CreateBookingBodySchema,
@@ -452,15 +450,6 @@ describe('schemas', () => {
         )
       }
     }
-  })
-})
-
-describe('API_PATHS', () => {
-  it('names the routes of issue 3 and fills ids', () => {
-    expect(API_PATHS.slots).toBe('/api/availability/slots')
-    expect(apiPath(API_PATHS.rescheduleBooking, 'a/b')).toBe('/api/bookings/a%2Fb/reschedule')
-    expect(apiPath(API_PATHS.bookings)).toBe('/api/bookings')
-    expect(() => apiPath(API_PATHS.booking)).toThrow(TypeError)
   })
 })
 

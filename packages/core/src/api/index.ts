@@ -125,8 +125,6 @@ export {
   QuestionSchema,
   QuestionTypeSchema,
 } from './meeting-types'
-export type { ApiPath } from './paths'
-export { API_PATHS, apiPath } from './paths'
 export type { ApiSlot, IdParams } from './primitives'
 export {
   ApiSlotSchema,

@@ -1,16 +1,9 @@
 import type { ErrorCode } from '@slotkit/core'
 
-/** The body of every error reply. */
-export interface ErrorReply {
-  error: ErrorCode
-  message: string
-  details?: Record<string, unknown>
-  [extra: string]: unknown
-}
-
 /**
  * An error a service or route throws on purpose; the error handler turns it into
- * `{error, message, details?, ...extra}` with the code's status.
+ * core's `ErrorReply` (`{error, message, details?}`, plus `...extra`) with the
+ * code's status.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError'

@@ -1,6 +1,7 @@
 import { ERROR_CODES, type ErrorCode, isSchedulingError } from '@slotkit/core'
+import type { ErrorReply } from '@slotkit/core/api'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type ErrorReply, isApiError, RateLimitedError } from './api-error'
+import { isApiError, RateLimitedError } from './api-error'
 import { statusOf } from './error-status'
 
 interface ValidationIssue {

@@ -2,11 +2,15 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 
-/** OpenAPI 3 from the route schemas at /api/openapi.json, Swagger UI at /docs. */
+/**
+ * OpenAPI 3.1 from the route schemas at /api/openapi.json, Swagger UI at /docs.
+ * 3.1 because its Schema Objects are JSON Schema 2020-12, which is what TypeBox
+ * writes (`examples` arrays, `const`); 3.0's dialect would reject them.
+ */
 export async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'Slotkit API',
         version,
@@ -28,6 +32,8 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'availability' },
         { name: 'meeting types' },
         { name: 'bookings' },
+        { name: 'webhooks' },
+        { name: 'admin' },
         { name: 'health' },
       ],
     },

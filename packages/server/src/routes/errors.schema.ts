@@ -1,35 +1,9 @@
-import { ErrorReplySchema, SlotUnavailableReplySchema } from '@slotkit/core/api'
-import { Type } from 'typebox'
-
-const descriptions: Record<number, string> = {
-  400: 'Invalid input; `details.field` names the field.',
-  401: 'Missing or unknown key.',
-  403: 'The key may not act on this resource.',
-  404: 'Unknown id.',
-  409: 'Conflict.',
-  413: 'Body too large.',
-  422: 'Idempotency-Key reused with a different body.',
-  429: 'Rate limited: public endpoints per address, and any request with a key after too many failed authentications.',
-}
-
 /**
- * Error responses for the OpenAPI document. Error replies are sent pre-serialized
- * by the error handler, so these schemas never strip fields (a 409's `reason`).
+ * Route schemas declare the error codes a route answers as `schema.errors`
+ * (`errors: ['FORBIDDEN', 'NOT_FOUND']`); `documentErrorReplies` (http/error-responses.ts)
+ * turns them, with the codes every route of its kind can answer, into the
+ * OpenAPI error responses. Declare no 4xx/5xx `response` entry by hand.
  */
-export function errorResponses(...statuses: number[]) {
-  // Every route that authenticates may also answer 429: too many failed attempts.
-  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses
-  return Object.fromEntries(
-    all.map((status) => [
-      status,
-      status === 409
-        ? Type.Union([SlotUnavailableReplySchema, ErrorReplySchema], {
-            description: descriptions[409],
-          })
-        : { ...ErrorReplySchema, description: descriptions[status] ?? 'Error' },
-    ]),
-  )
-}
 
 /** Bearer auth for the OpenAPI document. */
 export const bearer = [{ bearerAuth: [] }]

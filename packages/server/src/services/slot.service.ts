@@ -1,11 +1,12 @@
 import { findSlots, formatRfc3339, type Slot, toInstant } from '@slotkit/core'
-import { MAX_SLOT_QUERY_DAYS, type SlotsQuery } from '@slotkit/core/api'
+import { MAX_SLOT_QUERY_DAYS, type SlotsQuery, type SlotsReply } from '@slotkit/core/api'
 import { LRUCache } from 'lru-cache'
 import { slotsKey } from '../cache/keys'
 import { SLOTS_TTL_MS } from '../cache/slot-cache'
 import { findMeetingTypeById } from '../db/repositories/meeting-types.repository'
 import type { MeetingTypeRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
+import type { JsonText } from '../http/json-text'
 import type { ServiceDeps } from './deps'
 import {
   loadSchedulingContext,
@@ -132,8 +133,14 @@ function resolveDates(query: SlotsQuery): ResolvedQuery {
  * strings, and building objects only to stringify them doubled the garbage of
  * an uncached request. RFC 3339 and date strings need no escaping; the zone
  * name is stringified. A slot's day is the date part of its start in the zone.
+ * `SlotsDayReplySchema` / `SlotsRangeReplySchema` describe what this writes;
+ * test/slots-reply.test.ts checks real replies against them.
  */
-function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQuery): string {
+function shapeReply(
+  slots: readonly Slot[],
+  timeZone: string,
+  dates: ResolvedQuery,
+): JsonText<SlotsReply> {
   const zone = JSON.stringify(timeZone)
   if (dates.shape === 'day') {
     let json = `{"date":"${dates.startDate}","timezone":${zone},"slots":[`
@@ -141,7 +148,7 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
       const slot = slots[i] as Slot
       json += `${i ? ',' : ''}{"start":"${formatRfc3339(slot.startsAt, timeZone)}","end":"${formatRfc3339(slot.endsAt, timeZone)}"}`
     }
-    return `${json}]}`
+    return `${json}]}` as JsonText<SlotsReply>
   }
   let json = `{"timezone":${zone},"days":[`
   let i = 0
@@ -160,7 +167,7 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
     }
     json += ']}'
   }
-  return `${json}]}`
+  return `${json}]}` as JsonText<SlotsReply>
 }
 
 /**
@@ -168,7 +175,10 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
  * the host's generation is unchanged. The entry lives until the earliest of 5
  * minutes and the moment its first slot falls inside the minimum notice.
  */
-export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<string> {
+export async function listSlots(
+  deps: ServiceDeps,
+  query: SlotsQuery,
+): Promise<JsonText<SlotsReply>> {
   checkTimeZone(query.timezone, 'timezone')
   const dates = resolveDates(query)
   const hostId = await hostIdOf(deps, query.meeting_type_id)
@@ -193,7 +203,9 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<s
           shape: dates.shape,
         })
   const cached = key === undefined ? undefined : await deps.cache.get(key).catch(() => undefined)
-  if (cached !== undefined) return cached
+  // Only shapeReply's output is stored under a slots key, and the key names the
+  // reply's shape (day or range).
+  if (cached !== undefined) return cached as JsonText<SlotsReply>
 
   const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone: query.timezone }
   // One round trip: meeting type, host, rules, overrides, bookings, busy times.

@@ -10,7 +10,7 @@ import { notFound } from '../../http/api-error'
 import type { JobQueue } from '../../jobs/job-queue'
 import { requireAdmin } from '../../plugins/auth'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 /** The admin view of background jobs: counts, failed jobs, retry. */
 export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPluginAsyncTypebox {
@@ -23,7 +23,8 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
           summary: 'Job counts per state and the jobs in one state (default: failed)',
           security: bearer,
           querystring: ListJobsQuerySchema,
-          response: { 200: JobListSchema, ...errorResponses(400, 401, 403) },
+          errors: ['FORBIDDEN'],
+          response: { 200: JobListSchema },
         },
       },
       async (request) => {
@@ -58,10 +59,8 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
           summary: 'Run a failed job once more',
           security: bearer,
           params: IdParamsSchema,
-          response: {
-            200: RetryJobReplySchema,
-            ...errorResponses(400, 401, 403, 404),
-          },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: RetryJobReplySchema },
         },
       },
       async (request) => {

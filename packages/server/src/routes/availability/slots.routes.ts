@@ -1,13 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { SlotsQuerySchema, type SlotsReply, SlotsReplySchema } from '@slotkit/core/api'
+import {
+  type SlotsQuery,
+  SlotsQuerySchema,
+  type SlotsReply,
+  SlotsReplySchema,
+} from '@slotkit/core/api'
+import type { JsonText } from '../../http/json-text'
 import { listSlots } from '../../services/slot.service'
 import type { RouteContext } from '../context'
-import { errorResponses } from '../errors.schema'
 
 /** Public slot search; replies come pre-serialized from the cache. */
 export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(
+    // The reply is the JSON text of a SlotsReply (a string bypasses serialization,
+    // so the cached text goes out as is); the generics say so, where inferring
+    // from the schema would claim an object.
+    app.get<{ Querystring: SlotsQuery; Reply: JsonText<SlotsReply> }>(
       '/api/availability/slots',
       {
         config: ctx.publicRateLimit,
@@ -16,13 +24,19 @@ export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary:
             'Bookable slots of a meeting type on a date (or a date range) in a time zone (public)',
           querystring: SlotsQuerySchema,
-          response: { 200: SlotsReplySchema, ...errorResponses(400, 404, 429) },
+          errors: [
+            'INVALID_TIME_ZONE',
+            'INVALID_DATE',
+            'INVALID_RANGE',
+            'INVALID_DURATION',
+            'NOT_FOUND',
+          ],
+          response: { 200: SlotsReplySchema },
         },
       },
       async (request, reply) => {
         const body = await listSlots(ctx.deps, request.query)
-        // A string payload bypasses response serialization: the cached JSON goes out as is.
-        return reply.type('application/json; charset=utf-8').send(body as unknown as SlotsReply)
+        return reply.type('application/json; charset=utf-8').send(body)
       },
     )
   }

@@ -23,7 +23,7 @@ import {
   toWireBooking,
 } from '../../services/booking.service'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 /** Bookings: public creation, host listing, host-or-invitee cancel and reschedule. */
 export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -47,10 +47,15 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
             'Book a slot (public). Idempotency-Key makes retries safe: a replay answers with that booking as it is now, with Idempotent-Replayed: true.',
           headers: CreateBookingHeadersSchema,
           body: CreateBookingBodySchema,
-          response: {
-            201: CreateBookingReplySchema,
-            ...errorResponses(400, 404, 409, 413, 422, 429),
-          },
+          errors: [
+            'INVALID_TIME_ZONE',
+            'INVALID_DATE',
+            'INVALID_DURATION',
+            'NOT_FOUND',
+            'SLOT_UNAVAILABLE',
+            'IDEMPOTENCY_KEY_REUSED',
+          ],
+          response: { 201: CreateBookingReplySchema },
         },
       },
       async (request, reply) => {
@@ -75,7 +80,8 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: "A host's bookings starting in [from, to), in start order (host key)",
           security: bearer,
           querystring: ListBookingsQuerySchema,
-          response: { 200: BookingListSchema, ...errorResponses(400, 401, 403) },
+          errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN'],
+          response: { 200: BookingListSchema },
         },
       },
       async (request) => {
@@ -94,7 +100,8 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
-          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: BookingSchema },
         },
       },
       async (request) => {
@@ -120,7 +127,14 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
           body: CancelBookingBodySchema,
-          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: [
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'BOOKING_NOT_ACTIVE',
+            'BOOKING_IN_PAST',
+            'CONCURRENT_MODIFICATION',
+          ],
+          response: { 200: BookingSchema },
         },
       },
       async (request) => {
@@ -147,7 +161,16 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
           body: RescheduleBookingBodySchema,
-          response: { 200: BookingSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: [
+            'INVALID_DATE',
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'SLOT_UNAVAILABLE',
+            'CONCURRENT_MODIFICATION',
+            'BOOKING_NOT_ACTIVE',
+            'BOOKING_IN_PAST',
+          ],
+          response: { 200: BookingSchema },
         },
       },
       async (request) => {

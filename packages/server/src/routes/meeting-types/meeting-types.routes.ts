@@ -18,7 +18,7 @@ import {
   patchMeetingType,
 } from '../../services/meeting-type.service'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 /** Meeting types: managed by their host, readable by invitees. */
 export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -31,7 +31,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
           summary: 'Create a meeting type (admin, or the key of user_id)',
           security: bearer,
           body: CreateMeetingTypeBodySchema,
-          response: { 201: MeetingTypeSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+          response: { 201: MeetingTypeSchema },
         },
       },
       async (request, reply) => {
@@ -49,7 +50,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
           summary: "A host's meeting types, active and inactive",
           security: bearer,
           querystring: ListMeetingTypesQuerySchema,
-          response: { 200: MeetingTypeListSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: MeetingTypeListSchema },
         },
       },
       async (request) => {
@@ -66,7 +68,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
           tags: ['meeting types'],
           summary: 'What an invitee may see of a meeting type (public)',
           params: IdParamsSchema,
-          response: { 200: PublicMeetingTypeSchema, ...errorResponses(400, 404, 429) },
+          errors: ['NOT_FOUND'],
+          response: { 200: PublicMeetingTypeSchema },
         },
       },
       async (request) => getPublicMeetingType(ctx.deps, request.params.id),
@@ -81,7 +84,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
           security: bearer,
           params: IdParamsSchema,
           body: PatchMeetingTypeBodySchema,
-          response: { 200: MeetingTypeSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+          response: { 200: MeetingTypeSchema },
         },
       },
       async (request) => {
@@ -101,7 +105,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
           summary: 'Deactivate a meeting type (existing bookings stay)',
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: MeetingTypeSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: MeetingTypeSchema },
         },
       },
       async (request) => {

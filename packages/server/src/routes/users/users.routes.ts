@@ -24,7 +24,7 @@ import {
   revokeApiKey,
 } from '../../services/user.service'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 /** Hosts and their weekly availability. */
 export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -37,7 +37,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'Create a host (admin token); the reply carries its API key once',
           security: bearer,
           body: CreateUserBodySchema,
-          response: { 201: CreateUserReplySchema, ...errorResponses(400, 401, 403, 409) },
+          errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'CONFLICT'],
+          response: { 201: CreateUserReplySchema },
         },
       },
       async (request, reply) => {
@@ -55,7 +56,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'Get a host (admin, or its own key)',
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: UserSchema },
         },
       },
       async (request) => {
@@ -73,7 +75,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           body: PatchUserBodySchema,
-          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+          response: { 200: UserSchema },
         },
       },
       async (request) => {
@@ -97,7 +100,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           body: CreateApiKeyBodySchema,
-          response: { 201: CreateApiKeyReplySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 201: CreateApiKeyReplySchema },
         },
       },
       async (request, reply) => {
@@ -116,7 +120,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: "The user's active API keys, oldest first (never the keys themselves)",
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: ApiKeyListSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: ApiKeyListSchema },
         },
       },
       async (request) => {
@@ -134,7 +139,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
             'Revoke an API key: every server process refuses it at once (404 for a key of another user)',
           security: bearer,
           params: ApiKeyParamsSchema,
-          response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 204: Type.Null() },
         },
       },
       async (request, reply) => {
@@ -154,7 +160,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           security: bearer,
           params: IdParamsSchema,
           body: PutAvailabilityBodySchema,
-          response: { 200: AvailabilitySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['INVALID_DATE', 'INVALID_RULES', 'FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: AvailabilitySchema },
         },
       },
       async (request) => {
@@ -171,7 +178,8 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           summary: 'The stored weekly rules and date overrides',
           security: bearer,
           params: IdParamsSchema,
-          response: { 200: AvailabilitySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: AvailabilitySchema },
         },
       },
       async (request) => {

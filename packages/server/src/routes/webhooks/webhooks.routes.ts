@@ -21,7 +21,7 @@ import {
   type WebhookServiceDeps,
 } from '../../services/webhook.service'
 import type { RouteContext } from '../context'
-import { bearer, errorResponses } from '../errors.schema'
+import { bearer } from '../errors.schema'
 
 const ListWebhooksQuerySchema = Type.Object(
   { user_id: UuidSchema },
@@ -61,7 +61,8 @@ export function webhooksRoutes(
             'Deliveries are POSTed as JSON and signed: `Slotkit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the secret in this reply (shown once). Loopback and private-network URLs are refused unless WEBHOOK_ALLOW_PRIVATE=true.',
           security: bearer,
           body: CreateWebhookBodySchema,
-          response: { 201: CreateWebhookReplySchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 201: CreateWebhookReplySchema },
         },
       },
       async (request, reply) => {
@@ -79,7 +80,8 @@ export function webhooksRoutes(
           summary: "A host's webhooks (never their secrets)",
           security: bearer,
           querystring: ListWebhooksQuerySchema,
-          response: { 200: WebhookListSchema, ...errorResponses(400, 401, 403) },
+          errors: ['FORBIDDEN'],
+          response: { 200: WebhookListSchema },
         },
       },
       async (request) => {
@@ -97,7 +99,8 @@ export function webhooksRoutes(
           security: bearer,
           params: IdParamsSchema,
           body: PatchWebhookBodySchema,
-          response: { 200: WebhookSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: WebhookSchema },
         },
       },
       async (request) => patchWebhook(deps, await owned(request, request.params.id), request.body),
@@ -111,7 +114,8 @@ export function webhooksRoutes(
           summary: 'Delete a webhook and its delivery log',
           security: bearer,
           params: IdParamsSchema,
-          response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 204: Type.Null() },
         },
       },
       async (request, reply) => {
@@ -130,7 +134,8 @@ export function webhooksRoutes(
           security: bearer,
           params: IdParamsSchema,
           querystring: ListDeliveriesQuerySchema,
-          response: { 200: WebhookDeliveryListSchema, ...errorResponses(400, 401, 403, 404) },
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: WebhookDeliveryListSchema },
         },
       },
       async (request) =>

@@ -1,6 +1,7 @@
-// Test helper (not exported): a real HTTP peer on a free loopback port, so the
-// client's transport runs over real sockets: dropped connections, slow replies,
-// real headers. Each test passes its own handler.
+// Test support for src/*.test.ts, kept outside src/ so it is never built or
+// packed: a real HTTP peer on a free loopback port, so the client's transport
+// runs over real sockets: dropped connections, slow replies, real headers. Each
+// test passes its own handler.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
