@@ -10,6 +10,7 @@ import { rateLimitKeyPrefix } from './cache/keys'
 import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import type { BookingRow } from './db/schema'
+import { rateLimitKey } from './http/client-key'
 import { installErrorHandling } from './http/error-handler'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import { bookingCreatedJobs, type ReminderOffsets } from './jobs/enqueue-booking-jobs'
@@ -117,7 +118,8 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     await app.register(rateLimit, {
       global: false,
       ...(options.redis ? { redis: options.redis, nameSpace: rateLimitKeyPrefix() } : {}),
-      keyGenerator: (request) => request.ip,
+      // IPv6 clients by their /64: one subscriber holds a whole /64 (see rateLimitKey).
+      keyGenerator: (request) => rateLimitKey(request.ip),
       // A Redis outage must not take the public endpoints down with it.
       skipOnError: true,
       errorResponseBuilder: (_request, context) => ({

@@ -168,3 +168,36 @@ describe('client address behind proxies (forged X-Forwarded-For)', () => {
     ).toEqual(['1', '1'])
   })
 })
+
+describe('per-address rate limit keys', () => {
+  let app: FastifyInstance
+  let url: string
+
+  beforeAll(async () => {
+    app = await createTestApp({ rateLimitPerMinute: 2 })
+    const host = await createHost(app)
+    url = `/api/meeting-types/${await createMeetingType(app, host)}`
+  })
+  afterAll(async () => {
+    await app.close()
+  })
+
+  it('counts two IPv6 addresses of one /64 together, and another /64 apart', async () => {
+    expect(
+      await remainingOf(app, url, [
+        { peer: '2001:db8:0:12::1' },
+        { peer: '2001:db8:0:12:abcd::99' },
+        { peer: '2001:db8:0:13::1' },
+      ]),
+    ).toEqual(['1', '0', '1'])
+    const third = await app.inject({ url, remoteAddress: '2001:db8:0:12::7' })
+    expect(third.statusCode).toBe(429)
+    expect(third.json().error).toBe('RATE_LIMITED')
+  })
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address', async () => {
+    expect(
+      await remainingOf(app, url, [{ peer: '198.51.100.40' }, { peer: '::ffff:198.51.100.40' }]),
+    ).toEqual(['1', '0'])
+  })
+})
