@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   BOOKING_NOT_ACTIVE: 409,
   RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 409,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>
