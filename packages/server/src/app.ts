@@ -208,6 +208,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     secretKey,
     publicUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    mailLimits: {
+      perRecipientPerHour: config.mailPerRecipientPerHour,
+      perClientPerHour: config.mailPerClientPerHour,
+    },
     corsOrigins: config.corsOrigins,
     now: deps.now,
     onBookingEvent: deps.onBookingEvent,

@@ -7,6 +7,12 @@ import {
 import type { Redis } from 'ioredis'
 import { sql } from 'kysely'
 import { rateLimitKeyPrefix } from './cache/keys'
+import {
+  type MailLimiter,
+  type MailLimits,
+  MemoryMailLimiter,
+  RedisMailLimiter,
+} from './cache/mail-limiter'
 import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import type { BookingRow } from './db/schema'
@@ -44,6 +50,13 @@ export interface SlotkitPluginOptions {
   readonly publicUrl: string | (() => string)
   /** Requests per minute per IP on public endpoints; 0 = off. */
   readonly rateLimitPerMinute?: number
+  /**
+   * Budgets of the invitee e-mails the public API may cause, per recipient
+   * address and per client address (IPv6 by /64), per hour; over a budget the
+   * booking still succeeds and the invitee's e-mail is left out (the host's
+   * goes). Default: off. Shared through `redis` when given.
+   */
+  readonly mailLimits?: MailLimits
   /**
    * Origins whose pages may call the API from a browser: `'*'` (default) or a list.
    * An empty list registers no CORS handling (same-origin pages only).
@@ -153,19 +166,33 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       ? {
           schema: jobs.schema,
           ready: () => jobs.running,
-          created: (row, { webhooks }) =>
+          created: (row, { webhooks, inviteeMail }) =>
             bookingCreatedJobs(
               { now: now(), reminderOffsets: options.reminderOffsets },
               row,
               webhooks ? toWire(row) : undefined,
+              { inviteeMail },
             ),
         }
+      : undefined
+  const mailLimits = options.mailLimits
+  const mailLimiter: MailLimiter | undefined =
+    mailLimits &&
+    (mailLimits.perRecipientPerHour > 0 || mailLimits.perClientPerHour > 0) &&
+    onBookingEvent
+      ? options.redis
+        ? new RedisMailLimiter(options.redis, mailLimits, {
+            onError: (error) =>
+              app.log.warn({ err: error }, 'mail limit check failed; the e-mail is sent'),
+          })
+        : new MemoryMailLimiter(mailLimits, now)
       : undefined
   const ctx: RouteContext = {
     deps: {
       ...baseDeps,
       onBookingEvent,
       bookingJobs,
+      mailLimiter,
       bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
       schedulingReader: new SchedulingReader(options.db),
     },

@@ -29,6 +29,14 @@ export interface Config {
   readonly logLevel: LogLevel
   /** Requests per minute per client IP on public endpoints; 0 turns the limit off. */
   readonly rateLimitPerMinute: number
+  /**
+   * E-mails per hour to one invitee address that the public API (booking, and an
+   * invitee's cancel and reschedule) may cause; more are left out (the booking
+   * still succeeds). 0 turns the limit off.
+   */
+  readonly mailPerRecipientPerHour: number
+  /** The same, per client address (IPv6 by /64); 0 turns the limit off. */
+  readonly mailPerClientPerHour: number
   /** Seed a demo host into an empty database on start. */
   readonly seedDemo: boolean
   /**
@@ -71,6 +79,8 @@ export const CONFIG_DEFAULTS = {
   dataDir: './.slotkit-data',
   logLevel: 'info',
   rateLimitPerMinute: 300,
+  mailPerRecipientPerHour: 5,
+  mailPerClientPerHour: 20,
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -157,6 +167,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     0,
     1_000_000,
   )
+  const mailPerRecipientPerHour = readInteger(
+    env,
+    'MAIL_PER_RECIPIENT_PER_HOUR',
+    CONFIG_DEFAULTS.mailPerRecipientPerHour,
+    0,
+    1_000_000,
+  )
+  const mailPerClientPerHour = readInteger(
+    env,
+    'MAIL_PER_CLIENT_PER_HOUR',
+    CONFIG_DEFAULTS.mailPerClientPerHour,
+    0,
+    1_000_000,
+  )
   const seedDemo = readBoolean(env, 'SEED_DEMO', true)
   const trustProxy = readTrustProxy(env)
   const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'])
@@ -178,6 +202,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     logLevel: logLevelRaw as LogLevel,
     rateLimitPerMinute,
+    mailPerRecipientPerHour,
+    mailPerClientPerHour,
     seedDemo,
     trustProxy,
     smtpUrl,
