@@ -45,6 +45,8 @@ export type { WebhooksResource } from './resources/webhooks'
 export type {
   Answers,
   AnswerValue,
+  ApiKey,
+  ApiKeyList,
   ApiSlot,
   Availability,
   AvailabilityRule,
@@ -52,6 +54,8 @@ export type {
   BookingList,
   BookingStatus,
   CancelBookingBody,
+  CreateApiKeyBody,
+  CreateApiKeyReply,
   CreateBookingBody,
   CreateBookingReply,
   CreateMeetingTypeBody,

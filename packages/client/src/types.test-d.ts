@@ -21,6 +21,10 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.PatchUserBody>().toEqualTypeOf<Core.PatchUserBody>()
     expectTypeOf<Client.User>().toEqualTypeOf<Core.User>()
     expectTypeOf<Client.CreateUserReply>().toEqualTypeOf<Core.CreateUserReply>()
+    expectTypeOf<Client.CreateApiKeyBody>().toEqualTypeOf<Core.CreateApiKeyBody>()
+    expectTypeOf<Client.ApiKey>().toEqualTypeOf<Core.ApiKey>()
+    expectTypeOf<Client.ApiKeyList>().toEqualTypeOf<Core.ApiKeyList>()
+    expectTypeOf<Client.CreateApiKeyReply>().toEqualTypeOf<Core.CreateApiKeyReply>()
   })
 
   test('availability', () => {

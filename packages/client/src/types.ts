@@ -57,6 +57,37 @@ export interface CreateUserReply extends User {
   api_key: string
 }
 
+/** Body of `POST /api/users/:id/api-keys`. */
+export interface CreateApiKeyBody {
+  /** Also revoke every other key of the host, in the same transaction (default false). */
+  revoke_others?: boolean
+}
+
+/** An active API key of a host, as `GET /api/users/:id/api-keys` lists it (never the key). */
+export interface ApiKey {
+  id: string
+  /** The first characters of the key, to tell keys apart. */
+  prefix: string
+  /** RFC 3339, UTC. */
+  created_at: string
+  /** When the key last authenticated a request, to within about a minute; `null` if never. */
+  last_used_at: string | null
+}
+
+/** Reply of `GET /api/users/:id/api-keys`: the active keys, oldest first. */
+export interface ApiKeyList {
+  api_keys: ApiKey[]
+}
+
+/** Reply of `POST /api/users/:id/api-keys`: the new key, shown this once. */
+export interface CreateApiKeyReply {
+  id: string
+  prefix: string
+  created_at: string
+  /** The new API key (sent as `Authorization: Bearer …`). Only a hash is stored. */
+  api_key: string
+}
+
 // ---------------------------------------------------------------- availability
 
 /** A wall-clock window in the host's zone, `HH:MM`–`HH:MM` (end may be `24:00`). */

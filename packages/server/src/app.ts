@@ -46,8 +46,11 @@ export interface AppDeps {
   readonly cache?: SlotCache
   /** sha-256 (hex) of the admin token; default: from ADMIN_TOKEN or DATA_DIR. */
   readonly adminTokenHash?: string
-  /** Secret deriving invitee tokens; default: SECRET_KEY, else the key generated once in the database. */
-  readonly secretKey?: string
+  /**
+   * Secret deriving invitee tokens (one key, or several newest first); default:
+   * SECRET_KEY, else the key generated once in the database.
+   */
+  readonly secretKey?: string | readonly string[]
   /** Clock (epoch ms); default `Date.now`. */
   readonly now?: () => number
   /** Runs inside each booking transaction (create, cancel, reschedule): enqueue jobs here. */
@@ -212,6 +215,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       perRecipientPerHour: config.mailPerRecipientPerHour,
       perClientPerHour: config.mailPerClientPerHour,
     },
+    authFailuresPerMinute: config.authFailuresPerMinute,
     corsOrigins: config.corsOrigins,
     now: deps.now,
     onBookingEvent: deps.onBookingEvent,

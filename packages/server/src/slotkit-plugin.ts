@@ -37,6 +37,7 @@ import { toWireBooking } from './services/booking.service'
 import { BookingWriter } from './services/booking-writer'
 import type { BookingEvent, ServiceDeps } from './services/deps'
 import { SchedulingReader } from './services/scheduling-reader'
+import { toSecretKeys } from './services/tokens'
 
 /** Options of {@link slotkitPlugin}. */
 export interface SlotkitPluginOptions {
@@ -44,8 +45,12 @@ export interface SlotkitPluginOptions {
   readonly cache: SlotCache
   /** sha-256 (hex) of the admin token. */
   readonly adminTokenHash: string
-  /** Secret deriving invitee tokens. */
-  readonly secretKey: string
+  /**
+   * Secret deriving invitee tokens: one key, or several newest first (a list, or
+   * SECRET_KEY's comma-separated string). New links use the first; links made with
+   * any of them keep working, so keys can rotate (README, "Rotating SECRET_KEY").
+   */
+  readonly secretKey: string | readonly string[]
   /** Base URL for links, e.g. `https://book.example.com` (no trailing slash); a function when known only after listen. */
   readonly publicUrl: string | (() => string)
   /** Requests per minute per IP on public endpoints; 0 = off. */
@@ -58,11 +63,16 @@ export interface SlotkitPluginOptions {
    */
   readonly mailLimits?: MailLimits
   /**
+   * Failed authentications (unknown key or admin token) per client address (IPv6: per
+   * /64) per minute before every request with a key from it gets 429; default 20, 0 = off.
+   */
+  readonly authFailuresPerMinute?: number
+  /**
    * Origins whose pages may call the API from a browser: `'*'` (default) or a list.
    * An empty list registers no CORS handling (same-origin pages only).
    */
   readonly corsOrigins?: '*' | readonly string[]
-  /** Redis for the shared rate-limit store (default: in process). */
+  /** Redis for the shared rate-limit store, failed-authentication counts and API-key generation (default: in process). */
   readonly redis?: Redis
   /** Serve OpenAPI at /api/openapi.json and Swagger UI at /docs (default true). */
   readonly docs?: boolean
@@ -143,13 +153,21 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     })
   }
   const now = options.now ?? Date.now
+  const auth = createAuthenticator({
+    db: options.db,
+    adminTokenHash: options.adminTokenHash,
+    redis: options.redis,
+    failuresPerMinute: options.authFailuresPerMinute,
+    log: app.log,
+  })
   const baseDeps: ServiceDeps = {
     db: options.db,
     cache: options.cache,
     now,
-    secretKey: options.secretKey,
+    secretKeys: toSecretKeys(options.secretKey),
     publicUrl,
     log: app.log,
+    apiKeyCache: auth,
   }
   const jobs = options.jobs
   // Webhook payloads never carry the invitee's links.
@@ -196,7 +214,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
       schedulingReader: new SchedulingReader(options.db),
     },
-    auth: createAuthenticator(options.db, options.adminTokenHash),
+    auth,
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
     ready: async () => {
       try {

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import { inject } from 'vitest'
 import { type AppDeps, buildApp } from '../src/app'
 import { type Config, defineConfig } from '../src/config/config'
+import type { Db } from '../src/db/database'
 import { sha256 } from '../src/services/tokens'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
@@ -36,16 +37,20 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export interface TestAppOptions extends Partial<Config> {
   now?: () => number
   redis?: Redis
+  /** The database (e.g. the shared one with a plugin); default a pool on the test database. */
+  db?: Db
   /** Background jobs; default: enqueue on pg-boss, no workers (test/notifications run them). */
   jobs?: AppDeps['jobs']
 }
 
 /** A new app on the shared test database (close it in afterAll). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const { now, redis, jobs, ...config } = options
+  const { now, redis, jobs, db, ...config } = options
   const deps: AppDeps = {
+    db,
     adminTokenHash: sha256(ADMIN_TOKEN),
-    secretKey: SECRET_KEY,
+    // SECRET_KEY's value when a test sets one (a comma-separated list, newest first).
+    secretKey: config.secretKey ?? SECRET_KEY,
     now: now ?? (() => NOW),
     redis,
     jobs: jobs ?? { workers: false },

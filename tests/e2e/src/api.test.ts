@@ -73,6 +73,35 @@ describe('users', () => {
     expect(error).toBeInstanceOf(SlotkitApiError)
     expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND' })
   })
+
+  test('a host creates, lists and revokes its API keys; a revoked key is refused', async () => {
+    const { user, client } = await createHost(api.baseUrl)
+    const created = await client.users.createApiKey(user.id)
+    expect(created.api_key.startsWith(created.prefix)).toBe(true)
+    const second = createClient({ baseUrl: api.baseUrl, apiKey: created.api_key })
+    expect((await second.users.get(user.id)).id).toBe(user.id)
+    const { api_keys } = await second.users.listApiKeys(user.id)
+    expect(api_keys.map((key) => key.id)).toContain(created.id)
+    expect(api_keys).toHaveLength(2)
+
+    expect(await client.users.revokeApiKey(user.id, created.id)).toBeUndefined()
+    expect(await rejection(second.users.get(user.id))).toMatchObject({
+      status: 401,
+      code: 'UNAUTHORIZED',
+    })
+
+    // Rotation in one call: the new key works, the old one no longer does.
+    const rotated = await client.users.createApiKey(user.id, { revoke_others: true })
+    const next = createClient({ baseUrl: api.baseUrl, apiKey: rotated.api_key })
+    expect((await next.users.listApiKeys(user.id)).api_keys.map((key) => key.id)).toEqual([
+      rotated.id,
+    ])
+    expect(await rejection(client.users.get(user.id))).toMatchObject({ status: 401 })
+    expect(await rejection(next.users.revokeApiKey(user.id, randomUUID()))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    })
+  })
 })
 
 describe('availability', () => {
@@ -384,6 +413,9 @@ describe('coverage', () => {
     'POST /api/users': 'users.create',
     'GET /api/users/{id}': 'users.get',
     'PATCH /api/users/{id}': 'users.update',
+    'POST /api/users/{id}/api-keys': 'users.createApiKey',
+    'GET /api/users/{id}/api-keys': 'users.listApiKeys',
+    'DELETE /api/users/{id}/api-keys/{key_id}': 'users.revokeApiKey',
     'GET /api/users/{id}/availability': 'availability.get',
     'PUT /api/users/{id}/availability': 'availability.set',
     'POST /api/meeting-types': 'meetingTypes.create',

@@ -77,7 +77,9 @@ export interface BookingsResource {
   /**
    * Cancels a booking (`POST /api/bookings/:id/cancel`, host key or invitee
    * token). Not retried. A booking that is no longer confirmed rejects with
-   * code `BOOKING_NOT_ACTIVE`; a concurrent change with `CONCURRENT_MODIFICATION`.
+   * code `BOOKING_NOT_ACTIVE`; a concurrent change with `CONCURRENT_MODIFICATION`;
+   * with the invitee `token`, a booking that has started with `BOOKING_IN_PAST`
+   * (the host's key still may).
    *
    * @example
    * ```ts
@@ -93,7 +95,8 @@ export interface BookingsResource {
    * Moves a booking to the slot starting at `start_time`, same length
    * (`POST /api/bookings/:id/reschedule`, host key or invitee token). One
    * transaction on the server: the new slot is taken and the old released
-   * together, or it rejects (409) and nothing changes. Not retried.
+   * together, or it rejects (409) and nothing changes. Not retried. With the
+   * invitee `token`, a booking that has started rejects with `BOOKING_IN_PAST`.
    *
    * @example
    * ```ts

@@ -1,6 +1,14 @@
 import type { Requester, RequestOptions } from '../request'
 import { id } from '../request'
-import type { CreateUserBody, CreateUserReply, PatchUserBody, User } from '../types'
+import type {
+  ApiKeyList,
+  CreateApiKeyBody,
+  CreateApiKeyReply,
+  CreateUserBody,
+  CreateUserReply,
+  PatchUserBody,
+  User,
+} from '../types'
 
 /** `client.users`: hosts. */
 export interface UsersResource {
@@ -21,6 +29,31 @@ export interface UsersResource {
   get(userId: string, options?: RequestOptions): Promise<User>
   /** Changes a host's e-mail, name or zone (`PATCH /api/users/:id`). */
   update(userId: string, body: PatchUserBody, options?: RequestOptions): Promise<User>
+  /**
+   * Creates another API key for a host (`POST /api/users/:id/api-keys`, admin
+   * token or that host's key), shown this once. `revoke_others: true` also
+   * revokes every other key of the host in the same transaction: rotation in
+   * one call. Not retried (a retry would create a second key).
+   *
+   * @example
+   * ```ts
+   * const { api_key } = await host.users.createApiKey(userId, { revoke_others: true })
+   * const rotated = createClient({ baseUrl, apiKey: api_key })
+   * ```
+   */
+  createApiKey(
+    userId: string,
+    body?: CreateApiKeyBody,
+    options?: RequestOptions,
+  ): Promise<CreateApiKeyReply>
+  /** A host's active API keys, oldest first, without the keys (`GET /api/users/:id/api-keys`). */
+  listApiKeys(userId: string, options?: RequestOptions): Promise<ApiKeyList>
+  /**
+   * Revokes one API key of a host (`DELETE /api/users/:id/api-keys/:key_id`); every
+   * server process refuses it from then on. Revoking a host's last key locks the
+   * host out until the admin creates a new one.
+   */
+  revokeApiKey(userId: string, keyId: string, options?: RequestOptions): Promise<void>
 }
 
 /** Builds {@link UsersResource} over a requester. */
@@ -30,5 +63,11 @@ export function createUsers(request: Requester): UsersResource {
     get: (userId, options) => request('GET', `/api/users/${id(userId)}`, { retry: true, options }),
     update: (userId, body, options) =>
       request('PATCH', `/api/users/${id(userId)}`, { body, options }),
+    createApiKey: (userId, body, options) =>
+      request('POST', `/api/users/${id(userId)}/api-keys`, { body: body ?? {}, options }),
+    listApiKeys: (userId, options) =>
+      request('GET', `/api/users/${id(userId)}/api-keys`, { retry: true, options }),
+    revokeApiKey: (userId, keyId, options) =>
+      request('DELETE', `/api/users/${id(userId)}/api-keys/${id(keyId)}`, { options }),
   }
 }

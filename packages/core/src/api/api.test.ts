@@ -120,6 +120,23 @@ describe('users', () => {
     expect(Value.Check(PatchUserBodySchema, {})).toBe(false)
     expect(Value.Check(PatchUserBodySchema, { name: 'Ada L.' })).toBe(true)
   })
+
+  it('shows a key once on create and lists keys without it', () => {
+    const key = { id: ID, prefix: 'sk_AbCdEfG', created_at: '2027-03-01T12:00:00Z' }
+    expect(Value.Check(api.CreateApiKeyReplySchema, { ...key, api_key: 'sk_AbCdEfG123' })).toBe(
+      true,
+    )
+    expect(Value.Check(api.CreateApiKeyReplySchema, key)).toBe(false)
+    expect(Value.Check(api.ApiKeySchema, { ...key, last_used_at: null })).toBe(true)
+    expect(Value.Check(api.ApiKeySchema, key)).toBe(false)
+    expect(Value.Check(api.ApiKeyListSchema, { api_keys: [{ ...key, last_used_at: null }] })).toBe(
+      true,
+    )
+    expect(Value.Check(api.CreateApiKeyBodySchema, {})).toBe(true)
+    expect(Value.Check(api.CreateApiKeyBodySchema, { revoke_others: true })).toBe(true)
+    expect(Value.Check(api.CreateApiKeyBodySchema, { revoke_others: 'yes' })).toBe(false)
+    expect(Value.Check(api.CreateApiKeyBodySchema, { name: 'ci' })).toBe(false)
+  })
 })
 
 describe('availability', () => {

@@ -166,8 +166,23 @@ export {
   SlotsRangeReplySchema,
   SlotsReplySchema,
 } from './slots'
-export type { CreateUserBody, CreateUserReply, PatchUserBody, User } from './users'
+export type {
+  ApiKey,
+  ApiKeyList,
+  ApiKeyParams,
+  CreateApiKeyBody,
+  CreateApiKeyReply,
+  CreateUserBody,
+  CreateUserReply,
+  PatchUserBody,
+  User,
+} from './users'
 export {
+  ApiKeyListSchema,
+  ApiKeyParamsSchema,
+  ApiKeySchema,
+  CreateApiKeyBodySchema,
+  CreateApiKeyReplySchema,
   CreateUserBodySchema,
   CreateUserReplySchema,
   PatchUserBodySchema,

@@ -7,6 +7,7 @@ export const API_PATHS = {
   users: '/api/users',
   user: '/api/users/:id',
   userAvailability: '/api/users/:id/availability',
+  userApiKeys: '/api/users/:id/api-keys',
   meetingTypes: '/api/meeting-types',
   meetingType: '/api/meeting-types/:id',
   slots: '/api/availability/slots',

@@ -57,3 +57,17 @@ export function mailLimitKey(kind: 'recipient' | 'client', id: string): string {
 export function mailSuppressedKey(): string {
   return `${PREFIX}:{mail-limits}:suppressed`
 }
+
+/**
+ * The generation of the set of API keys: bumped whenever a key is revoked, and
+ * compared on every hit of a process's key cache, so a revoked key is refused by
+ * every process at once.
+ */
+export function apiKeyGenerationKey(): string {
+  return `${PREFIX}:api-keys:gen`
+}
+
+/** Failed authentications of one client (an address, or an IPv6 /64) in its current window. */
+export function authFailuresKey(clientKey: string): string {
+  return `${PREFIX}:auth-failures:${clientKey}`
+}

@@ -20,8 +20,10 @@ export interface Config {
   /** Bearer token of the administrator; unset = generated and kept in `dataDir`. */
   readonly adminToken: string | undefined
   /**
-   * Secret that derives invitees' cancel/reschedule tokens; unset = generated once and
-   * kept in the database (`server_secrets`), shared by every process on it.
+   * SECRET_KEY: the secret that derives invitees' cancel/reschedule tokens, or several
+   * separated by commas, newest first (new links use the first; links made with any of
+   * them keep opening, so the key can rotate). Unset = generated once and kept in the
+   * database (`server_secrets`), shared by every process on it.
    */
   readonly secretKey: string | undefined
   /** Base URL for links in replies and pages (no trailing slash); unset = `http://HOST:PORT`. */
@@ -37,6 +39,11 @@ export interface Config {
   readonly mailPerRecipientPerHour: number
   /** The same, per client address (IPv6 by /64); 0 turns the limit off. */
   readonly mailPerClientPerHour: number
+  /**
+   * Failed authentications per client IP (IPv6: per /64) per minute; then requests with
+   * a key from it get 429 for the rest of the minute. 0 turns the limit off.
+   */
+  readonly authFailuresPerMinute: number
   /** Seed a demo host into an empty database on start. */
   readonly seedDemo: boolean
   /**
@@ -81,6 +88,7 @@ export const CONFIG_DEFAULTS = {
   rateLimitPerMinute: 300,
   mailPerRecipientPerHour: 5,
   mailPerClientPerHour: 20,
+  authFailuresPerMinute: 20,
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -147,10 +155,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters')
   }
-  const secretKey = read(env, 'SECRET_KEY')
-  if (secretKey !== undefined && secretKey.length < 32) {
-    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
-  }
+  const secretKey = readSecretKeys(env)
   const publicUrlRaw = readUrl(env, 'PUBLIC_URL', ['http:', 'https:'])
   const publicUrl = publicUrlRaw?.replace(/\/+$/, '')
   const logLevelRaw = (read(env, 'LOG_LEVEL') ?? CONFIG_DEFAULTS.logLevel).toLowerCase()
@@ -181,6 +186,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     0,
     1_000_000,
   )
+  const authFailuresPerMinute = readInteger(
+    env,
+    'AUTH_FAILURES_PER_MINUTE',
+    CONFIG_DEFAULTS.authFailuresPerMinute,
+    0,
+    1_000_000,
+  )
   const seedDemo = readBoolean(env, 'SEED_DEMO', true)
   const trustProxy = readTrustProxy(env)
   const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'])
@@ -204,6 +216,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute,
     mailPerRecipientPerHour,
     mailPerClientPerHour,
+    authFailuresPerMinute,
     seedDemo,
     trustProxy,
     smtpUrl,
@@ -212,6 +225,29 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runWorkers,
     corsOrigins,
   }
+}
+
+/**
+ * SECRET_KEY: one key or `newest,older,…`. A comma never occurs in the keys people
+ * generate (`openssl rand -base64 32` or `-hex 32`, base64url), so it separates them.
+ * Messages name the position of a bad key, never the key.
+ */
+function readSecretKeys(env: Env): string | undefined {
+  const raw = read(env, 'SECRET_KEY')
+  if (raw === undefined) return undefined
+  const keys = raw.split(',').map((key) => key.trim())
+  if (keys.length === 1 && keys[0]!.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
+  }
+  keys.forEach((key, index) => {
+    if (key.length < 32) {
+      throw new ConfigError(
+        'SECRET_KEY',
+        `key ${index + 1} of ${keys.length} (comma-separated, newest first) must be at least 32 characters${key === '' ? ', not empty' : ''}`,
+      )
+    }
+  })
+  return keys.join(',')
 }
 
 function readCorsOrigins(env: Env): '*' | string[] {

@@ -142,6 +142,7 @@ export interface Database extends NotificationTables {
 }
 
 export type UserRow = Selectable<UsersTable>
+export type ApiKeyRow = Selectable<ApiKeysTable>
 export type MeetingTypeRow = Selectable<MeetingTypesTable>
 export type NewMeetingType = Insertable<MeetingTypesTable>
 export type MeetingTypeUpdate = Updateable<MeetingTypesTable>

@@ -25,6 +25,17 @@ export class ApiError extends Error {
   }
 }
 
+/** 429 RATE_LIMITED that tells the client when to retry (the `Retry-After` header). */
+export class RateLimitedError extends ApiError {
+  constructor(
+    message: string,
+    /** Whole seconds until a retry can succeed (at least 1). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message)
+  }
+}
+
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError
 }

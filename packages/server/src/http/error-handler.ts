@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode, isSchedulingError } from '@slotkit/core'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type ErrorReply, isApiError } from './api-error'
+import { type ErrorReply, isApiError, RateLimitedError } from './api-error'
 import { statusOf } from './error-status'
 
 interface ValidationIssue {
@@ -54,9 +54,14 @@ export function toErrorReply(error: unknown): {
   status: number
   body: ErrorReply
   internal: boolean
+  /** Response headers the error calls for (`Retry-After` of a 429). */
+  headers?: Record<string, string>
 } {
   if (isApiError(error)) {
     return {
+      ...(error instanceof RateLimitedError
+        ? { headers: { 'retry-after': String(error.retryAfterSeconds) } }
+        : {}),
       status: statusOf(error.code),
       body: {
         error: error.code,
@@ -218,9 +223,10 @@ export function toErrorReply(error: unknown): {
 /** Installs the one error handler and the 404 handler on `app` (and its children). */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, internal } = toErrorReply(error)
+    const { status, body, internal, headers } = toErrorReply(error)
     if (internal) request.log.error({ err: error }, 'unhandled error')
     else if (status >= 500) request.log.warn({ err: error }, body.message)
+    if (headers) reply.headers(headers)
     // Pre-serialized: route response schemas never strip fields from an error reply.
     reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body))
   })

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema'
 import type { Mailer } from '../integrations/email/mailer'
 import type { ResolveHost } from '../integrations/webhooks/ssrf-guard'
+import type { SecretKeys } from '../services/tokens'
 import type { JobQueue } from './job-queue'
 
 /** A logger with the pino/Fastify call shape. */
@@ -17,8 +18,8 @@ export interface NotificationDeps {
   readonly db: Kysely<Database>
   readonly queue: JobQueue
   readonly mailer: Mailer
-  /** Derives the invitee's cancel/reschedule token (links in e-mails). */
-  readonly secretKey: string
+  /** Derive the invitee's cancel/reschedule token (links in e-mails), newest first. */
+  readonly secretKeys: SecretKeys
   /** Base URL of links, no trailing slash. */
   readonly publicUrl: () => string
   /** The clock (epoch ms) for signing and delivery logs; the real one outside tests. */

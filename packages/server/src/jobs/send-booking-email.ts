@@ -8,7 +8,7 @@ import {
 import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-invite'
 import type { OutgoingEmail } from '../integrations/email/mailer'
 import { type EmailKind, type Recipient, renderBookingEmail } from '../integrations/email/templates'
-import { bookingToken } from '../services/tokens'
+import { withLinkableToken } from '../services/booking-links'
 import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
 import type { SendEmailPayload, SendReminderPayload } from './queues'
@@ -20,10 +20,12 @@ function expectedStatus(kind: EmailKind): 'confirmed' | 'cancelled' {
   return kind === 'cancellation' ? 'cancelled' : 'confirmed'
 }
 
-function links(deps: NotificationDeps, booking: BookingForEmail, kind: EmailKind) {
+async function links(deps: NotificationDeps, booking: BookingForEmail, kind: EmailKind) {
   const base = deps.publicUrl()
   if (kind === 'cancellation') return { bookAgain: `${base}/book/${booking.meetingTypeId}` }
-  const token = bookingToken(deps.secretKey, booking.id)
+  // The key that made the stored hash (after a SECRET_KEY rotation, the links the
+  // invitee already has); a new token when that key is no longer configured.
+  const { token } = await withLinkableToken(deps.db, deps.secretKeys, booking, deps.log)
   return {
     cancel: `${base}/bookings/${booking.id}/cancel?token=${token}`,
     reschedule: `${base}/bookings/${booking.id}/reschedule?token=${token}`,
@@ -65,7 +67,7 @@ export async function sendBookingEmails(
     email: booking.inviteeEmail,
     timeZone: booking.inviteeTimeZone,
   }
-  const bookingLinks = links(deps, booking, kind)
+  const bookingLinks = await links(deps, booking, kind)
   const invite = isReminder
     ? undefined
     : {

@@ -14,6 +14,7 @@ import { JobQueue, type JobQueueOptions } from '../jobs/job-queue'
 import type { JobLogger, NotificationDeps } from '../jobs/notification-deps'
 import { type RegisterWorkersOptions, registerWorkers } from '../jobs/register-workers'
 import type { BookingEvent } from '../services/deps'
+import { toSecretKeys } from '../services/tokens'
 
 /** Options of {@link startJobs}. */
 export interface StartJobsOptions {
@@ -27,7 +28,8 @@ export interface StartJobsOptions {
   readonly smtpUrl: string | undefined
   readonly mailFrom: string | undefined
   readonly allowPrivateWebhooks: boolean
-  readonly secretKey: string
+  /** Derive the invitee links of e-mails: one key, or several newest first (see `slotkitPlugin`). */
+  readonly secretKey: string | readonly string[]
   readonly publicUrl: () => string
   readonly log: JobLogger
   /** Run workers in this process (`npm start`); false = enqueue only. */
@@ -54,6 +56,7 @@ export interface JobsRuntime {
  * app) and by `slotkit-server worker`.
  */
 export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime> {
+  const secretKeys = toSecretKeys(options.secretKey)
   const queue = new JobQueue({
     connectionString: options.connectionString,
     log: options.log,
@@ -75,7 +78,7 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
       db: workerDb,
       queue,
       mailer,
-      secretKey: options.secretKey,
+      secretKeys,
       publicUrl: options.publicUrl,
       now: Date.now,
       allowPrivateWebhooks: options.allowPrivateWebhooks,

@@ -9,7 +9,7 @@ const descriptions: Record<number, string> = {
   409: 'Conflict.',
   413: 'Body too large.',
   422: 'Idempotency-Key reused with a different body.',
-  429: 'Rate limited.',
+  429: 'Rate limited: public endpoints per address, and any request with a key after too many failed authentications.',
 }
 
 /**
@@ -17,8 +17,10 @@ const descriptions: Record<number, string> = {
  * by the error handler, so these schemas never strip fields (a 409's `reason`).
  */
 export function errorResponses(...statuses: number[]) {
+  // Every route that authenticates may also answer 429: too many failed attempts.
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses
   return Object.fromEntries(
-    statuses.map((status) => [
+    all.map((status) => [
       status,
       status === 409
         ? Type.Union([SlotUnavailableReplySchema, ErrorReplySchema], {

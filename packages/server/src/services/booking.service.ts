@@ -25,6 +25,7 @@ import type { BookingRow, MeetingTypeRow, UserRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import { jobRecords } from '../jobs/job-queue'
 import { validateAnswers } from './answers'
+import { withLinkableToken } from './booking-links'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 import {
@@ -34,7 +35,7 @@ import {
   toMeetingTypeRules,
 } from './scheduling-context'
 import { chooseDuration, computeSlots, hostIdOf } from './slot.service'
-import { bookingToken, canonicalJson, sha256 } from './tokens'
+import { canonicalJson, isBookingToken, linkTokenOf, reissuedToken, sha256 } from './tokens'
 import { checkTimeZone, parseInstant } from './validate'
 
 const MINUTE_MS = 60_000
@@ -64,7 +65,10 @@ export type BookingActor =
   | { kind: 'user'; userId: string }
   | { kind: 'token'; token: string }
 
-/** The wire shape of a booking; links only where the caller may see the token. */
+/**
+ * The wire shape of a booking; links only where the caller may see the token, and
+ * only when one of the configured secret keys made it (see `withLinkableToken`).
+ */
 export function toWireBooking(deps: ServiceDeps, row: BookingRow, withLinks: boolean): Booking {
   const wire: Booking = {
     id: row.id,
@@ -86,8 +90,10 @@ export function toWireBooking(deps: ServiceDeps, row: BookingRow, withLinks: boo
   }
   if (row.cancelledAt) wire.cancelled_at = formatUtc(row.cancelledAt.getTime())
   if (row.cancelReason !== null) wire.cancel_reason = row.cancelReason
-  if (withLinks) {
-    const token = bookingToken(deps.secretKey, row.id)
+  // The key that made the stored hash, not simply the newest: after a rotation
+  // the rebuilt links are the ones the invitee already has.
+  const token = withLinks ? linkTokenOf(deps.secretKeys, row.id, row.tokenHash) : undefined
+  if (token !== undefined) {
     const base = `${deps.publicUrl()}/bookings/${row.id}`
     wire.cancel_url = `${base}/cancel?token=${token}`
     wire.reschedule_url = `${base}/reschedule?token=${token}`
@@ -230,7 +236,7 @@ function bookingValues(
     inviteeEmail: invitee.email,
     inviteeTimeZone: invitee.timeZone,
     answers: JSON.stringify(invitee.answers),
-    tokenHash: sha256(bookingToken(deps.secretKey, id)),
+    tokenHash: reissuedToken(deps.secretKeys, id).tokenHash,
   }
 }
 
@@ -284,7 +290,7 @@ async function replayIdempotent(
   expectSameRequest(previous.requestHash, requestHash)
   const row = await findBookingById(deps.db, previous.id)
   if (!row) throw notFound('Booking')
-  return row
+  return (await withLinkableToken(deps.db, deps.secretKeys, row, deps.log)).booking
 }
 
 /** The request fields {@link createBooking} passes down. */
@@ -366,8 +372,10 @@ async function tryOptimistic(
   // An earlier try of this very request was written after all (its reply was lost).
   if (ctx.hasBooking(request.id)) {
     const row = await findBookingById(deps.db, request.id)
-    if (row)
-      return { booking: toWireBooking(deps, row, true) as CreateBookingReply, replayed: false }
+    if (row) {
+      const { booking: linkable } = await withLinkableToken(deps.db, deps.secretKeys, row, deps.log)
+      return { booking: toWireBooking(deps, linkable, true) as CreateBookingReply, replayed: false }
+    }
   }
   const mt = ctx.meetingType
   if (!mt?.isActive) throw notFound('Meeting type')
@@ -533,8 +541,12 @@ async function createBookingLocked(
       : error
   }
   if (!result.replayed) await bumpHostGeneration(deps, hostId)
+  // A replayed booking may predate a key rotation (its key since dropped).
+  const row = result.replayed
+    ? (await withLinkableToken(deps.db, deps.secretKeys, result.row, deps.log)).booking
+    : result.row
   return {
-    booking: toWireBooking(deps, result.row, true) as CreateBookingReply,
+    booking: toWireBooking(deps, row, true) as CreateBookingReply,
     replayed: result.replayed,
   }
 }
@@ -553,7 +565,7 @@ export async function getAuthorizedBooking(
   const row = await findBookingById(deps.db, id)
   if (actor.kind === 'token') {
     // Same answer for an unknown id and a wrong token: a token guesser learns nothing.
-    if (!row || row.tokenHash !== sha256(actor.token))
+    if (!row || !isBookingToken(deps.secretKeys, row.id, row.tokenHash, actor.token))
       throw new ApiError('NOT_FOUND', 'Booking not found (or the token does not match)')
     return row
   }
@@ -573,6 +585,26 @@ function publicClient(
   clientKey: string | undefined,
 ): string | undefined {
   return actor?.kind === 'token' ? clientKey : undefined
+}
+
+/**
+ * 409 BOOKING_IN_PAST when the invitee's token tries to change a booking that has
+ * started: a cancel then would fire `booking.cancelled` webhooks (which billing
+ * systems act on) for a meeting that took place. The host's key and the admin
+ * token may still, e.g. to record a no-show.
+ */
+function expectNotStartedFor(
+  deps: ServiceDeps,
+  row: BookingRow,
+  actor: BookingActor | undefined,
+): void {
+  if (actor?.kind === 'token' && row.startsAt.getTime() <= deps.now()) {
+    throw new ApiError(
+      'BOOKING_IN_PAST',
+      `This meeting started at ${formatUtc(row.startsAt.getTime())}; only the host can change it now`,
+      { start_time: formatUtc(row.startsAt.getTime()) },
+    )
+  }
 }
 
 function expectConfirmed(row: BookingRow): void {
@@ -599,6 +631,7 @@ export async function cancelBooking(
 ): Promise<Booking> {
   const row = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(row)
+  expectNotStartedFor(deps, row, actor)
   const version = expectedVersion ?? row.version
   const updated = await deps.db.transaction().execute(async (trx) => {
     const cancelled = await cancelBookingVersioned(trx, row.hostId, row.id, version, reason ?? null)
@@ -640,6 +673,7 @@ export async function rescheduleBooking(
   const startsAt = parseInstant(startTime, 'start_time')
   const old = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(old)
+  expectNotStartedFor(deps, old, actor)
   const version = expectedVersion ?? old.version
   const durationMinutes = Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / MINUTE_MS)
   const newId = randomUUID()

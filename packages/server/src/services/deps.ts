@@ -6,6 +6,15 @@ import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
 import type { BookingWriter } from './booking-writer'
 import type { SchedulingReader } from './scheduling-reader'
+import type { SecretKeys } from './tokens'
+
+/** How changes to API keys reach the authenticator's caches (`plugins/auth.ts`). */
+export interface ApiKeyCacheControl {
+  /** A key was created: forget that its hash was looked up in vain. */
+  keyCreated(keyHash: string): void
+  /** Keys were revoked (committed): no process may accept them from its cache any more. */
+  keysRevoked(): Promise<void>
+}
 
 /** What services need, passed explicitly (no module-level singletons). */
 export interface ServiceDeps {
@@ -13,11 +22,13 @@ export interface ServiceDeps {
   readonly cache: SlotCache
   /** The current instant (epoch ms); tests pass a fixed clock. */
   readonly now: () => number
-  /** Derives invitee tokens. */
-  readonly secretKey: string
+  /** Derive invitee tokens: new ones with the first, links of older bookings with any. */
+  readonly secretKeys: SecretKeys
   /** Base URL of links (no trailing slash). */
   readonly publicUrl: () => string
   readonly log: FastifyBaseLogger
+  /** The authenticator's caches, told about created and revoked API keys. */
+  readonly apiKeyCache?: ApiKeyCacheControl
   /**
    * Called inside the transaction that made the change, after the row is written:
    * enqueue jobs here (pg-boss `send` with this transaction as `db`) so they commit

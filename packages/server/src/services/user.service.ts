@@ -1,12 +1,23 @@
-import type { CreateUserBody, PatchUserBody } from '@slotkit/core/api'
+import { formatUtc } from '@slotkit/core'
+import type {
+  ApiKey,
+  ApiKeyList,
+  CreateApiKeyBody,
+  CreateApiKeyReply,
+  CreateUserBody,
+  PatchUserBody,
+} from '@slotkit/core/api'
 import { sqlState, UNIQUE_VIOLATION } from '../db/database'
 import {
   findUserById,
   insertApiKey,
   insertUser,
+  listActiveApiKeys,
+  revokeApiKey as revokeApiKeyRow,
+  revokeOtherApiKeys,
   updateUser,
 } from '../db/repositories/users.repository'
-import type { UserRow } from '../db/schema'
+import type { ApiKeyRow, UserRow } from '../db/schema'
 import { ApiError, notFound } from '../http/api-error'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
@@ -27,7 +38,10 @@ function emailTaken(error: unknown): never {
 }
 
 /** Creates a host and its first API key; the key is returned this once (only its hash is stored). */
-export async function createUser(deps: Pick<ServiceDeps, 'db'>, body: CreateUserBody) {
+export async function createUser(
+  deps: Pick<ServiceDeps, 'db' | 'apiKeyCache'>,
+  body: CreateUserBody,
+) {
   checkTimeZone(body.time_zone, 'time_zone')
   const key = newApiKey()
   const user = await deps.db
@@ -42,6 +56,7 @@ export async function createUser(deps: Pick<ServiceDeps, 'db'>, body: CreateUser
       return created
     })
     .catch(emailTaken)
+  deps.apiKeyCache?.keyCreated(key.keyHash)
   return { ...toWireUser(user), api_key: key.key }
 }
 
@@ -62,4 +77,72 @@ export async function patchUser(deps: ServiceDeps, id: string, body: PatchUserBo
   if (!user) throw notFound('User')
   await bumpHostGeneration(deps, id)
   return toWireUser(user)
+}
+
+function toWireApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    created_at: formatUtc(row.createdAt.getTime()),
+    last_used_at: row.lastUsedAt ? formatUtc(row.lastUsedAt.getTime()) : null,
+  }
+}
+
+/**
+ * `POST /api/users/:id/api-keys`: a new key for the user, returned this once. With
+ * `revoke_others` every other active key of the user is revoked in the same
+ * transaction (rotation in one call), and no process accepts them any more once
+ * this returns.
+ */
+export async function createApiKey(
+  deps: Pick<ServiceDeps, 'db' | 'apiKeyCache'>,
+  userId: string,
+  body: CreateApiKeyBody,
+): Promise<CreateApiKeyReply> {
+  const key = newApiKey()
+  const { row, revoked } = await deps.db.transaction().execute(async (trx) => {
+    if (!(await findUserById(trx, userId))) throw notFound('User')
+    const inserted = await insertApiKey(trx, {
+      userId,
+      prefix: key.prefix,
+      keyHash: key.keyHash,
+    })
+    const others = body.revoke_others ? await revokeOtherApiKeys(trx, userId, inserted.id) : 0
+    return { row: inserted, revoked: others }
+  })
+  deps.apiKeyCache?.keyCreated(key.keyHash)
+  if (revoked > 0) await deps.apiKeyCache?.keysRevoked()
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    created_at: formatUtc(row.createdAt.getTime()),
+    api_key: key.key,
+  }
+}
+
+/** `GET /api/users/:id/api-keys`: the active keys, oldest first (never a key or its hash). */
+export async function listApiKeys(
+  deps: Pick<ServiceDeps, 'db'>,
+  userId: string,
+): Promise<ApiKeyList> {
+  if (!(await findUserById(deps.db, userId))) throw notFound('User')
+  return { api_keys: (await listActiveApiKeys(deps.db, userId)).map(toWireApiKey) }
+}
+
+/**
+ * `DELETE /api/users/:id/api-keys/:key_id`: revokes the key at once in every
+ * process. 404 unless the key belongs to the user; revoking a revoked key again
+ * succeeds (a retried DELETE). The key making the call may revoke itself, and a
+ * user's last key may go: the admin token can always create a new one.
+ */
+export async function revokeApiKey(
+  deps: Pick<ServiceDeps, 'db' | 'apiKeyCache'>,
+  userId: string,
+  keyId: string,
+): Promise<void> {
+  const row = await revokeApiKeyRow(deps.db, userId, keyId)
+  if (!row) throw notFound('API key')
+  // Also after a repeated DELETE: the first one may have failed after its commit,
+  // before the caches heard of it.
+  await deps.apiKeyCache?.keysRevoked()
 }

@@ -71,7 +71,7 @@ export function notificationDeps(
     db,
     queue,
     mailer,
-    secretKey: SECRET_KEY,
+    secretKeys: [SECRET_KEY],
     publicUrl: () => 'http://slotkit.test',
     now: () => Date.now(),
     allowPrivateWebhooks: true,

@@ -178,6 +178,25 @@ export async function cancelBookingVersioned(
     .executeTakeFirst()
 }
 
+/**
+ * Stores a new invitee token hash for a booking whose token came from a secret key
+ * that is no longer configured. Not versioned: the token is derived from the id and
+ * the newest key, so concurrent callers write the same value.
+ */
+export async function replaceTokenHash(
+  db: Db,
+  hostId: string,
+  id: string,
+  tokenHash: string,
+): Promise<void> {
+  await db
+    .updateTable('bookings')
+    .set({ tokenHash })
+    .where('id', '=', id)
+    .where('hostId', '=', hostId)
+    .execute()
+}
+
 /** Marks a booking replaced by `newId`, only at `version` (zero rows = concurrent change). */
 export async function markRescheduledVersioned(
   trx: Db,

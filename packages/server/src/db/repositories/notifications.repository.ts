@@ -24,6 +24,8 @@ export interface BookingForEmail {
   inviteeTimeZone: string
   cancelReason: string | null
   rescheduledFrom: string | null
+  /** sha-256 of the invitee's token: tells which secret key made it (links in e-mails). */
+  tokenHash: string
   hostName: string
   hostEmail: string
   hostTimeZone: string
@@ -52,6 +54,7 @@ export async function findBookingForEmail(
       'b.inviteeTimeZone',
       'b.cancelReason',
       'b.rescheduledFrom',
+      'b.tokenHash',
       'u.name as hostName',
       'u.email as hostEmail',
       'u.timeZone as hostTimeZone',

@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis'
+import { LRUCache } from 'lru-cache'
+import { apiKeyGenerationKey, authFailuresKey } from './keys'
+
+/** A client's failed authentications are counted in windows this long, from its first failure. */
+export const AUTH_FAILURE_WINDOW_MS = 60_000
+
+/**
+ * What the authenticator shares between server processes: failed authentications
+ * per client, and the generation of the API-key set (kept like the hosts' slot
+ * generations in `slot-cache.ts`). Redis when the app has Redis, in process
+ * otherwise (one server process, as the in-process slot cache assumes).
+ */
+export interface AuthState {
+  /** Failures of `client` in its current window. */
+  failures(client: string): Promise<number>
+  /** How long until the window of `client` ends, in ms (at least 1). */
+  retryAfterMs(client: string): Promise<number>
+  /** Counts one failure of `client`; its first starts a window of {@link AUTH_FAILURE_WINDOW_MS}. */
+  recordFailure(client: string): Promise<void>
+  /** The current generation of the API-key set; a key cached under another one is looked up again. */
+  generation(): Promise<string>
+  /** Makes every cached key look-up, in every process, stale. */
+  bumpGeneration(): Promise<void>
+}
+
+/** In-process state for a single server (no REDIS_URL). */
+export class MemoryAuthState implements AuthState {
+  #generation = 0
+  // Bounded: a flood from many addresses evicts the oldest counters, never grows memory.
+  readonly #failures = new LRUCache<string, { count: number }>({
+    max: 50_000,
+    ttl: AUTH_FAILURE_WINDOW_MS,
+  })
+
+  async failures(client: string): Promise<number> {
+    return this.#failures.get(client)?.count ?? 0
+  }
+  async retryAfterMs(client: string): Promise<number> {
+    return Math.max(1, Math.ceil(this.#failures.getRemainingTTL(client)))
+  }
+  async recordFailure(client: string): Promise<void> {
+    const entry = this.#failures.get(client)
+    // Mutating the entry keeps its TTL: the window runs from the first failure.
+    if (entry) entry.count += 1
+    else this.#failures.set(client, { count: 1 })
+  }
+  async generation(): Promise<string> {
+    return String(this.#generation)
+  }
+  async bumpGeneration(): Promise<void> {
+    this.#generation += 1
+  }
+}
+
+/** Shared state of every server process on one Redis. */
+export class RedisAuthState implements AuthState {
+  constructor(readonly redis: Redis) {}
+
+  async failures(client: string): Promise<number> {
+    return Number((await this.redis.get(authFailuresKey(client))) ?? 0)
+  }
+  async retryAfterMs(client: string): Promise<number> {
+    return Math.max(1, await this.redis.pttl(authFailuresKey(client)))
+  }
+  async recordFailure(client: string): Promise<void> {
+    const key = authFailuresKey(client)
+    // SET NX PX starts the window with the first failure; INCR keeps its expiry.
+    await this.redis.multi().set(key, '0', 'PX', AUTH_FAILURE_WINDOW_MS, 'NX').incr(key).exec()
+  }
+  // As the hosts' generations (RedisSlotCache): a counter that went missing (evicted)
+  // restarts at the current epoch microseconds, never at a value it had before, or
+  // look-ups cached under that old value would be trusted again.
+  async generation(): Promise<string> {
+    const key = apiKeyGenerationKey()
+    const value = await this.redis.get(key)
+    if (value !== null) return value
+    await this.redis.set(key, String(Date.now() * 1000), 'NX')
+    const created = await this.redis.get(key)
+    if (created === null) throw new Error('the API-key generation counter vanished')
+    return created
+  }
+  async bumpGeneration(): Promise<void> {
+    const key = apiKeyGenerationKey()
+    await this.redis
+      .multi()
+      .set(key, String(Date.now() * 1000), 'NX')
+      .incr(key)
+      .exec()
+  }
+}
