@@ -479,6 +479,12 @@ export type JobCounts = { [TState in JobState]: number }
 export interface JobList {
   counts: JobCounts
   jobs: Job[]
+  /**
+   * Invitee e-mails the server's mail limits left out (per recipient, per client
+   * address): since that process started, or across every process sharing its
+   * Redis; `null` when Redis could not be read.
+   */
+  suppressed_emails: number | null
 }
 
 /** Reply of admin `POST /api/admin/jobs/:id/retry`. */

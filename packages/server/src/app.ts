@@ -123,9 +123,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fastify accepts a hop count at run time; its types omit it.
-    trustProxy: config.trustProxy as boolean | string[],
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
   }).withTypeProvider<TypeBoxTypeProvider>()
+  if (config.trustProxy === true) {
+    // Once per app, at start: with every hop trusted, any client that can reach
+    // the server directly chooses its own address (X-Forwarded-For).
+    app.log.warn(
+      "TRUST_PROXY=true trusts X-Forwarded-For from every peer: a client that reaches this server directly can pick its own address and escape the per-address rate limits; list your proxies' addresses instead (TRUST_PROXY=10.0.0.5,10.0.1.0/24)",
+    )
+  }
 
   let db = deps.db
   if (!db) {
@@ -207,6 +213,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     secretKey,
     publicUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    mailLimits: {
+      perRecipientPerHour: config.mailPerRecipientPerHour,
+      perClientPerHour: config.mailPerClientPerHour,
+    },
     authFailuresPerMinute: config.authFailuresPerMinute,
     corsOrigins: config.corsOrigins,
     now: deps.now,

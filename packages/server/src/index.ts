@@ -9,6 +9,7 @@
  * - {@link resolveSecretKey}: SECRET_KEY, or the generated key every process on the database shares.
  */
 export { type AppDeps, type AppJobsOptions, BODY_LIMIT_BYTES, buildApp } from './app'
+export type { MailLimits } from './cache/mail-limiter'
 export { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 export { type Config, ConfigError, defineConfig, loadConfig } from './config/config'
 export { type ResolveSecretKeyOptions, resolveSecretKey } from './config/secrets'

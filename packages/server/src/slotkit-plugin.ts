@@ -7,9 +7,16 @@ import {
 import type { Redis } from 'ioredis'
 import { sql } from 'kysely'
 import { rateLimitKeyPrefix } from './cache/keys'
+import {
+  type MailLimiter,
+  type MailLimits,
+  MemoryMailLimiter,
+  RedisMailLimiter,
+} from './cache/mail-limiter'
 import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import type { BookingRow } from './db/schema'
+import { rateLimitKey } from './http/client-key'
 import { installErrorHandling } from './http/error-handler'
 import { documentErrorReplies, type UndocumentedReply } from './http/error-responses'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
@@ -49,6 +56,13 @@ export interface SlotkitPluginOptions {
   readonly publicUrl: string | (() => string)
   /** Requests per minute per IP on public endpoints; 0 = off. */
   readonly rateLimitPerMinute?: number
+  /**
+   * Budgets of the invitee e-mails the public API may cause, per recipient
+   * address and per client address (IPv6 by /64), per hour; over a budget the
+   * booking still succeeds and the invitee's e-mail is left out (the host's
+   * goes). Default: off. Shared through `redis` when given.
+   */
+  readonly mailLimits?: MailLimits
   /**
    * Failed authentications (unknown key or admin token) per client address (IPv6: per
    * /64) per minute before every request with a key from it gets 429; default 20, 0 = off.
@@ -137,7 +151,8 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     await app.register(rateLimit, {
       global: false,
       ...(options.redis ? { redis: options.redis, nameSpace: rateLimitKeyPrefix() } : {}),
-      keyGenerator: (request) => request.ip,
+      // IPv6 clients by their /64: one subscriber holds a whole /64 (see rateLimitKey).
+      keyGenerator: (request) => rateLimitKey(request.ip),
       // A Redis outage must not take the public endpoints down with it.
       skipOnError: true,
       errorResponseBuilder: (_request, context) => ({
@@ -179,19 +194,33 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       ? {
           schema: jobs.schema,
           ready: () => jobs.running,
-          created: (row, { webhooks }) =>
+          created: (row, { webhooks, inviteeMail }) =>
             bookingCreatedJobs(
               { now: now(), reminderOffsets: options.reminderOffsets },
               row,
               webhooks ? toWire(row) : undefined,
+              { inviteeMail },
             ),
         }
+      : undefined
+  const mailLimits = options.mailLimits
+  const mailLimiter: MailLimiter | undefined =
+    mailLimits &&
+    (mailLimits.perRecipientPerHour > 0 || mailLimits.perClientPerHour > 0) &&
+    onBookingEvent
+      ? options.redis
+        ? new RedisMailLimiter(options.redis, mailLimits, {
+            onError: (error) =>
+              app.log.warn({ err: error }, 'mail limit check failed; the e-mail is sent'),
+          })
+        : new MemoryMailLimiter(mailLimits, now)
       : undefined
   const ctx: RouteContext = {
     deps: {
       ...baseDeps,
       onBookingEvent,
       bookingJobs,
+      mailLimiter,
       bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
       schedulingReader: new SchedulingReader(options.db),
     },

@@ -27,6 +27,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: join(tmpdir(), `slotkit-app-${process.pid}`),
     logLevel: 'silent',
     rateLimitPerMinute: 0,
+    // Tests book many times from one address; the mail-limit tests turn them on.
+    mailPerRecipientPerHour: 0,
+    mailPerClientPerHour: 0,
     publicUrl: 'http://slotkit.test',
     ...overrides,
   })

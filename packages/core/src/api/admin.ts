@@ -62,7 +62,14 @@ export type JobCounts = Static<typeof JobCountsSchema>
 
 /** Reply of admin `GET /api/admin/jobs`. */
 export const JobListSchema = Type.Object(
-  { counts: JobCountsSchema, jobs: Type.Array(JobSchema) },
+  {
+    counts: JobCountsSchema,
+    jobs: Type.Array(JobSchema),
+    suppressed_emails: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description:
+        'Invitee e-mails the mail limits (per recipient, per client address) left out: since this process started, or in every process sharing its Redis; null when Redis cannot be read.',
+    }),
+  },
   { title: 'Jobs' },
 )
 

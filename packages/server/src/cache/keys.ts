@@ -44,6 +44,21 @@ export function rateLimitKeyPrefix(): string {
 }
 
 /**
+ * One budget of invitee e-mails (`MailLimiter`): a hashed recipient address or a
+ * client key (see `rateLimitKey`). Every mail-limit key carries the `{mail-limits}`
+ * hash tag: the limiter's script touches three keys at once, which Redis Cluster
+ * allows only within one slot.
+ */
+export function mailLimitKey(kind: 'recipient' | 'client', id: string): string {
+  return `${PREFIX}:{mail-limits}:${kind}:${id}`
+}
+
+/** Counter of invitee e-mails the mail limits left out (no expiry). */
+export function mailSuppressedKey(): string {
+  return `${PREFIX}:{mail-limits}:suppressed`
+}
+
+/**
  * The generation of the set of API keys: bumped whenever a key is revoked, and
  * compared on every hit of a process's key cache, so a revoked key is refused by
  * every process at once.

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { isAbsolute, resolve } from 'node:path'
 
 /** Log levels pino understands. */
@@ -31,6 +32,14 @@ export interface Config {
   /** Requests per minute per client IP on public endpoints; 0 turns the limit off. */
   readonly rateLimitPerMinute: number
   /**
+   * E-mails per hour to one invitee address that the public API (booking, and an
+   * invitee's cancel and reschedule) may cause; more are left out (the booking
+   * still succeeds). 0 turns the limit off.
+   */
+  readonly mailPerRecipientPerHour: number
+  /** The same, per client address (IPv6 by /64); 0 turns the limit off. */
+  readonly mailPerClientPerHour: number
+  /**
    * Failed authentications per client IP (IPv6: per /64) per minute; then requests with
    * a key from it get 429 for the rest of the minute. 0 turns the limit off.
    */
@@ -38,10 +47,12 @@ export interface Config {
   /** Seed a demo host into an empty database on start. */
   readonly seedDemo: boolean
   /**
-   * Which proxies to trust for the client address (rate limits are per client IP):
-   * `false` (default), `true` (any), a hop count, or addresses/CIDRs.
+   * Which peers may set the client address with `X-Forwarded-For` (rate limits are
+   * per client address): `false` (default: the TCP peer is the client), a list of
+   * proxy addresses, CIDR ranges and `proxy-addr` range names (`loopback`,
+   * `linklocal`, `uniquelocal`), or `true` (every hop; unsafe, `buildApp` warns).
    */
-  readonly trustProxy: boolean | number | string[]
+  readonly trustProxy: boolean | readonly string[]
   /** SMTP server (`smtp://` or `smtps://`, credentials optional); unset = .eml files in `dataDir/outbox`. */
   readonly smtpUrl: string | undefined
   /** From header of e-mails, `Name <address>` or an address; unset = `Slotkit <no-reply@slotkit.invalid>`. */
@@ -75,6 +86,8 @@ export const CONFIG_DEFAULTS = {
   dataDir: './.slotkit-data',
   logLevel: 'info',
   rateLimitPerMinute: 300,
+  mailPerRecipientPerHour: 5,
+  mailPerClientPerHour: 20,
   authFailuresPerMinute: 20,
 } as const
 
@@ -159,6 +172,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     0,
     1_000_000,
   )
+  const mailPerRecipientPerHour = readInteger(
+    env,
+    'MAIL_PER_RECIPIENT_PER_HOUR',
+    CONFIG_DEFAULTS.mailPerRecipientPerHour,
+    0,
+    1_000_000,
+  )
+  const mailPerClientPerHour = readInteger(
+    env,
+    'MAIL_PER_CLIENT_PER_HOUR',
+    CONFIG_DEFAULTS.mailPerClientPerHour,
+    0,
+    1_000_000,
+  )
   const authFailuresPerMinute = readInteger(
     env,
     'AUTH_FAILURES_PER_MINUTE',
@@ -187,6 +214,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     logLevel: logLevelRaw as LogLevel,
     rateLimitPerMinute,
+    mailPerRecipientPerHour,
+    mailPerClientPerHour,
     authFailuresPerMinute,
     seedDemo,
     trustProxy,
@@ -240,22 +269,48 @@ function readCorsOrigins(env: Env): '*' | string[] {
   })
 }
 
-function readTrustProxy(env: Env): boolean | number | string[] {
+/** The range names `proxy-addr` (Fastify's trustProxy) understands. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const
+
+const TRUST_PROXY_HINT =
+  "list your proxies' addresses, e.g. TRUST_PROXY=10.0.0.5,10.0.1.0/24 (or true to trust every hop, unsafe)"
+
+/** `entry` as Fastify's trustProxy takes it, or a ConfigError saying what is wrong with it. */
+function readProxyEntry(entry: string): string {
+  const named = entry.toLowerCase()
+  if ((PROXY_RANGE_NAMES as readonly string[]).includes(named)) return named
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  const maxPrefix = family === 4 ? 32 : 128
+  const prefixOk =
+    prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix)
+  if (family === 0 || !prefixOk || rest.length > 0) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `"${entry}" is not an IP address, a CIDR range (10.0.1.0/24, fd00::/8) or one of ${PROXY_RANGE_NAMES.join(', ')}; ${TRUST_PROXY_HINT}`,
+    )
+  }
+  return entry
+}
+
+function readTrustProxy(env: Env): boolean | string[] {
   const raw = read(env, 'TRUST_PROXY')
-  if (raw === undefined) return false
-  if (/^(true|false|1|0|yes|no|on|off)$/i.test(raw)) return readBoolean(env, 'TRUST_PROXY', false)
-  if (/^[0-9]+$/.test(raw)) return Number(raw)
+  if (raw === undefined || /^(false|no|off)$/i.test(raw)) return false
+  if (/^(true|yes|on)$/i.test(raw)) return true
+  // A hop count trusts whatever sits n hops away, so a client that sends its own
+  // X-Forwarded-For picks its address (and escapes the per-address rate limit);
+  // Fastify 5.12 trusts nothing for a count above 1. `1` used to mean `true`.
+  if (/^[0-9]+$/.test(raw)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `"${raw}": a hop count cannot tell a proxy from a client; ${TRUST_PROXY_HINT}`,
+    )
+  }
   const entries = raw
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
-  if (!entries.every((entry) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry))) {
-    throw new ConfigError(
-      'TRUST_PROXY',
-      'must be true, false, a hop count, or comma-separated IP addresses/CIDRs',
-    )
-  }
-  return entries
+  return entries.map(readProxyEntry)
 }
 
 /** A config for tests and embedding: defaults, then `overrides`. */

@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   BOOKING_NOT_ACTIVE: 409,
   BOOKING_IN_PAST: 409,
   RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 409,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>

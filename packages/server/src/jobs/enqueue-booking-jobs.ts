@@ -33,6 +33,20 @@ export interface EnqueueContext {
   readonly reminderOffsets?: ReminderOffsets
 }
 
+/** Options of the enqueue functions. */
+export interface InviteeMailOption {
+  /**
+   * False when the mail limits left the invitee's e-mail of this change out:
+   * its jobs (and a new booking's reminders) then mail the host only. Default true.
+   */
+  readonly inviteeMail?: boolean
+}
+
+/** The payload field that leaves the invitee out, or nothing. */
+function inviteeField(options: InviteeMailOption): { skipInvitee?: true } {
+  return options.inviteeMail === false ? { skipInvitee: true } : {}
+}
+
 /** The job id of a booking version's reminder, recomputed to cancel it. */
 export function reminderJobId(bookingId: string, version: number, reminder: ReminderKind): string {
   return stableJobId(`booking.send-reminder:${bookingId}:v${version}:${reminder}`)
@@ -41,6 +55,7 @@ export function reminderJobId(bookingId: string, version: number, reminder: Remi
 function reminderJobs(
   ctx: Pick<EnqueueContext, 'now' | 'reminderOffsets'>,
   booking: BookingVersion,
+  options: InviteeMailOption,
 ): NewJob[] {
   const offsets = ctx.reminderOffsets ?? REMINDERS
   const jobs: NewJob[] = []
@@ -50,7 +65,13 @@ function reminderJobs(
     if (dueAt <= ctx.now) continue
     jobs.push({
       name: SEND_REMINDER,
-      data: { reminder, bookingId: booking.id, version: booking.version, dueAt: formatUtc(dueAt) },
+      data: {
+        reminder,
+        bookingId: booking.id,
+        version: booking.version,
+        dueAt: formatUtc(dueAt),
+        ...inviteeField(options),
+      },
       startAfter: new Date(dueAt),
       id: reminderJobId(booking.id, booking.version, reminder),
     })
@@ -94,13 +115,21 @@ export function bookingCreatedJobs(
   booking: BookingVersion,
   /** The webhook payload; omitted when no webhook listens (no dispatch job then). */
   wire: Booking | undefined,
+  options: InviteeMailOption = {},
 ): NewJob[] {
   const jobs: NewJob[] = [
     {
       name: SEND_EMAIL,
-      data: { event: 'confirmation', bookingId: booking.id, version: booking.version },
+      data: {
+        event: 'confirmation',
+        bookingId: booking.id,
+        version: booking.version,
+        ...inviteeField(options),
+      },
     },
-    ...reminderJobs(ctx, booking),
+    // Reminders of a booking whose confirmation was left out would reach an
+    // address that never asked for anything either.
+    ...reminderJobs(ctx, booking, options),
   ]
   if (wire) jobs.push(webhookEvent(ctx, 'booking.created', wire))
   return jobs
@@ -111,8 +140,9 @@ export async function enqueueBookingCreated(
   ctx: EnqueueContext,
   booking: BookingVersion,
   wire: Booking,
+  options: InviteeMailOption = {},
 ): Promise<void> {
-  await ctx.queue.insertInTransaction(ctx.trx, bookingCreatedJobs(ctx, booking, wire))
+  await ctx.queue.insertInTransaction(ctx.trx, bookingCreatedJobs(ctx, booking, wire, options))
 }
 
 /**
@@ -125,12 +155,18 @@ export async function enqueueBookingCancelled(
   before: BookingVersion,
   after: BookingVersion,
   wire: Booking,
+  options: InviteeMailOption = {},
 ): Promise<void> {
   await cancelReminders(ctx, before)
   await ctx.queue.insertInTransaction(ctx.trx, [
     {
       name: SEND_EMAIL,
-      data: { event: 'cancellation', bookingId: after.id, version: after.version },
+      data: {
+        event: 'cancellation',
+        bookingId: after.id,
+        version: after.version,
+        ...inviteeField(options),
+      },
     },
     webhookEvent(ctx, 'booking.cancelled', wire),
   ])
@@ -146,14 +182,20 @@ export async function enqueueBookingRescheduled(
   old: BookingVersion,
   created: BookingVersion,
   wire: Booking,
+  options: InviteeMailOption = {},
 ): Promise<void> {
   await cancelReminders(ctx, old)
   await ctx.queue.insertInTransaction(ctx.trx, [
     {
       name: SEND_EMAIL,
-      data: { event: 'reschedule', bookingId: created.id, version: created.version },
+      data: {
+        event: 'reschedule',
+        bookingId: created.id,
+        version: created.version,
+        ...inviteeField(options),
+      },
     },
-    ...reminderJobs(ctx, created),
+    ...reminderJobs(ctx, created, options),
     webhookEvent(ctx, 'booking.rescheduled', wire),
   ])
 }

@@ -33,6 +33,8 @@ export interface SendEmailPayload {
   readonly event: BookingEmailEvent
   readonly bookingId: string
   readonly version: number
+  /** Set when the mail limits left the invitee's message out: the host's still goes. */
+  readonly skipInvitee?: true
 }
 
 /** `booking.send-reminder`. */
@@ -42,6 +44,8 @@ export interface SendReminderPayload {
   readonly version: number
   /** RFC 3339 UTC: when it is due (start − offset). */
   readonly dueAt: string
+  /** Set when the booking's invitee e-mail was left out by the mail limits: host only. */
+  readonly skipInvitee?: true
 }
 
 /** `webhook.dispatch`: the event with the booking as it was when the event happened. */

@@ -44,6 +44,8 @@ export async function sendBookingEmails(
   kind: EmailKind,
   bookingId: string,
   version: number,
+  /** `skipInvitee`: the mail limits left the invitee's message out; the host's goes. */
+  options: { skipInvitee?: boolean } = {},
 ): Promise<{ sent: number; skipped: string | undefined }> {
   const booking = await findBookingForEmail(deps.db, bookingId)
   if (!booking) return { sent: 0, skipped: 'booking not found' }
@@ -88,7 +90,8 @@ export async function sendBookingEmails(
 
   let sent = 0
   const failures: unknown[] = []
-  for (const recipient of RECIPIENTS) {
+  const recipients = options.skipInvitee ? RECIPIENTS.filter((r) => r === 'host') : RECIPIENTS
+  for (const recipient of recipients) {
     const rendered = renderBookingEmail({
       kind,
       recipient,
@@ -143,7 +146,9 @@ export async function handleSendEmail(
   deps: NotificationDeps,
   job: QueuedJob<SendEmailPayload>,
 ): Promise<void> {
-  await sendBookingEmails(deps, job.data.event, job.data.bookingId, job.data.version)
+  await sendBookingEmails(deps, job.data.event, job.data.bookingId, job.data.version, {
+    skipInvitee: job.data.skipInvitee,
+  })
 }
 
 /** Handler of `booking.send-reminder`. */
@@ -156,6 +161,7 @@ export async function handleSendReminder(
     `reminder-${job.data.reminder}`,
     job.data.bookingId,
     job.data.version,
+    { skipInvitee: job.data.skipInvitee },
   )
   if (result.sent > 0) {
     deps.log.debug(

@@ -6,6 +6,7 @@ import {
 } from '../db/repositories/webhooks.repository'
 import { postWebhook } from '../integrations/webhooks/post-webhook'
 import { WebhookTargetRefused } from '../integrations/webhooks/ssrf-guard'
+import { WEBHOOK_LIMITS } from '../integrations/webhooks/webhook-limits'
 import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
 import { DELIVER_WEBHOOK, type DeliverWebhookPayload, type DispatchWebhooksPayload } from './queues'
@@ -22,7 +23,8 @@ export function webhookBody(payload: DispatchWebhooksPayload): string {
 
 /**
  * Handler of `webhook.dispatch`: one delivery row and one `webhook.deliver` job
- * per subscribed webhook, in one transaction. Deliveries are unique per
+ * per subscribed webhook (at most `WEBHOOK_LIMITS.deliveriesPerEvent`, the
+ * oldest), in one transaction. Deliveries are unique per
  * (webhook, event), so running twice creates nothing new.
  */
 export async function handleDispatchWebhooks(
@@ -30,8 +32,17 @@ export async function handleDispatchWebhooks(
   job: QueuedJob<DispatchWebhooksPayload>,
 ): Promise<void> {
   const payload = job.data
-  const hooks = await findSubscribedWebhooks(deps.db, payload.hostId, payload.event)
-  if (hooks.length === 0) return
+  const cap = WEBHOOK_LIMITS.deliveriesPerEvent
+  // One more than the cap, to notice (and say) that some webhooks were left out.
+  const subscribed = await findSubscribedWebhooks(deps.db, payload.hostId, payload.event, cap + 1)
+  if (subscribed.length === 0) return
+  if (subscribed.length > cap) {
+    deps.log.warn(
+      { hostId: payload.hostId, eventId: payload.eventId, cap },
+      'more webhooks subscribed than deliveries per event allow: the newest are skipped',
+    )
+  }
+  const hooks = subscribed.slice(0, cap)
   const body = webhookBody(payload)
   const created = await deps.db.transaction().execute(async (trx) => {
     const ids = await insertDeliveries(

@@ -138,9 +138,10 @@ export function createBookingEventHandler(
   return async (trx, event) => {
     const ctx = { queue, trx, now: options.now(), reminderOffsets: options.reminderOffsets }
     const wire = options.toWire(event.booking)
+    const mail = { inviteeMail: event.inviteeMail }
     switch (event.type) {
       case 'booking.created':
-        return enqueueBookingCreated(ctx, event.booking, wire)
+        return enqueueBookingCreated(ctx, event.booking, wire, mail)
       case 'booking.cancelled':
         // The cancel bumped the version by one: the reminders belong to the one before.
         return enqueueBookingCancelled(
@@ -148,6 +149,7 @@ export function createBookingEventHandler(
           { ...event.booking, version: event.booking.version - 1 },
           event.booking,
           wire,
+          mail,
         )
       case 'booking.rescheduled':
         return enqueueBookingRescheduled(
@@ -155,6 +157,7 @@ export function createBookingEventHandler(
           { ...event.previous, version: event.previous.version - 1 },
           event.booking,
           wire,
+          mail,
         )
     }
   }

@@ -257,6 +257,30 @@ function expectSameRequest(previousHash: string | null, requestHash: string | nu
   }
 }
 
+/**
+ * Whether the invitee gets the e-mail of a change made through the public API
+ * by the client `clientKey` (see `rateLimitKey`): the mail limits decide, and an
+ * e-mail over a budget is left out, counted and logged (without the address).
+ * Without a client key (a host or admin key made the change) or a limiter, it
+ * always goes. O(1): one in-process lookup or one Redis script, no database.
+ */
+async function mayMailInvitee(
+  deps: ServiceDeps,
+  kind: 'confirmation' | 'cancellation' | 'reschedule',
+  bookingId: string,
+  recipient: string,
+  clientKey: string | undefined,
+): Promise<boolean> {
+  if (!deps.mailLimiter || clientKey === undefined) return true
+  const spent = await deps.mailLimiter.take(recipient, clientKey)
+  if (spent === undefined) return true
+  deps.log.info(
+    { bookingId, email: kind, budget: spent },
+    'invitee e-mail left out: mail limit reached',
+  )
+  return false
+}
+
 /** A stored booking as the answer to a request with the same Idempotency-Key, or 422. */
 async function replayIdempotent(
   deps: ServiceDeps,
@@ -277,6 +301,12 @@ interface BookingRequest {
   readonly hostId: string
   readonly startsAt: number
   readonly id: string
+  /**
+   * Whether the invitee gets the confirmation: decided once per request, just
+   * before the first write (a lost optimistic race and the retries after it
+   * reuse the answer, so a budget is spent once).
+   */
+  readonly inviteeMail: () => Promise<boolean>
 }
 
 /** The row a new booking will have, for its jobs (written in the same statement). */
@@ -362,6 +392,7 @@ async function tryOptimistic(
     })
     const createdAt = new Date()
     const jobs = deps.bookingJobs
+    const inviteeMail = jobs ? await request.inviteeMail() : true
     const booking: OptimisticBooking = {
       ...values,
       answers,
@@ -373,6 +404,7 @@ async function tryOptimistic(
         ? jobRecords(
             jobs.created(pendingRow(values, request, createdAt, answers), {
               webhooks: ctx.webhookListens === true,
+              inviteeMail,
             }),
             request.id,
           )
@@ -414,9 +446,13 @@ export async function createBooking(
   deps: ServiceDeps,
   body: CreateBookingBody,
   idempotencyKey: string | undefined,
+  /** The client's `rateLimitKey`: its invitee e-mails count against the mail limits. */
+  clientKey?: string,
 ): Promise<CreatedBooking> {
   checkTimeZone(body.invitee_timezone, 'invitee_timezone')
   const startsAt = parseInstant(body.start_time, 'start_time')
+  const id = randomUUID()
+  let inviteeMail: Promise<boolean> | undefined
   // A meeting type never changes host: the host id comes from memory on the hot path.
   const request: BookingRequest = {
     body,
@@ -424,7 +460,9 @@ export async function createBooking(
     requestHash: idempotencyKey ? sha256(canonicalJson(body)) : null,
     hostId: await hostIdOf(deps, body.meeting_type_id),
     startsAt,
-    id: randomUUID(),
+    id,
+    inviteeMail: () =>
+      (inviteeMail ??= mayMailInvitee(deps, 'confirmation', id, body.invitee_email, clientKey)),
   }
   if (deps.bookingJobs || !deps.onBookingEvent) {
     for (let tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
@@ -475,6 +513,7 @@ async function createBookingLocked(
       durationMinutes = chooseDuration(mt, body.duration_minutes, 'duration_minutes')
       const answers = validateAnswers(mt.questions, body.answers ?? {})
       recheck(deps, ctx, host, mt, startsAt, durationMinutes)
+      const inviteeMail = deps.onBookingEvent ? await request.inviteeMail() : true
       const row = await insertBooking(trx, {
         ...bookingValues(deps, request.id, mt, startsAt, durationMinutes, {
           name: body.invitee_name,
@@ -485,7 +524,7 @@ async function createBookingLocked(
         idempotencyKey: idempotencyKey ?? null,
         requestHash,
       })
-      await deps.onBookingEvent?.(trx, { type: 'booking.created', booking: row })
+      await deps.onBookingEvent?.(trx, { type: 'booking.created', booking: row, inviteeMail })
       return { row, replayed: false }
     })
   } catch (error) {
@@ -537,6 +576,18 @@ export async function getAuthorizedBooking(
 }
 
 /**
+ * The client key that counts against the mail limits: an invitee acting with
+ * the link's token is anyone on the internet; a host or admin key is accountable,
+ * and the invitee must hear about what the host did.
+ */
+function publicClient(
+  actor: BookingActor | undefined,
+  clientKey: string | undefined,
+): string | undefined {
+  return actor?.kind === 'token' ? clientKey : undefined
+}
+
+/**
  * 409 BOOKING_IN_PAST when the invitee's token tries to change a booking that has
  * started: a cancel then would fire `booking.cancelled` webhooks (which billing
  * systems act on) for a meeting that took place. The host's key and the admin
@@ -575,6 +626,8 @@ export async function cancelBooking(
   actor: BookingActor | undefined,
   reason: string | undefined,
   expectedVersion?: number,
+  /** The client's `rateLimitKey`: an invitee's (token) cancel counts against the mail limits. */
+  clientKey?: string,
 ): Promise<Booking> {
   const row = await getAuthorizedBooking(deps, id, actor)
   expectConfirmed(row)
@@ -582,8 +635,17 @@ export async function cancelBooking(
   const version = expectedVersion ?? row.version
   const updated = await deps.db.transaction().execute(async (trx) => {
     const cancelled = await cancelBookingVersioned(trx, row.hostId, row.id, version, reason ?? null)
-    if (cancelled)
-      await deps.onBookingEvent?.(trx, { type: 'booking.cancelled', booking: cancelled })
+    if (cancelled && deps.onBookingEvent) {
+      // Only once the cancel is sure, so a lost race spends no e-mail budget.
+      const inviteeMail = await mayMailInvitee(
+        deps,
+        'cancellation',
+        row.id,
+        row.inviteeEmail,
+        publicClient(actor, clientKey),
+      )
+      await deps.onBookingEvent(trx, { type: 'booking.cancelled', booking: cancelled, inviteeMail })
+    }
     return cancelled
   })
   if (!updated)
@@ -605,6 +667,8 @@ export async function rescheduleBooking(
   actor: BookingActor | undefined,
   startTime: string,
   expectedVersion?: number,
+  /** The client's `rateLimitKey`: an invitee's (token) reschedule counts against the mail limits. */
+  clientKey?: string,
 ): Promise<Booking> {
   const startsAt = parseInstant(startTime, 'start_time')
   const old = await getAuthorizedBooking(deps, id, actor)
@@ -650,11 +714,21 @@ export async function rescheduleBooking(
         }),
         rescheduledFrom: old.id,
       })
-      await deps.onBookingEvent?.(trx, {
-        type: 'booking.rescheduled',
-        booking: next,
-        previous: released,
-      })
+      if (deps.onBookingEvent) {
+        const inviteeMail = await mayMailInvitee(
+          deps,
+          'reschedule',
+          next.id,
+          next.inviteeEmail,
+          publicClient(actor, clientKey),
+        )
+        await deps.onBookingEvent(trx, {
+          type: 'booking.rescheduled',
+          booking: next,
+          previous: released,
+          inviteeMail,
+        })
+      }
       return next
     })
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { MailLimiter } from '../cache/mail-limiter'
 import type { SlotCache } from '../cache/slot-cache'
 import type { Db } from '../db/database'
 import type { BookingRow } from '../db/schema'
@@ -52,13 +53,25 @@ export interface ServiceDeps {
     readonly schema: string
     /** False until the job queue has started: bookings are refused (503) meanwhile. */
     ready(): boolean
-    /** `webhooks`: whether a webhook of the host listens for `booking.created`. */
-    created(booking: BookingRow, options: { webhooks: boolean }): NewJob[]
+    /**
+     * `webhooks`: whether a webhook of the host listens for `booking.created`;
+     * `inviteeMail`: false when the mail limits left the invitee's e-mails out.
+     */
+    created(booking: BookingRow, options: { webhooks: boolean; inviteeMail: boolean }): NewJob[]
   }
+  /**
+   * Budgets of invitee e-mails caused through the public API (per recipient and
+   * per client address); without it every invitee e-mail goes out.
+   */
+  readonly mailLimiter?: MailLimiter
 }
 
-/** A committed-with-its-transaction change of a booking. */
-export type BookingEvent =
+/**
+ * A committed-with-its-transaction change of a booking. `inviteeMail: false`:
+ * the mail limits left the invitee's e-mail of this change out (the host is
+ * still told); absent or true, the invitee gets it.
+ */
+export type BookingEvent = (
   | { readonly type: 'booking.created'; readonly booking: BookingRow }
   | { readonly type: 'booking.cancelled'; readonly booking: BookingRow }
   | {
@@ -66,3 +79,4 @@ export type BookingEvent =
       readonly booking: BookingRow
       readonly previous: BookingRow
     }
+) & { readonly inviteeMail?: boolean }

@@ -17,7 +17,7 @@ import { findUserById } from '../db/repositories/users.repository'
 import {
   deleteWebhook,
   findWebhookById,
-  insertWebhook,
+  insertWebhookWithin,
   listDeliveries,
   listWebhooks,
 } from '../db/repositories/webhooks.repository'
@@ -29,6 +29,7 @@ import {
   resolveWebhookTarget,
   WebhookTargetRefused,
 } from '../integrations/webhooks/ssrf-guard'
+import { WEBHOOK_LIMITS } from '../integrations/webhooks/webhook-limits'
 
 /** What the webhook use cases need. */
 export interface WebhookServiceDeps {
@@ -81,7 +82,10 @@ async function checkTarget(deps: WebhookServiceDeps, raw: string): Promise<void>
   }
 }
 
-/** `POST /api/webhooks`: the subscription and its signing secret (shown once). */
+/**
+ * `POST /api/webhooks`: the subscription and its signing secret (shown once);
+ * 409 QUOTA_EXCEEDED when the host already has `WEBHOOK_LIMITS.perHost`.
+ */
 export async function createWebhook(
   deps: WebhookServiceDeps,
   body: CreateWebhookBody,
@@ -89,12 +93,19 @@ export async function createWebhook(
   if (!(await findUserById(deps.db, body.user_id))) throw notFound('User')
   await checkTarget(deps, body.url)
   const secret = `whsec_${randomBytes(24).toString('base64url')}`
-  const row = await insertWebhook(deps.db, {
-    userId: body.user_id,
-    url: body.url,
-    events: [...new Set(body.events)],
-    secret,
-  })
+  const max = WEBHOOK_LIMITS.perHost
+  const row = await insertWebhookWithin(
+    deps.db,
+    { userId: body.user_id, url: body.url, events: [...new Set(body.events)], secret },
+    max,
+  )
+  if (!row) {
+    throw new ApiError(
+      'QUOTA_EXCEEDED',
+      `user_id: a host may have at most ${max} webhooks, and this one has ${max}; delete one first`,
+      { field: 'user_id', limit: max },
+    )
+  }
   return { ...toWireWebhook(row), secret }
 }
 

@@ -176,6 +176,33 @@ describe('booking e-mails over real SMTP', () => {
     })
   })
 
+  it('keeps a cancel reason with line breaks on its one "Reason:" line (no header-like lines)', async () => {
+    const host = await createHost(app, 'America/New_York')
+    const mt = await createMeetingType(app, host, { name: 'Sync' })
+    const booking = await book(app, mt, '2027-03-03T13:00:00-05:00')
+    const inviteeEmail = booking.invitee_email as string
+    const token = new URL(booking.cancel_url as string).searchParams.get('token')
+    const cancelled = await app.inject({
+      method: 'POST',
+      url: `/api/bookings/${booking.id}/cancel?token=${token}`,
+      payload: { reason: 'a\r\nBcc: x@y.example\n\u2028Subject: won\u0007' },
+    })
+    expect(cancelled.statusCode, cancelled.body).toBe(200)
+    // The booking keeps the reason as given; only the e-mail flattens it.
+    expect(cancelled.json().cancel_reason).toBe('a\r\nBcc: x@y.example\n\u2028Subject: won\u0007')
+    const before = sink.messages.length
+    await enqueueAfter(db, queue, 'cancelled', cancelled.json())
+    await sink.waitFor(before + 2)
+    const mail = sink.to(inviteeEmail).at(-1)!
+    expect(mail.to).toEqual([inviteeEmail])
+    expect(sink.messages.some((m) => m.to.includes('x@y.example'))).toBe(false)
+    const parsed = await parseMail(mail)
+    expect(parsed.text).toContain('Reason: a Bcc: x@y.example Subject: won\n')
+    expect(parsed.text).not.toMatch(/^(Bcc|Subject):/m)
+    expect(parsed.html).toContain('a Bcc: x@y.example Subject: won</td>')
+    expect(parsed.headers.has('bcc')).toBe(false)
+  })
+
   it('a job that runs twice sends each message once', async () => {
     const host = await createHost(app, 'Europe/Berlin')
     const mt = await createMeetingType(app, host)

@@ -171,7 +171,7 @@ describe('outbound webhooks', () => {
       )
       const [refused] = await listDeliveries(db, created.id, { limit: 10 })
       expect(refused).toMatchObject({ attempts: 1, responseStatus: null })
-      expect(refused!.error).toMatch(/^refused: 127\.0\.0\.1 resolves to a loopback or private/)
+      expect(refused!.error).toMatch(/^refused: 127\.0\.0\.1 is a non-public address/)
       expect(await listDeliveries(db, cancelledOnly.id, { limit: 10 })).toEqual([])
       expect(receiver.received).toEqual([])
       // Not retried: the refusal is final and the job completed.

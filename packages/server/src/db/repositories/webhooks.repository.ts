@@ -15,6 +15,32 @@ export async function insertWebhook(
     .executeTakeFirstOrThrow()
 }
 
+/**
+ * Creates a webhook unless its host already has `max` webhooks (then
+ * `undefined`). Count and insert run under a per-host transaction lock, so two
+ * requests at once cannot both take the last place. An advisory lock rather
+ * than the host row: the booking path's batched write skips host rows someone
+ * holds (ADR 0008), and a webhook change has no business delaying bookings.
+ */
+export async function insertWebhookWithin(
+  db: Kysely<Database>,
+  values: { userId: string; url: string; events: string[]; secret: string },
+  max: number,
+): Promise<WebhookRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`slotkit:webhooks:${values.userId}`}, 0))`.execute(
+      trx,
+    )
+    const { count } = await notificationDb(trx)
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('userId', '=', values.userId)
+      .executeTakeFirstOrThrow()
+    if (Number(count) >= max) return undefined
+    return insertWebhook(trx, values)
+  })
+}
+
 /** A host's webhooks in creation order. */
 export async function listWebhooks(db: Kysely<Database>, userId: string): Promise<WebhookRow[]> {
   return notificationDb(db)
@@ -46,11 +72,12 @@ export async function deleteWebhook(db: Kysely<Database>, id: string): Promise<b
   return Number(result.numDeletedRows) > 0
 }
 
-/** Active webhooks of a host subscribed to `event`. */
+/** Active webhooks of a host subscribed to `event`, oldest first, at most `limit`. */
 export async function findSubscribedWebhooks(
   db: Kysely<Database>,
   hostId: string,
   event: string,
+  limit: number,
 ): Promise<{ id: string }[]> {
   return notificationDb(db)
     .selectFrom('webhooks')
@@ -58,6 +85,9 @@ export async function findSubscribedWebhooks(
     .where('userId', '=', hostId)
     .where('isActive', '=', true)
     .where(sql<boolean>`${event} = ANY(events)`)
+    .orderBy('createdAt')
+    .orderBy('id')
+    .limit(limit)
     .execute()
 }
 

@@ -52,6 +52,16 @@ export interface RenderedEmail {
   readonly html: string
 }
 
+/**
+ * `text` on one line: every run of control characters (CR, LF, tab, the rest of
+ * C0 and C1) and Unicode line/paragraph separators becomes one space. A free-text
+ * value (the invitee's cancel reason) sits in a `Label: value` line of the
+ * message, and "a\r\nBcc: x@y" must not start a line that reads like a header.
+ */
+function toOneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim()
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -132,7 +142,7 @@ export function renderBookingEmail(context: BookingEmailContext): RenderedEmail 
     ['Duration', `${durationMinutes} minutes`],
   ]
   if (context.kind === 'cancellation' && context.cancelReason) {
-    details.push(['Reason', context.cancelReason])
+    details.push(['Reason', toOneLine(context.cancelReason)])
   }
   const links: [string, string][] = []
   if (context.links.reschedule) links.push(['Reschedule', context.links.reschedule])

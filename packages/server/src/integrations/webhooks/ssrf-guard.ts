@@ -90,10 +90,11 @@ export async function resolveWebhookTarget(
   const first = addresses[0]
   if (!first) throw new Error(`cannot resolve ${host}`)
   if (!options.allowPrivate) {
-    const bad = addresses.find((a) => isPrivateAddress(a.address))
-    if (bad) {
+    if (addresses.some((a) => isPrivateAddress(a.address))) {
+      // Never name the address a host name resolved to: the message reaches the
+      // caller (and the delivery log), and would map the inside of the network.
       throw new WebhookTargetRefused(
-        `${host} resolves to a loopback or private address (${bad.address}); set WEBHOOK_ALLOW_PRIVATE=true to allow it`,
+        `${host} ${literal ? 'is' : 'resolves to'} a non-public address (loopback, private network, link-local or reserved); set WEBHOOK_ALLOW_PRIVATE=true to allow it`,
       )
     }
   }

@@ -20,7 +20,8 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
       {
         schema: {
           tags: ['admin'],
-          summary: 'Job counts per state and the jobs in one state (default: failed)',
+          summary:
+            'Job counts per state, the jobs in one state (default: failed) and the invitee e-mails the mail limits left out',
           security: bearer,
           querystring: ListJobsQuerySchema,
           errors: ['FORBIDDEN'],
@@ -29,12 +30,16 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
       },
       async (request) => {
         requireAdmin(await ctx.auth.principalOf(request))
-        const [counts, jobs] = await Promise.all([
+        const limiter = ctx.deps.mailLimiter
+        const [counts, jobs, suppressed] = await Promise.all([
           queue.countByState(),
           queue.listJobs(request.query.state ?? 'failed', request.query.limit ?? 100),
+          // null when Redis cannot say right now: the job counts are still worth having.
+          limiter ? limiter.suppressed().catch(() => null) : 0,
         ])
         return {
           counts,
+          suppressed_emails: suppressed,
           jobs: jobs.map((j) => ({
             id: j.id,
             name: j.name,

@@ -12,6 +12,7 @@ import {
   RescheduleBookingBodySchema,
 } from '@slotkit/core/api'
 import type { FastifyRequest } from 'fastify'
+import { rateLimitKey } from '../../http/client-key'
 import { requireUser } from '../../plugins/auth'
 import {
   type BookingActor,
@@ -63,6 +64,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           ctx.deps,
           request.body,
           request.headers['idempotency-key'],
+          rateLimitKey(request.ip),
         )
         // A replay answers with the key's booking as it is now (it may since have
         // been cancelled or rescheduled), marked as such, as Stripe's API does.
@@ -145,6 +147,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           actor,
           request.body?.reason,
           request.body?.version,
+          rateLimitKey(request.ip),
         )
       },
     )
@@ -181,6 +184,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           actor,
           request.body.start_time,
           request.body.version,
+          rateLimitKey(request.ip),
         )
       },
     )

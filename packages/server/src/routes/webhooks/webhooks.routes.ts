@@ -10,6 +10,7 @@ import {
   WebhookSchema,
 } from '@slotkit/core/api'
 import { Type } from 'typebox'
+import { WEBHOOK_LIMITS } from '../../integrations/webhooks/webhook-limits'
 import { requireUser } from '../../plugins/auth'
 import {
   createWebhook,
@@ -57,11 +58,10 @@ export function webhooksRoutes(
         schema: {
           tags: ['webhooks'],
           summary: 'Subscribe a URL to booking events (admin, or the key of user_id)',
-          description:
-            'Deliveries are POSTed as JSON and signed: `Slotkit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the secret in this reply (shown once). Loopback and private-network URLs are refused unless WEBHOOK_ALLOW_PRIVATE=true.',
+          description: `Deliveries are POSTed as JSON and signed: \`Slotkit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">\` with the secret in this reply (shown once). Loopback and private-network URLs are refused unless WEBHOOK_ALLOW_PRIVATE=true. A host has at most ${WEBHOOK_LIMITS.perHost} webhooks (409 QUOTA_EXCEEDED).`,
           security: bearer,
           body: CreateWebhookBodySchema,
-          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          errors: ['FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
           response: { 201: CreateWebhookReplySchema },
         },
       },
