@@ -11,6 +11,9 @@
  * - `Intl.DateTimeFormat` instances are cached per locale, zone and options.
  * - Invalid input throws a `SchedulingError`: INVALID_TIME_ZONE, INVALID_DATE,
  *   INVALID_RANGE or VALIDATION_FAILED (bad locale or option).
+ * - It also carries core's integer calendar arithmetic on epoch days
+ *   (`daysFromCivil`, `formatIsoDate`, `DAY_MS`, ...) and `canonicalTimeZone`,
+ *   the same functions `@slotkit/core` exports, for callers without Temporal.
  *
  * @example
  * ```ts
@@ -23,6 +26,17 @@
  * @packageDocumentation
  */
 
+export { canonicalTimeZone } from '../time/canonical-time-zone'
+export {
+  civilFromDays,
+  DAY_MS,
+  dayOfWeekOf,
+  daysFromCivil,
+  daysInMonth,
+  formatIsoDate,
+  MINUTE_MS,
+  parseIsoDate,
+} from '../time/epoch-day'
 export type { DateHeadingOptions } from './dates'
 export { formatDateHeading, localDateOf, weekdayNames } from './dates'
 export type {

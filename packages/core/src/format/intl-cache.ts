@@ -4,6 +4,7 @@
  * entry never imports Temporal or the engine, so the widget stays small.
  */
 import { SchedulingError } from '../errors/scheduling-error'
+import { DAY_MS, daysFromCivil, MINUTE_MS } from '../time/epoch-day'
 
 /** An instant: epoch milliseconds, or an RFC 3339 date-time string with an offset. */
 export type InstantInput = number | string
@@ -138,14 +139,9 @@ export function zonedFields(epochMs: number, timeZone: string): ZonedFields {
 /** The UTC offset of `timeZone` at `epochMs`, in whole minutes (east positive). */
 export function offsetMinutesAt(epochMs: number, timeZone: string): number {
   const f = zonedFields(epochMs, timeZone)
-  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second)
-  // Date.UTC maps years 0..99 to 1900..1999; correct for them.
-  const wall = f.year >= 0 && f.year < 100 ? asUtc - yearShift(f.year) : asUtc
-  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000)
-}
-
-function yearShift(year: number): number {
-  const d = new Date(0)
-  d.setUTCFullYear(year, 0, 1)
-  return Date.UTC(1900 + year, 0, 1) - d.getTime()
+  // Integer days-from-civil, not Date.UTC: Date.UTC reads years 0..99 as 1900..1999.
+  const wall =
+    daysFromCivil(f.year, f.month, f.day) * DAY_MS +
+    ((f.hour * 60 + f.minute) * 60 + f.second) * 1000
+  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / MINUTE_MS)
 }

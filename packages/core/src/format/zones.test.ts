@@ -18,6 +18,8 @@ describe('zoneOffsetLabel', () => {
     ["St. John's (−03:30)", '2024-01-15T12:00:00Z', 'America/St_Johns', 'GMT-03:30'],
     ['Chatham in southern summer (+13:45)', '2024-01-15T12:00:00Z', 'Pacific/Chatham', 'GMT+13:45'],
     ['UTC', '2024-01-15T12:00:00Z', 'UTC', 'GMT+00:00'],
+    // Year 50: Date.UTC would read it as 1950; the offset is Berlin's local mean time.
+    ['Berlin in the year 50 (LMT +00:53:28)', '0050-06-15T12:00:00Z', 'Europe/Berlin', 'GMT+00:53'],
   ] as const)('%s', (_, instant, timeZone, expected) => {
     expect(zoneOffsetLabel(instant, timeZone)).toBe(expected)
   })

@@ -1,3 +1,4 @@
+import { canonicalTimeZone } from '../time/canonical-time-zone'
 import { assertIntlTimeZone, type InstantInput, offsetMinutesAt, toEpochMs } from './intl-cache'
 
 /**
@@ -34,29 +35,6 @@ export function zoneOffsetLabel(instant: InstantInput, timeZone: string): string
 export function zoneCityLabel(timeZone: string): string {
   const last = timeZone.slice(timeZone.lastIndexOf('/') + 1)
   return last.replace(/_/g, ' ')
-}
-
-// ICU (and so V8's Intl.supportedValuesOf) still lists some zones under their
-// old names; the IANA database renamed them (e.g. Asia/Calcutta → Asia/Kolkata
-// in 2008, Europe/Kiev → Europe/Kyiv in 2022). Pickers should show the new ones.
-const RENAMED: Readonly<Record<string, string>> = {
-  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
-  'America/Catamarca': 'America/Argentina/Catamarca',
-  'America/Cordoba': 'America/Argentina/Cordoba',
-  'America/Godthab': 'America/Nuuk',
-  'America/Indianapolis': 'America/Indiana/Indianapolis',
-  'America/Jujuy': 'America/Argentina/Jujuy',
-  'America/Louisville': 'America/Kentucky/Louisville',
-  'America/Mendoza': 'America/Argentina/Mendoza',
-  'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Rangoon': 'Asia/Yangon',
-  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Europe/Kiev': 'Europe/Kyiv',
-  'Pacific/Enderbury': 'Pacific/Kanton',
-  'Pacific/Ponape': 'Pacific/Pohnpei',
-  'Pacific/Truk': 'Pacific/Chuuk',
 }
 
 // Used when the runtime lacks Intl.supportedValuesOf (older browsers): one
@@ -148,8 +126,9 @@ function computeZones(): string[] {
   const zones = new Set<string>()
   if (typeof supportedValuesOf === 'function') {
     for (const zone of supportedValuesOf('timeZone')) {
-      const renamed = RENAMED[zone]
-      zones.add(renamed !== undefined && isKnownZone(renamed) ? renamed : zone)
+      // ICU lists some zones under their old names (Asia/Calcutta): show the current one.
+      const current = canonicalTimeZone(zone)
+      zones.add(current !== zone && isKnownZone(current) ? current : zone)
     }
     zones.add('UTC')
   } else {
