@@ -43,6 +43,7 @@ export {
   daysFromCivil,
   daysInMonth,
   formatIsoDate,
+  isIsoDate,
   MINUTE_MS,
   parseIsoDate,
 } from './time/epoch-day'

@@ -34,6 +34,7 @@ export {
   daysFromCivil,
   daysInMonth,
   formatIsoDate,
+  isIsoDate,
   MINUTE_MS,
   parseIsoDate,
 } from '../time/epoch-day'

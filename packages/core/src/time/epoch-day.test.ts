@@ -5,6 +5,7 @@ import {
   daysFromCivil,
   daysInMonth,
   formatIsoDate,
+  isIsoDate,
   parseIsoDate,
 } from './epoch-day'
 
@@ -39,5 +40,27 @@ describe('epoch-day arithmetic', () => {
         )
       }
     }
+  })
+
+  test.each([
+    ['2028-02-29', true],
+    ['2000-02-29', true],
+    ['2027-02-29', false],
+    ['2100-02-29', false],
+    ['2027-04-31', false],
+    ['2027-13-01', false],
+    ['2027-00-10', false],
+    ['2027-01-00', false],
+    ['2027-1-5', false],
+    ['2027-01-05T00:00:00Z', false],
+    ['', false],
+    [20270105, false],
+  ])('isIsoDate(%j) is %s, and parseIsoDate agrees', (text, valid) => {
+    expect(isIsoDate(text)).toBe(valid)
+    if (valid) expect(formatIsoDate(parseIsoDate(text, 'date'))).toBe(text)
+    else
+      expect(() => parseIsoDate(text, 'date')).toThrowError(
+        expect.objectContaining({ code: 'INVALID_DATE', details: { field: 'date', value: text } }),
+      )
   })
 })

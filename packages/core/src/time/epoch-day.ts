@@ -86,6 +86,22 @@ export function dayOfWeekOf(epochDay: number): number {
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /**
+ * True when `text` is a real calendar date `YYYY-MM-DD` (no 2027-02-29): the
+ * check of {@link parseIsoDate} without its error, for callers that answer a
+ * bad date their own way.
+ *
+ * @example
+ * ```ts
+ * isIsoDate('2028-02-29') // true
+ * isIsoDate('2027-02-29') // false
+ * isIsoDate('2027-2-1') // false
+ * ```
+ */
+export function isIsoDate(text: unknown): text is string {
+  return !Number.isNaN(epochDayOrNaN(text))
+}
+
+/**
  * Epoch day of a `YYYY-MM-DD` string; throws a `SchedulingError` `INVALID_DATE`
  * (with `details.field` set to `field`) when it is not a real calendar date.
  *
@@ -96,6 +112,20 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
  * ```
  */
 export function parseIsoDate(text: unknown, field: string): number {
+  const epochDay = epochDayOrNaN(text)
+  if (!Number.isNaN(epochDay)) return epochDay
+  throw new SchedulingError(
+    'INVALID_DATE',
+    `${field} must be a real date YYYY-MM-DD, got ${JSON.stringify(text)}`,
+    {
+      field,
+      value: text,
+    },
+  )
+}
+
+// NaN rather than undefined or an exception: the one check, allocation-free.
+function epochDayOrNaN(text: unknown): number {
   const match = typeof text === 'string' ? ISO_DATE.exec(text) : null
   if (match) {
     const year = Number(match[1])
@@ -105,14 +135,7 @@ export function parseIsoDate(text: unknown, field: string): number {
       return daysFromCivil(year, month, day)
     }
   }
-  throw new SchedulingError(
-    'INVALID_DATE',
-    `${field} must be a real date YYYY-MM-DD, got ${JSON.stringify(text)}`,
-    {
-      field,
-      value: text,
-    },
-  )
+  return Number.NaN
 }
 
 /**
