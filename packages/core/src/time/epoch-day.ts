@@ -148,7 +148,8 @@ function epochDayOrNaN(text: unknown): number {
  */
 export function formatIsoDate(epochDay: number): string {
   const [year, month, day] = civilFromDays(epochDay)
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
+  // Conditional zeros rather than padStart: this runs once per day of every slots reply.
+  return `${year < 1000 ? pad(year, 4) : year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`
 }
 
 /** Zero-padded decimal of a non-negative integer. */
