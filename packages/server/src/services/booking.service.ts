@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { checkSlot, formatRfc3339, formatUtc, type SlotRejectionReason } from '@slotkit/core'
+import {
+  checkSlot,
+  DAY_MS,
+  formatRfc3339,
+  formatUtc,
+  MINUTE_MS,
+  type SlotRejectionReason,
+} from '@slotkit/core'
 import type {
   Answers,
   Booking,
@@ -28,7 +35,6 @@ import { validateAnswers } from './answers'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 import {
-  DAY_MS,
   loadSchedulingContext,
   type SchedulingContext,
   toMeetingTypeRules,
@@ -36,8 +42,6 @@ import {
 import { chooseDuration, computeSlots, hostIdOf } from './slot.service'
 import { bookingToken, canonicalJson, sha256 } from './tokens'
 import { checkTimeZone, parseInstant } from './validate'
-
-const MINUTE_MS = 60_000
 
 /** What the slot check needs of the host. */
 type HostZone = Pick<UserRow, 'timeZone'>
