@@ -408,16 +408,19 @@ async function tryOptimistic(
  */
 export async function createBooking(
   deps: ServiceDeps,
-  body: CreateBookingBody,
+  sent: CreateBookingBody,
   idempotencyKey: string | undefined,
 ): Promise<CreatedBooking> {
-  checkTimeZone(body.invitee_timezone, 'invitee_timezone')
+  // Stored under the zone's current name (Asia/Katmandu → Asia/Kathmandu); the
+  // Idempotency-Key hash stays that of the body as sent, as before.
+  const zone = checkTimeZone(sent.invitee_timezone, 'invitee_timezone')
+  const body = zone === sent.invitee_timezone ? sent : { ...sent, invitee_timezone: zone }
   const startsAt = parseInstant(body.start_time, 'start_time')
   // A meeting type never changes host: the host id comes from memory on the hot path.
   const request: BookingRequest = {
     body,
     idempotencyKey,
-    requestHash: idempotencyKey ? sha256(canonicalJson(body)) : null,
+    requestHash: idempotencyKey ? sha256(canonicalJson(sent)) : null,
     hostId: await hostIdOf(deps, body.meeting_type_id),
     startsAt,
     id: randomUUID(),

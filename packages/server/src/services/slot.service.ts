@@ -169,7 +169,8 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
  * minutes and the moment its first slot falls inside the minimum notice.
  */
 export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<string> {
-  checkTimeZone(query.timezone, 'timezone')
+  // The reply, the cache key and the slots all use the zone's current name.
+  const timeZone = checkTimeZone(query.timezone, 'timezone')
   const dates = resolveDates(query)
   const hostId = await hostIdOf(deps, query.meeting_type_id)
   // Read the generation before any data: a reply computed from data older than a
@@ -187,7 +188,7 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<s
           generation,
           meetingTypeId: query.meeting_type_id,
           durationMinutes: query.duration ?? 0,
-          timeZone: query.timezone,
+          timeZone,
           startDate: dates.startDate,
           endDate: dates.endDate,
           shape: dates.shape,
@@ -195,7 +196,7 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<s
   const cached = key === undefined ? undefined : await deps.cache.get(key).catch(() => undefined)
   if (cached !== undefined) return cached
 
-  const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone: query.timezone }
+  const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone }
   // One round trip: meeting type, host, rules, overrides, bookings, busy times.
   const ctx = await loadSchedulingContext(deps.db, {
     hostId,
@@ -208,7 +209,7 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<s
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
   const durationMinutes = chooseDuration(mt, query.duration, 'duration')
   const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
-  const body = shapeReply(slots, query.timezone, dates)
+  const body = shapeReply(slots, timeZone, dates)
   const now = deps.now()
   const firstStart = slots[0]?.startsAt
   const validFor =

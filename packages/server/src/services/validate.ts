@@ -1,5 +1,6 @@
 import {
   assertValidTimeZone,
+  canonicalTimeZone,
   daysFromCivil,
   formatIsoDate,
   isIsoDate,
@@ -8,8 +9,13 @@ import {
 } from '@slotkit/core'
 import { ApiError } from '../http/api-error'
 
-/** 400 INVALID_TIME_ZONE naming `field` unless `zone` is a known IANA zone. */
-export function checkTimeZone(zone: string, field: string): void {
+/**
+ * The zone's current IANA name, or 400 INVALID_TIME_ZONE naming `field` unless
+ * `zone` is a known IANA zone. Old names are accepted and answered with the
+ * current one (`Asia/Katmandu` → `Asia/Kathmandu`), so one zone is stored,
+ * cached and sent back under one name whatever the caller's browser reports.
+ */
+export function checkTimeZone(zone: string, field: string): string {
   try {
     assertValidTimeZone(zone, field)
   } catch (error) {
@@ -17,6 +23,7 @@ export function checkTimeZone(zone: string, field: string): void {
       throw new ApiError('INVALID_TIME_ZONE', `${field}: unknown time zone "${zone}"`, { field })
     throw error
   }
+  return canonicalTimeZone(zone)
 }
 
 /** 400 INVALID_DATE naming `field` unless `date` is a real calendar day (no 2027-02-30). */
