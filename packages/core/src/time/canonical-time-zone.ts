@@ -3,14 +3,16 @@
  * so the format entry (and the widget's bundle) can use it too.
  */
 
-// Renames from the IANA tz database's `backward` file: the same place under a
-// new spelling (Asia/Calcutta → Asia/Kolkata in 2008, Europe/Kiev → Europe/Kyiv
-// in 2022), plus the zones tzdb 2022b merged into Europe/Kyiv. CLDR keeps most of
-// the old spellings as its canonical ids, so ICU still reports them: Node 20's
-// `resolvedOptions().timeZone` turns Asia/Kolkata back into Asia/Calcutta, and
-// Debian's Chromium says Asia/Katmandu. Merges of distinct places
+// Renames from the IANA tz database's `backward` file that engines still
+// report: the same place under a new spelling (Asia/Calcutta → Asia/Kolkata in
+// 2008, Europe/Kiev → Europe/Kyiv in 2022), plus Ulan_Bator and the two zones
+// tzdb 2022b merged into Europe/Kyiv. CLDR keeps these old spellings as its
+// canonical ids, so ICU reports them: Node 20's `resolvedOptions().timeZone`
+// turns Asia/Kolkata back into Asia/Calcutta, and Debian's Chromium says
+// Asia/Katmandu. Older renames whose new name CLDR adopted (Asia/Dacca →
+// Asia/Dhaka) are not repeated, and merges of distinct places
 // (Europe/Bratislava → Europe/Prague) are deliberately left out: a Slovak host
-// should keep seeing Bratislava.
+// keeps Bratislava.
 const RENAMED: Readonly<Record<string, string>> = {
   'Africa/Asmera': 'Africa/Asmara',
   'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
@@ -22,15 +24,10 @@ const RENAMED: Readonly<Record<string, string>> = {
   'America/Jujuy': 'America/Argentina/Jujuy',
   'America/Louisville': 'America/Kentucky/Louisville',
   'America/Mendoza': 'America/Argentina/Mendoza',
-  'Asia/Ashkhabad': 'Asia/Ashgabat',
   'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Dacca': 'Asia/Dhaka',
   'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Macao': 'Asia/Macau',
   'Asia/Rangoon': 'Asia/Yangon',
   'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Asia/Thimbu': 'Asia/Thimphu',
-  'Asia/Ujung_Pandang': 'Asia/Makassar',
   'Asia/Ulan_Bator': 'Asia/Ulaanbaatar',
   'Atlantic/Faeroe': 'Atlantic/Faroe',
   'Europe/Kiev': 'Europe/Kyiv',
