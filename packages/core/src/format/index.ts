@@ -56,4 +56,5 @@ export {
   uses12HourClock,
 } from './format-slot'
 export type { InstantInput } from './intl-cache'
-export { listTimeZones, zoneCityLabel, zoneOffsetLabel } from './zones'
+export { isKnownTimeZone } from './intl-cache'
+export { listTimeZones, supportedTimeZones, zoneCityLabel, zoneOffsetLabel } from './zones'

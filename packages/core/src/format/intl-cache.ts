@@ -71,7 +71,7 @@ function createFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl
     if (
       error instanceof RangeError &&
       options.timeZone !== undefined &&
-      !isTimeZoneOk(options.timeZone)
+      !isKnownTimeZone(options.timeZone)
     ) {
       throw new SchedulingError(
         'INVALID_TIME_ZONE',
@@ -89,18 +89,34 @@ function createFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl
   }
 }
 
-function isTimeZoneOk(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
-    return true
-  } catch {
-    return false
-  }
-}
+const knownZones = new Map<string, boolean>()
 
-/** Throws INVALID_TIME_ZONE unless the runtime's Intl knows `timeZone`. */
-export function assertIntlTimeZone(timeZone: string): void {
-  getDateTimeFormat(DEFAULT_LOCALE, { timeZone })
+/**
+ * True when the runtime's `Intl` knows `timeZone` (an IANA id such as
+ * `Europe/Berlin`, old names included), false for anything else. Memoised
+ * (bounded like the formatter cache): pickers and renders ask again and again.
+ *
+ * @example
+ * ```ts
+ * import { isKnownTimeZone } from '@slotkit/core/format'
+ *
+ * isKnownTimeZone('Asia/Kathmandu') // true
+ * isKnownTimeZone('Mars/Olympus') // false
+ * ```
+ */
+export function isKnownTimeZone(timeZone: string): boolean {
+  let known = knownZones.get(timeZone)
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat(DEFAULT_LOCALE, { timeZone })
+      known = true
+    } catch {
+      known = false
+    }
+    if (knownZones.size >= MAX_CACHED) knownZones.clear()
+    knownZones.set(timeZone, known)
+  }
+  return known
 }
 
 /** Wall-clock fields of an instant in a zone (proleptic Gregorian, 24-hour). */

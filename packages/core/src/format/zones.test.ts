@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { listTimeZones, zoneCityLabel, zoneOffsetLabel } from './index'
+import {
+  isKnownTimeZone,
+  listTimeZones,
+  supportedTimeZones,
+  zoneCityLabel,
+  zoneOffsetLabel,
+} from './index'
 
 describe('zoneOffsetLabel', () => {
   it.each([
@@ -65,5 +71,25 @@ describe('listTimeZones', () => {
     for (const timeZone of listTimeZones()) {
       expect(() => new Intl.DateTimeFormat('en-US', { timeZone })).not.toThrow()
     }
+  })
+
+  it("is supportedTimeZones' list where the runtime can list its zones (Node 20 can)", () => {
+    expect(supportedTimeZones()).toBe(listTimeZones())
+  })
+})
+
+describe('isKnownTimeZone', () => {
+  it.each([
+    ['Asia/Kathmandu', true],
+    // Old names are still zones Intl knows; canonicalTimeZone gives the current one.
+    ['Asia/Katmandu', true],
+    ['UTC', true],
+    ['Mars/Olympus', false],
+    ['', false],
+    ['../etc/passwd', false],
+  ])('%j → %s', (timeZone, known) => {
+    expect(isKnownTimeZone(timeZone)).toBe(known)
+    // Asked again: the memoised answer is the same.
+    expect(isKnownTimeZone(timeZone)).toBe(known)
   })
 })
