@@ -12,8 +12,9 @@ export {
   formatSlotDateTime,
   formatSlotRange,
   formatSlotTime,
-  listTimeZones,
+  isKnownTimeZone as isValidTimeZone,
   localDateOf,
+  supportedTimeZones,
   uses12HourClock,
   weekdayNames,
   zoneCityLabel,
@@ -55,23 +56,6 @@ export function detectTimeZone(): string {
   } catch {
     return 'UTC'
   }
-}
-
-const zoneValidity = new Map<string, boolean>()
-
-/** True when this engine knows `timeZone` (memoised: asked on every render). */
-export function isValidTimeZone(timeZone: string): boolean {
-  let valid = zoneValidity.get(timeZone)
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone })
-      valid = true
-    } catch {
-      valid = false
-    }
-    zoneValidity.set(timeZone, valid)
-  }
-  return valid
 }
 
 /** "9:00 – 9:30 AM": a slot's times only. */
