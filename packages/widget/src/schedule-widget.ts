@@ -13,6 +13,7 @@ import type { ScheduleErrorDetail, ScheduleWidgetEventMap } from './events'
 import { type Messages, resolveMessages, translate } from './i18n/catalog'
 import { addDays, addMonths, monthOf } from './i18n/dates'
 import {
+  canonicalTimeZone,
   detectTimeZone,
   firstDayOfWeekFor,
   formatDateHeading,
@@ -20,6 +21,7 @@ import {
   isValidTimeZone,
   localDateOf,
   supportedTimeZones,
+  zoneName,
 } from './i18n/format'
 import { renderCalendarStep } from './steps/calendar'
 import { renderCancelStep } from './steps/cancel'
@@ -261,6 +263,8 @@ export class ScheduleWidget extends LitElement {
   #started = false
   #autoAdvance = 0
   #pendingFocus: FocusTarget | undefined
+  /** A day whose times are being reloaded (after a 409): announced once they are in. */
+  #announceTimesOf: string | undefined
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
@@ -296,10 +300,14 @@ export class ScheduleWidget extends LitElement {
     return { ...resolveMessages(this.#resolvedLocale), ...this.messages }
   }
 
-  /** The zone times are shown in: the invitee's choice, the `time-zone` attribute, or the browser's. */
+  /**
+   * The zone times are shown in: the invitee's choice, the `time-zone`
+   * attribute, or the browser's; always under its current IANA name
+   * (`Asia/Kathmandu` where the browser says `Asia/Katmandu`), as shown and sent.
+   */
   get effectiveTimeZone(): string {
     const zone = this.chosenZone ?? this.timeZone
-    return zone && isValidTimeZone(zone) ? zone : detectTimeZone()
+    return zone && isValidTimeZone(zone) ? canonicalTimeZone(zone) : detectTimeZone()
   }
 
   get #weekStart(): number {
@@ -373,6 +381,13 @@ export class ScheduleWidget extends LitElement {
     if (!this.#started || RESTART_ON.some((key) => changed.has(key))) this.#start()
     if (changed.has('timeZone')) this.chosenZone = undefined
     if (this.step.kind === 'calendar') this.#loadMonth(this.step)
+    const date = this.#announceTimesOf
+    if (date && this.#monthState?.status !== 'loading') {
+      this.#announceTimesOf = undefined
+      // The count of the list as reloaded, not of the one the 409 replaced.
+      if (this.#calendar?.selectedDate === date && this.#monthState?.status === 'ready')
+        this.#announceTimes(date)
+    }
     const from = changed.get('step') as Step | undefined
     if (from) this.#pendingFocus = focusOnEnter(this.step, from) ?? this.#pendingFocus
   }
@@ -597,7 +612,7 @@ export class ScheduleWidget extends LitElement {
       const step = this.#calendar
       if (step) this.step = { ...step, conflict: undefined }
       this.#pendingFocus = 'zone-toggle'
-      this.announcement = `${this.#t.timeZone}: ${zone.replace(/_/g, ' ')}`
+      this.announcement = `${this.#t.timeZone}: ${zoneName(zone)}`
     },
     pickSlot: (slot) => {
       this.step = {
@@ -758,6 +773,7 @@ export class ScheduleWidget extends LitElement {
     this.#autoAdvance = 0
     const query = this.#monthQuery(month)
     if (query) this.#monthState = this.#months.reload(query)
+    this.#announceTimesOf = date
   }
 
   // ---- rendering -----------------------------------------------------------
@@ -771,6 +787,7 @@ export class ScheduleWidget extends LitElement {
       locale: this.#resolvedLocale,
       mode: this.mode,
       timeZone: this.effectiveTimeZone,
+      hostTimeZone: this.meetingTypeData && canonicalTimeZone(this.meetingTypeData.host.time_zone),
       time: this.#timeOptions,
       meetingType: this.meetingTypeData,
       booking: this.booking,

@@ -9,6 +9,7 @@ import {
   formatSlotDateTime,
   formatSlotTime,
   weekdayNames,
+  zoneName,
   zoneOffsetLabel,
 } from '../i18n/format'
 import { renderCurrentBooking, renderHeader } from './shared'
@@ -101,7 +102,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
         ${renderZonePicker({
           idPrefix: 'sk',
           timeZone: v.timeZone,
-          toggleLabel: `${t.timeZone}: ${v.timeZone.replace(/_/g, ' ')} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
+          toggleLabel: `${t.timeZone}: ${zoneName(v.timeZone)} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
           open: v.zonePicker.open,
           query: v.zonePicker.query,
           options: v.zoneOptions,

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { WidgetError } from '../controllers/widget-api'
 import { translate } from '../i18n/catalog'
-import { formatInBothZones, formatSlotDateTime } from '../i18n/format'
+import { formatInBothZones, formatSlotDateTime, zoneName } from '../i18n/format'
 import type { ApiSlot, Booking } from '../types'
 import type { StepView } from './view'
 
@@ -35,7 +35,7 @@ function bothZones(v: StepView, startsAt: string, endsAt: string) {
     startsAt,
     endsAt,
     inviteeTimeZone: v.timeZone,
-    hostTimeZone: v.meetingType?.host.time_zone ?? v.timeZone,
+    hostTimeZone: v.hostTimeZone ?? v.timeZone,
     locale: v.locale,
     ...(v.time.hour12 === undefined ? {} : { hour12: v.time.hour12 }),
   })
@@ -45,7 +45,7 @@ function bothZones(v: StepView, startsAt: string, endsAt: string) {
 export function renderSlotSummary(v: StepView, slot: ApiSlot): TemplateResult {
   return html`<div class="summary">
     <p><strong>${bothZones(v, slot.start, slot.end).invitee}</strong></p>
-    <p class="muted">${v.timeZone.replace(/_/g, ' ')}</p>
+    <p class="muted">${zoneName(v.timeZone)}</p>
   </div>`
 }
 
@@ -56,7 +56,7 @@ export function renderBookingSummary(
 ): TemplateResult | typeof nothing {
   if (!booking) return nothing
   const t = v.t
-  const hostZone = v.meetingType?.host.time_zone
+  const hostZone = v.hostTimeZone
   const lines = bothZones(v, booking.start_time, booking.end_time)
   return html`<dl>
     ${
@@ -65,11 +65,11 @@ export function renderBookingSummary(
           <dd>${v.meetingType.name}</dd>`
         : nothing
     }
-    <dt>${translate(t.yourTime, { zone: v.timeZone.replace(/_/g, ' ') })}</dt>
+    <dt>${translate(t.yourTime, { zone: zoneName(v.timeZone) })}</dt>
     <dd>${lines.invitee}</dd>
     ${
       hostZone && hostZone !== v.timeZone
-        ? html`<dt>${translate(t.hostTime, { zone: hostZone.replace(/_/g, ' ') })}</dt>
+        ? html`<dt>${translate(t.hostTime, { zone: zoneName(hostZone) })}</dt>
           <dd>${lines.host}</dd>`
         : nothing
     }

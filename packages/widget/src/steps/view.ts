@@ -51,8 +51,10 @@ export interface StepView extends StepActions {
   readonly t: Messages
   readonly locale: string
   readonly mode: ScheduleWidgetMode
-  /** The invitee's zone: where times are shown and what is sent. */
+  /** The invitee's zone (its current IANA name): where times are shown and what is sent. */
   readonly timeZone: string
+  /** The host's zone under its current name, once the meeting type is loaded. */
+  readonly hostTimeZone: string | undefined
   readonly time: TimeOptions
   readonly meetingType: PublicMeetingType | undefined
   /** In reschedule and cancel modes, the booking from the invitee's link. */
