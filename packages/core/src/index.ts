@@ -2,7 +2,8 @@
  * @slotkit/core: pure scheduling logic. Weekly rules in a host's IANA zone →
  * DST-exact open intervals → bookable slots (buffers, notice, booking window,
  * limits, conflicts), the booking check that shares their code path, the
- * interval algebra, team primitives and RFC 3339 helpers. No I/O, no clock:
+ * interval algebra, team primitives, RFC 3339 helpers, integer calendar
+ * arithmetic and current IANA zone names. No I/O, no clock:
  * instants are epoch milliseconds and `now` is always a parameter.
  */
 export { openIntervals } from './availability/open-intervals'
@@ -34,6 +35,18 @@ export type {
   TeamQuery,
 } from './team/team-types'
 export { assertValidTimeZone } from './time/assert-valid-time-zone'
+export { canonicalTimeZone } from './time/canonical-time-zone'
+export {
+  civilFromDays,
+  DAY_MS,
+  dayOfWeekOf,
+  daysFromCivil,
+  daysInMonth,
+  formatIsoDate,
+  isIsoDate,
+  MINUTE_MS,
+  parseIsoDate,
+} from './time/epoch-day'
 export { formatRfc3339 } from './time/format-rfc3339'
 export { formatUtc } from './time/format-utc'
 export { offsetAt } from './time/offset-at'

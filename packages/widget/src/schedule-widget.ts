@@ -1,10 +1,7 @@
 import { createClient, type SlotkitClient } from '@slotkit/client'
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit'
-import type { CalendarEvent } from './calendar-links'
-import { renderAddToCalendar } from './components/add-to-calendar'
-import { initialFocusDate, nextFocusDate, renderCalendarGrid } from './components/calendar-grid'
-import { renderInputField, renderQuestionField } from './components/form-fields'
-import { filterTimeZones, MAX_ZONE_OPTIONS, renderZonePicker } from './components/zone-picker'
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit'
+import { nextFocusDate } from './components/calendar-grid'
+import { filterTimeZones, MAX_ZONE_OPTIONS } from './components/zone-picker'
 import { fromClient } from './controllers/from-client'
 import {
   type MonthQuery,
@@ -16,24 +13,43 @@ import type { ScheduleErrorDetail, ScheduleWidgetEventMap } from './events'
 import { type Messages, resolveMessages, translate } from './i18n/catalog'
 import { addDays, addMonths, monthOf } from './i18n/dates'
 import {
+  canonicalTimeZone,
   detectTimeZone,
   firstDayOfWeekFor,
   formatDateHeading,
-  formatInBothZones,
   formatMonth,
-  formatSlotDateTime,
-  formatSlotTime,
   isValidTimeZone,
-  listTimeZones,
   localDateOf,
-  weekdayNames,
-  zoneOffsetLabel,
+  supportedTimeZones,
+  zoneName,
 } from './i18n/format'
+import { renderCalendarStep } from './steps/calendar'
+import { renderCancelStep } from './steps/cancel'
+import { renderDetailsStep } from './steps/details'
+import { renderDoneStep } from './steps/done'
+import { renderInactiveStep } from './steps/inactive'
+import { renderLoadErrorStep } from './steps/load-error'
+import { renderLoadingStep } from './steps/loading'
+import {
+  type Conflict,
+  type FocusTarget,
+  findFocusTarget,
+  focusOnEnter,
+  type Outcome,
+  type Step,
+  type StepOf,
+} from './steps/step'
+import type {
+  ScheduleWidgetMode,
+  StepActions,
+  StepView,
+  TimeOptions,
+  ZonePickerState,
+} from './steps/view'
 import { themeStyles, widgetStyles } from './styles/widget-styles'
 import type { ApiSlot, Booking, CreateBookingBody, PublicMeetingType, Question } from './types'
 
-/** What the widget is for: a new booking, or an invitee's link to move or cancel one. */
-export type ScheduleWidgetMode = 'book' | 'reschedule' | 'cancel'
+export type { ScheduleWidgetMode } from './steps/view'
 
 /** Light, dark, or follow `prefers-color-scheme` (`auto`, the default). */
 export type ScheduleWidgetTheme = 'light' | 'dark' | 'auto'
@@ -45,17 +61,6 @@ export interface ScheduleWidgetPrefill {
   /** Answers keyed by question id. */
   readonly answers?: Readonly<Record<string, string | boolean>> | undefined
 }
-
-type Step = 'loading' | 'load-error' | 'inactive' | 'calendar' | 'details' | 'cancel' | 'done'
-type Outcome = 'booked' | 'rescheduled' | 'cancelled'
-type Focus =
-  | 'heading'
-  | 'day'
-  | 'conflict'
-  | 'alert'
-  | 'zone-toggle'
-  | 'zone-input'
-  | `field:${string}`
 
 const optionalBoolean = {
   fromAttribute: (value: string | null) => (value === null ? undefined : value !== 'false'),
@@ -80,6 +85,21 @@ const RESTART_ON = [
   'bookingId',
   'token',
 ] as const
+
+const CLOSED_ZONE_PICKER: ZonePickerState = { open: false, query: '', active: 0 }
+
+/** Which render function draws which step. */
+const RENDER_STEP: {
+  readonly [K in Step['kind']]: (view: StepView, step: StepOf<K>) => TemplateResult
+} = {
+  loading: renderLoadingStep,
+  'load-error': renderLoadErrorStep,
+  inactive: renderInactiveStep,
+  calendar: renderCalendarStep,
+  details: renderDetailsStep,
+  cancel: renderCancelStep,
+  done: renderDoneStep,
+}
 
 /**
  * `<schedule-widget>`: the Slotkit booking flow, rendered in the page (no
@@ -174,8 +194,8 @@ export class ScheduleWidget extends LitElement {
 
   // Reactive properties are declared through `static properties` and `declare`
   // fields (Lit's form without decorators) rather than standard decorators:
-  // esbuild lowers each `@property() accessor` to helper calls, and the 35 of
-  // them cost 1.4 KB of the self-contained bundle's 25 KB min+gzip budget.
+  // esbuild lowers each `@property() accessor` to helper calls, about 40 bytes
+  // apiece of the self-contained bundle's 25 KB min+gzip budget.
   static override properties = {
     baseUrl: { attribute: 'base-url' },
     meetingType: { attribute: 'meeting-type' },
@@ -192,49 +212,26 @@ export class ScheduleWidget extends LitElement {
     prefill: { attribute: false },
     messages: { attribute: false },
     step: { state: true },
-    outcome: { state: true },
     meetingTypeData: { state: true },
     booking: { state: true },
-    loadError: { state: true },
-    month: { state: true },
-    focusDate: { state: true },
-    selectedDate: { state: true },
-    selectedSlot: { state: true },
     chosenZone: { state: true },
     durationMinutes: { state: true },
-    zoneOpen: { state: true },
-    zoneQuery: { state: true },
-    zoneActive: { state: true },
-    submitting: { state: true },
-    submitError: { state: true },
-    conflict: { state: true },
+    zonePicker: { state: true },
     values: { state: true },
-    fieldErrors: { state: true },
-    cancelReason: { state: true },
     announcement: { state: true },
   }
+  /** Where the flow is, with that step's data (see {@link Step}). */
   declare private step: Step
-  declare private outcome: Outcome
   declare private meetingTypeData: PublicMeetingType | undefined
+  /** In reschedule and cancel modes, the booking from the invitee's link. */
   declare private booking: Booking | undefined
-  declare private loadError: WidgetError | undefined
-  declare private month: string
-  declare private focusDate: string | undefined
-  declare private selectedDate: string | undefined
-  declare private selectedSlot: ApiSlot | undefined
+  /** The zone the invitee picked in the widget, over the `time-zone` attribute. */
   declare private chosenZone: string | undefined
   declare private durationMinutes: number | undefined
-  declare private zoneOpen: boolean
-  declare private zoneQuery: string
-  declare private zoneActive: number
-  declare private submitting: boolean
-  declare private submitError: WidgetError | undefined
-  declare private conflict:
-    | { alternatives: readonly ApiSlot[]; reason?: string | undefined }
-    | undefined
+  declare private zonePicker: ZonePickerState
+  /** What the invitee typed: kept across steps, so a 409 loses nothing. */
   declare private values: Record<string, string | boolean>
-  declare private fieldErrors: Record<string, string>
-  declare private cancelReason: string
+  /** The polite live region's text. */
   declare private announcement: string
 
   constructor() {
@@ -249,16 +246,9 @@ export class ScheduleWidget extends LitElement {
     this.theme = 'auto'
     this.prefill = {}
     this.messages = {}
-    this.step = 'loading'
-    this.outcome = 'booked'
-    this.month = ''
-    this.zoneOpen = false
-    this.zoneQuery = ''
-    this.zoneActive = 0
-    this.submitting = false
+    this.step = { kind: 'loading' }
+    this.zonePicker = CLOSED_ZONE_PICKER
     this.values = {}
-    this.fieldErrors = {}
-    this.cancelReason = ''
     this.announcement = ''
   }
 
@@ -272,7 +262,9 @@ export class ScheduleWidget extends LitElement {
   #run: AbortController | undefined
   #started = false
   #autoAdvance = 0
-  #pendingFocus: Focus | undefined
+  #pendingFocus: FocusTarget | undefined
+  /** A day whose times are being reloaded (after a 409): announced once they are in. */
+  #announceTimesOf: string | undefined
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
@@ -283,7 +275,7 @@ export class ScheduleWidget extends LitElement {
     super.connectedCallback()
     // Re-attached after a move in the DOM: disconnecting aborted the requests in
     // flight, so reload what was loading (the meeting type, or the month).
-    if (this.#started && this.step === 'loading') this.#start()
+    if (this.#started && this.step.kind === 'loading') this.#start()
     else if (this.#started) this.requestUpdate()
   }
 
@@ -308,10 +300,14 @@ export class ScheduleWidget extends LitElement {
     return { ...resolveMessages(this.#resolvedLocale), ...this.messages }
   }
 
-  /** The zone times are shown in: the invitee's choice, the `time-zone` attribute, or the browser's. */
+  /**
+   * The zone times are shown in: the invitee's choice, the `time-zone`
+   * attribute, or the browser's; always under its current IANA name
+   * (`Asia/Kathmandu` where the browser says `Asia/Katmandu`), as shown and sent.
+   */
   get effectiveTimeZone(): string {
     const zone = this.chosenZone ?? this.timeZone
-    return zone && isValidTimeZone(zone) ? zone : detectTimeZone()
+    return zone && isValidTimeZone(zone) ? canonicalTimeZone(zone) : detectTimeZone()
   }
 
   get #weekStart(): number {
@@ -321,7 +317,7 @@ export class ScheduleWidget extends LitElement {
       : firstDayOfWeekFor(this.#resolvedLocale)
   }
 
-  get #timeOptions() {
+  get #timeOptions(): TimeOptions {
     return {
       timeZone: this.effectiveTimeZone,
       locale: this.#resolvedLocale,
@@ -337,7 +333,7 @@ export class ScheduleWidget extends LitElement {
     return this.durationMinutes ?? this.meetingTypeData?.duration_minutes ?? 30
   }
 
-  #monthQuery(month = this.month): MonthQuery | undefined {
+  #monthQuery(month: string): MonthQuery | undefined {
     const mt = this.meetingTypeData
     if (!mt || !month) return undefined
     return {
@@ -364,53 +360,62 @@ export class ScheduleWidget extends LitElement {
     return monthOf(addDays(start, -1))
   }
 
+  get #zoneOptions(): string[] {
+    // Every browser with the CSS this element needs (light-dark(), container
+    // queries) lists its zones; one that cannot offers the invitee's own. Core's
+    // listTimeZones would bring a 60-zone fallback list into the bundle for that.
+    const zones = supportedTimeZones() ?? [this.effectiveTimeZone]
+    return filterTimeZones(zones, this.zonePicker.query).slice(0, MAX_ZONE_OPTIONS)
+  }
+
+  #value(key: string): string | boolean | undefined {
+    if (key in this.values) return this.values[key]
+    if (key === 'name') return this.prefill.name
+    if (key === 'email') return this.prefill.email
+    return this.prefill.answers?.[key.slice(2)]
+  }
+
   // ---- lifecycle -----------------------------------------------------------
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     if (!this.#started || RESTART_ON.some((key) => changed.has(key))) this.#start()
     if (changed.has('timeZone')) this.chosenZone = undefined
-    if (this.step === 'calendar') this.#loadMonth()
+    if (this.step.kind === 'calendar') this.#loadMonth(this.step)
+    const date = this.#announceTimesOf
+    if (date && this.#monthState?.status !== 'loading') {
+      this.#announceTimesOf = undefined
+      // The count of the list as reloaded, not of the one the 409 replaced.
+      if (this.#calendar?.selectedDate === date && this.#monthState?.status === 'ready')
+        this.#announceTimes(date)
+    }
+    const from = changed.get('step') as Step | undefined
+    if (from) this.#pendingFocus = focusOnEnter(this.step, from) ?? this.#pendingFocus
   }
 
   protected override updated(): void {
     const focus = this.#pendingFocus
     if (!focus) return
     this.#pendingFocus = undefined
-    const root = this.renderRoot as ShadowRoot
-    const target =
-      focus === 'heading'
-        ? root.querySelector<HTMLElement>('[data-focus-heading]')
-        : focus === 'day'
-          ? root.querySelector<HTMLElement>('button.day[tabindex="0"]')
-          : focus === 'conflict'
-            ? (root.querySelector<HTMLElement>('[data-suggest]') ??
-              root.querySelector<HTMLElement>('.alert'))
-            : focus === 'alert'
-              ? root.querySelector<HTMLElement>('.alert')
-              : focus === 'zone-toggle'
-                ? root.querySelector<HTMLElement>('.zone-toggle')
-                : focus === 'zone-input'
-                  ? root.querySelector<HTMLElement>('.zone-panel input')
-                  : root.getElementById(focus.slice('field:'.length))
-    target?.focus()
+    findFocusTarget(this.renderRoot as ShadowRoot, focus)?.focus()
   }
 
-  #loadMonth(): void {
-    let query = this.#monthQuery()
+  #loadMonth(step: StepOf<'calendar'>): void {
+    let query = this.#monthQuery(step.month)
     if (!query) return
     this.#monthState = this.#months.get(query)
     // The rest of a month can be empty (the 29th, or min notice): skip ahead
     // on the first load, at most three months, rather than open on a blank month.
+    let month = step.month
     while (
       this.#autoAdvance > 0 &&
       this.#monthState.status === 'ready' &&
       this.#monthState.days.size === 0 &&
-      this.month < this.#lastMonth
+      month < this.#lastMonth
     ) {
       this.#autoAdvance--
-      this.month = addMonths(this.month, 1)
-      this.focusDate = undefined
-      query = this.#monthQuery()!
+      month = addMonths(month, 1)
+      this.step = { ...step, month, focusDate: undefined }
+      query = this.#monthQuery(month)!
       this.#monthState = this.#months.get(query)
     }
     if (this.#monthState.status === 'ready' && this.#monthState.days.size > 0) this.#autoAdvance = 0
@@ -432,14 +437,8 @@ export class ScheduleWidget extends LitElement {
           )
         : undefined)
     this.#resolvedApi = api
-    this.step = 'loading'
-    this.loadError = undefined
+    this.step = { kind: 'loading' }
     this.booking = undefined
-    this.conflict = undefined
-    this.submitError = undefined
-    this.selectedDate = undefined
-    this.selectedSlot = undefined
-    this.focusDate = undefined
     this.durationMinutes = undefined
     this.#autoAdvance = 3
     // Not configured yet (attributes still coming): keep the skeleton.
@@ -477,13 +476,15 @@ export class ScheduleWidget extends LitElement {
       this.durationMinutes = booking?.duration_minutes ?? meetingType?.duration_minutes
       // A fixed booking window that starts later opens on its first month.
       const opens = meetingType?.date_range?.start_date
-      this.month = monthOf(opens && opens > this.#today ? opens : this.#today)
       this.step =
         booking && booking.status !== 'confirmed'
-          ? 'inactive'
+          ? { kind: 'inactive' }
           : this.mode === 'cancel'
-            ? 'cancel'
-            : 'calendar'
+            ? { kind: 'cancel', reason: '', submitting: false }
+            : {
+                kind: 'calendar',
+                month: monthOf(opens && opens > this.#today ? opens : this.#today),
+              }
       this.#emit('schedule-ready', { mode: this.mode, meetingType, booking })
     } catch (error) {
       if (signal.aborted) return
@@ -492,8 +493,7 @@ export class ScheduleWidget extends LitElement {
   }
 
   #fail(error: WidgetError, during: ScheduleErrorDetail['during']): void {
-    this.loadError = error
-    this.step = 'load-error'
+    this.step = { kind: 'load-error', error }
     this.#emitError(error, during)
   }
 
@@ -510,123 +510,182 @@ export class ScheduleWidget extends LitElement {
 
   // ---- interactions --------------------------------------------------------
 
-  #goToMonth(month: string, focus?: string): void {
-    this.month = month
-    this.focusDate = focus
-    this.#autoAdvance = 0
-    this.announcement = formatMonth(month, this.#resolvedLocale)
+  /** The calendar step, when the flow is on it (a click can outlive its step). */
+  get #calendar(): StepOf<'calendar'> | undefined {
+    return this.step.kind === 'calendar' ? this.step : undefined
   }
 
-  #selectDate(date: string): void {
-    this.selectedDate = date
-    this.focusDate = date
-    this.#autoAdvance = 0
-    const slots = this.#monthState?.days.get(date) ?? []
+  /**
+   * The invitee's moves, handed to the step renderers: arrow functions, so they
+   * are stable across renders and keep `this`. A move checks that the flow is
+   * still on its step (a click can outlive the step that rendered it).
+   */
+  readonly #actions: StepActions = {
+    retryLoad: () => this.#start(),
+    goToMonth: (month, focusDate) => {
+      const step = this.#calendar
+      if (!step) return
+      this.step = { ...step, month, focusDate }
+      this.#autoAdvance = 0
+      this.announcement = formatMonth(month, this.#resolvedLocale)
+    },
+    selectDate: (date) => {
+      const step = this.#calendar
+      if (!step) return
+      this.step = { ...step, selectedDate: date, focusDate: date }
+      this.#autoAdvance = 0
+      this.#emit('schedule-date-selected', {
+        date,
+        timeZone: this.effectiveTimeZone,
+        slotCount: this.#announceTimes(date),
+      })
+    },
+    // Arrow keys, Home/End and PageUp/PageDown move the grid's one focusable day.
+    gridKey: (event) => {
+      const step = this.#calendar
+      const date = (event.target as HTMLElement).closest<HTMLElement>('[data-date]')?.dataset.date
+      const next = date && nextFocusDate(event.key, date, this.#weekStart, event.shiftKey)
+      if (!step || !next) return
+      event.preventDefault()
+      const month = monthOf(next)
+      if (month < this.#firstMonth || month > this.#lastMonth) return
+      if (month !== step.month) this.#actions.goToMonth(month, next)
+      else this.step = { ...step, focusDate: next }
+      this.#pendingFocus = 'day'
+    },
+    retrySlots: () => {
+      const step = this.#calendar
+      const query = step && this.#monthQuery(step.month)
+      if (query) this.#monthState = this.#months.reload(query)
+      this.requestUpdate()
+    },
+    chooseDuration: (minutes) => {
+      const step = this.#calendar
+      if (!step || minutes === this.#duration) return
+      this.durationMinutes = minutes
+      this.step = { ...step, conflict: undefined }
+    },
+    toggleZones: () => {
+      const open = !this.zonePicker.open
+      // The search starts empty: the highlight goes to the current zone in the full list.
+      this.zonePicker = { open, query: '', active: 0 }
+      const active = Math.max(0, this.#zoneOptions.indexOf(this.effectiveTimeZone))
+      this.zonePicker = { open, query: '', active }
+      if (open) this.#pendingFocus = 'zone-input'
+    },
+    searchZones: (event) => {
+      this.zonePicker = {
+        ...this.zonePicker,
+        query: (event.target as HTMLInputElement).value,
+        active: 0,
+      }
+    },
+    // The combobox's keys: arrows move the highlight, Enter chooses, Escape closes.
+    zoneKey: (event) => {
+      const options = this.#zoneOptions
+      const picker = this.zonePicker
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault()
+        const delta = event.key === 'ArrowDown' ? 1 : -1
+        this.zonePicker = {
+          ...picker,
+          active: Math.max(0, Math.min(options.length - 1, picker.active + delta)),
+        }
+        this.updateComplete.then(() =>
+          this.renderRoot
+            .querySelector('[role="option"][data-active]')
+            ?.scrollIntoView({ block: 'nearest' }),
+        )
+      } else if (event.key === 'Enter') {
+        event.preventDefault()
+        const zone = options[picker.active]
+        if (zone) this.#actions.chooseZone(zone)
+      } else if (event.key === 'Escape') {
+        event.preventDefault()
+        this.zonePicker = { ...picker, open: false }
+        this.#pendingFocus = 'zone-toggle'
+      }
+    },
+    chooseZone: (zone) => {
+      this.chosenZone = zone
+      this.zonePicker = CLOSED_ZONE_PICKER
+      const step = this.#calendar
+      if (step) this.step = { ...step, conflict: undefined }
+      this.#pendingFocus = 'zone-toggle'
+      this.announcement = `${this.#t.timeZone}: ${zoneName(zone)}`
+    },
+    pickSlot: (slot) => {
+      this.step = {
+        kind: 'details',
+        slot,
+        conflict: this.#calendar?.conflict,
+        submitting: false,
+        fieldErrors: {},
+      }
+      this.#emit('schedule-slot-selected', {
+        slot: { start: slot.start, end: slot.end },
+        timeZone: this.effectiveTimeZone,
+        durationMinutes: this.#duration,
+      })
+    },
+    back: () => {
+      if (this.step.kind !== 'details') return
+      const date = localDateOf(this.step.slot.start, this.effectiveTimeZone)
+      this.step = {
+        kind: 'calendar',
+        month: monthOf(date),
+        focusDate: date,
+        selectedDate: date,
+        conflict: this.step.conflict,
+      }
+    },
+    // Typed values are kept on the element (a 409 loses nothing); typing clears the field's error.
+    input: (event) => {
+      const el = event.target as HTMLInputElement
+      const key = el.dataset.key
+      if (!key) return
+      this.values = { ...this.values, [key]: el.type === 'checkbox' ? el.checked : el.value }
+      const step = this.step
+      if (step.kind === 'details' && step.fieldErrors[key]) {
+        const { [key]: _, ...rest } = step.fieldErrors
+        this.step = { ...step, fieldErrors: rest }
+      }
+    },
+    submitBooking: (event) => void this.#submitBooking(event),
+    submitReschedule: () => {
+      const step = this.step
+      const api = this.#resolvedApi
+      if (step.kind !== 'details' || !api || step.submitting) return
+      void this.#submit(
+        (signal) => api.rescheduleBooking(this.bookingId, this.token, step.slot.start, signal),
+        'rescheduled',
+      )
+    },
+    cancelReason: (event) => {
+      if (this.step.kind === 'cancel')
+        this.step = { ...this.step, reason: (event.target as HTMLTextAreaElement).value }
+    },
+    submitCancel: (event) => {
+      event.preventDefault()
+      const step = this.step
+      const api = this.#resolvedApi
+      if (step.kind !== 'cancel' || !api || step.submitting) return
+      const reason = step.reason.trim() || undefined
+      void this.#submit(
+        (signal) => api.cancelBooking(this.bookingId, this.token, reason, signal),
+        'cancelled',
+      )
+    },
+  }
+
+  /** Says in the live region how many times `date` has now; returns that number. */
+  #announceTimes(date: string): number {
+    const count = this.#monthState?.days.get(date)?.length ?? 0
     this.announcement = translate(this.#t.timesFor, {
-      count: slots.length,
+      count,
       date: formatDateHeading(date, this.#resolvedLocale, { year: false }),
     })
-    this.#emit('schedule-date-selected', {
-      date,
-      timeZone: this.effectiveTimeZone,
-      slotCount: slots.length,
-    })
-  }
-
-  #onGridKey(event: KeyboardEvent): void {
-    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-date]')
-    const date = target?.dataset.date
-    if (!date) return
-    const next = nextFocusDate(event.key, date, this.#weekStart, event.shiftKey)
-    if (!next) return
-    event.preventDefault()
-    const nextMonth = monthOf(next)
-    if (nextMonth < this.#firstMonth || nextMonth > this.#lastMonth) return
-    if (nextMonth !== this.month) this.#goToMonth(nextMonth, next)
-    else this.focusDate = next
-    this.#pendingFocus = 'day'
-  }
-
-  #pickSlot(slot: ApiSlot): void {
-    this.selectedSlot = slot
-    this.selectedDate = localDateOf(slot.start, this.effectiveTimeZone)
-    this.submitError = undefined
-    this.step = 'details'
-    this.#pendingFocus = 'heading'
-    this.#emit('schedule-slot-selected', {
-      slot: { start: slot.start, end: slot.end },
-      timeZone: this.effectiveTimeZone,
-      durationMinutes: this.#duration,
-    })
-  }
-
-  #backToCalendar(): void {
-    this.step = 'calendar'
-    this.submitError = undefined
-    this.#pendingFocus = 'day'
-    if (this.selectedDate) {
-      this.month = monthOf(this.selectedDate)
-      this.focusDate = this.selectedDate
-    }
-  }
-
-  #chooseDuration(minutes: number): void {
-    if (minutes === this.#duration) return
-    this.durationMinutes = minutes
-    this.conflict = undefined
-  }
-
-  #chooseZone(zone: string): void {
-    this.chosenZone = zone
-    this.zoneOpen = false
-    this.zoneQuery = ''
-    this.conflict = undefined
-    this.#pendingFocus = 'zone-toggle'
-    this.announcement = `${this.#t.timeZone}: ${zone.replace(/_/g, ' ')}`
-  }
-
-  get #zoneOptions(): string[] {
-    return filterTimeZones(listTimeZones(), this.zoneQuery).slice(0, MAX_ZONE_OPTIONS)
-  }
-
-  #onZoneKey(event: KeyboardEvent): void {
-    const options = this.#zoneOptions
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault()
-      const delta = event.key === 'ArrowDown' ? 1 : -1
-      this.zoneActive = Math.max(0, Math.min(options.length - 1, this.zoneActive + delta))
-      this.updateComplete.then(() =>
-        this.renderRoot
-          .querySelector('[role="option"][data-active]')
-          ?.scrollIntoView({ block: 'nearest' }),
-      )
-    } else if (event.key === 'Enter') {
-      event.preventDefault()
-      const zone = options[this.zoneActive]
-      if (zone) this.#chooseZone(zone)
-    } else if (event.key === 'Escape') {
-      event.preventDefault()
-      this.zoneOpen = false
-      this.#pendingFocus = 'zone-toggle'
-    }
-  }
-
-  #onInput(event: Event): void {
-    const el = event.target as HTMLInputElement
-    const key = el.dataset.key
-    if (!key) return
-    this.values = { ...this.values, [key]: el.type === 'checkbox' ? el.checked : el.value }
-    if (this.fieldErrors[key]) {
-      const { [key]: _, ...rest } = this.fieldErrors
-      this.fieldErrors = rest
-    }
-  }
-
-  #value(key: string): string | boolean | undefined {
-    if (key in this.values) return this.values[key]
-    if (key === 'name') return this.prefill.name
-    if (key === 'email') return this.prefill.email
-    return this.prefill.answers?.[key.slice(2)]
+    return count
   }
 
   #validate(questions: readonly Question[]): Record<string, string> {
@@ -647,15 +706,15 @@ export class ScheduleWidget extends LitElement {
 
   async #submitBooking(event: Event): Promise<void> {
     event.preventDefault()
+    const step = this.step
     const mt = this.meetingTypeData
-    const slot = this.selectedSlot
     const api = this.#resolvedApi
-    if (!mt || !slot || !api || this.submitting) return
-    const errors = this.#validate(mt.questions)
-    this.fieldErrors = errors
-    const firstInvalid = Object.keys(errors)[0]
+    if (step.kind !== 'details' || !mt || !api || step.submitting) return
+    const fieldErrors = this.#validate(mt.questions)
+    this.step = { ...step, fieldErrors }
+    const firstInvalid = Object.keys(fieldErrors)[0]
     if (firstInvalid) {
-      this.#pendingFocus = `field:${firstInvalid}`
+      this.#pendingFocus = `#${firstInvalid}`
       return
     }
     const answers: Record<string, string | boolean> = {}
@@ -666,7 +725,7 @@ export class ScheduleWidget extends LitElement {
     }
     const body: CreateBookingBody = {
       meeting_type_id: mt.id,
-      start_time: slot.start,
+      start_time: step.slot.start,
       invitee_name: String(this.#value('name')).trim(),
       invitee_email: String(this.#value('email')).trim(),
       invitee_timezone: this.effectiveTimeZone,
@@ -676,572 +735,83 @@ export class ScheduleWidget extends LitElement {
     await this.#submit((signal) => api.createBooking(body, signal), 'booked')
   }
 
-  async #submitReschedule(): Promise<void> {
-    const slot = this.selectedSlot
-    const api = this.#resolvedApi
-    if (!slot || !api || this.submitting) return
-    await this.#submit(
-      (signal) => api.rescheduleBooking(this.bookingId, this.token, slot.start, signal),
-      'rescheduled',
-    )
-  }
-
-  async #submitCancel(event: Event): Promise<void> {
-    event.preventDefault()
-    const api = this.#resolvedApi
-    if (!api || this.submitting) return
-    const reason = this.cancelReason.trim() || undefined
-    await this.#submit(
-      (signal) => api.cancelBooking(this.bookingId, this.token, reason, signal),
-      'cancelled',
-    )
-  }
-
+  /** Runs a submit of the `details` or `cancel` step and moves on with its outcome. */
   async #submit(call: (signal: AbortSignal) => Promise<Booking>, outcome: Outcome): Promise<void> {
+    const step = this.step
+    if (step.kind !== 'details' && step.kind !== 'cancel') return
     const signal = this.#run?.signal ?? new AbortController().signal
-    this.submitting = true
-    this.submitError = undefined
+    this.step = { ...step, submitting: true, error: undefined }
+    // Back to the same step, enabled again (with what was typed meanwhile).
+    const settle = (error?: WidgetError) => {
+      const now = this.step
+      if (now.kind === 'details' || now.kind === 'cancel')
+        this.step = { ...now, submitting: false, error }
+    }
     try {
       const booking = await call(signal)
-      if (signal.aborted) return
-      this.booking = booking
-      this.outcome = outcome
-      this.conflict = undefined
-      this.step = 'done'
-      this.#pendingFocus = 'heading'
+      if (signal.aborted) return settle()
+      this.step = { kind: 'done', outcome, booking }
       this.#emit(`schedule-${outcome}`, { booking })
     } catch (error) {
-      if (signal.aborted) return
+      if (signal.aborted) return settle()
       const e = toWidgetError(error)
       this.#emitError(e, 'submit')
-      if (e.code === 'SLOT_UNAVAILABLE' && this.selectedSlot)
-        this.#showConflict(e, this.selectedSlot)
+      if (e.code === 'SLOT_UNAVAILABLE' && step.kind === 'details') this.#showConflict(e, step.slot)
       else {
-        this.submitError = e
+        settle(e)
         this.#pendingFocus = 'alert'
       }
-    } finally {
-      this.submitting = false
     }
   }
 
   /** A 409: back to the times, freshly loaded, with the server's next open slot offered. */
   #showConflict(error: WidgetError, slot: ApiSlot): void {
     const date = localDateOf(slot.start, this.effectiveTimeZone)
-    this.conflict = { alternatives: error.alternatives, reason: error.reason }
-    this.selectedSlot = undefined
-    this.selectedDate = date
-    this.month = monthOf(date)
-    this.focusDate = date
+    const conflict: Conflict = { alternatives: error.alternatives, reason: error.reason }
+    const month = monthOf(date)
+    this.step = { kind: 'calendar', month, focusDate: date, selectedDate: date, conflict }
     this.#autoAdvance = 0
-    this.step = 'calendar'
-    const query = this.#monthQuery()
+    const query = this.#monthQuery(month)
     if (query) this.#monthState = this.#months.reload(query)
-    this.#pendingFocus = 'conflict'
+    this.#announceTimesOf = date
   }
 
   // ---- rendering -----------------------------------------------------------
 
   protected override render(): TemplateResult {
     const t = this.#t
+    const step = this.step
+    const view: StepView = {
+      ...this.#actions,
+      t,
+      locale: this.#resolvedLocale,
+      mode: this.mode,
+      timeZone: this.effectiveTimeZone,
+      hostTimeZone: this.meetingTypeData && canonicalTimeZone(this.meetingTypeData.host.time_zone),
+      time: this.#timeOptions,
+      meetingType: this.meetingTypeData,
+      booking: this.booking,
+      durationMinutes: this.#duration,
+      today: this.#today,
+      weekStart: this.#weekStart,
+      firstMonth: this.#firstMonth,
+      lastMonth: this.#lastMonth,
+      monthSlots: this.#monthState,
+      zonePicker: this.zonePicker,
+      zoneOptions: this.#zoneOptions,
+      value: (key) => this.#value(key),
+    }
+    const renderStep = RENDER_STEP[step.kind] as (view: StepView, step: Step) => TemplateResult
     return html`<section
       class="root"
       part="root"
-      lang=${this.#resolvedLocale}
+      lang=${view.locale}
       aria-label=${this.meetingTypeData?.name ?? t.widgetLabel}
-      aria-busy=${this.step === 'loading' ? 'true' : 'false'}
+      aria-busy=${step.kind === 'loading' ? 'true' : 'false'}
     >
-      ${this.#renderStep()}
+      ${renderStep(view, step)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     </section>`
-  }
-
-  #renderStep(): TemplateResult {
-    switch (this.step) {
-      case 'loading':
-        return this.#renderSkeleton()
-      case 'load-error':
-        return this.#renderLoadError()
-      case 'inactive':
-        return html`${this.#renderHeader()}
-          <h2 tabindex="-1" data-focus-heading part="title">${this.#t.notActive}</h2>
-          ${this.#renderBookingSummary()}`
-      case 'calendar':
-        return this.#renderCalendarStep()
-      case 'details':
-        return this.#renderDetailsStep()
-      case 'cancel':
-        return this.#renderCancelStep()
-      case 'done':
-        return this.#renderDone()
-    }
-  }
-
-  #renderSkeleton(): TemplateResult {
-    return html`<div part="skeleton">
-      <span class="visually-hidden">${this.#t.loading}</span>
-      <span class="skeleton sk-title"></span>
-      <div class="layout">
-        <div><span class="skeleton sk-line"></span><span class="skeleton sk-grid"></span></div>
-        <div>
-          <span class="skeleton sk-line"></span>
-          ${[0, 1, 2, 3, 4].map(() => html`<span class="skeleton sk-slot"></span>`)}
-        </div>
-      </div>
-    </div>`
-  }
-
-  #renderLoadError(): TemplateResult {
-    const t = this.#t
-    return html`<div class="alert" role="alert" part="error" tabindex="-1">
-      <p><strong>${t.loadError}</strong></p>
-      <p>${this.loadError?.message}</p>
-      <button type="button" part="button" @click=${() => this.#retryLoad()}>${t.retry}</button>
-    </div>`
-  }
-
-  #retryLoad(): void {
-    this.#start()
-    this.#pendingFocus = 'heading'
-  }
-
-  #renderHeader(): TemplateResult {
-    const mt = this.meetingTypeData
-    if (!mt) return html``
-    return html`<header class="header" part="header">
-      <h2>${mt.name}</h2>
-      <span class="muted">${translate(this.#t.minutes, { n: this.#duration })} · ${mt.host.name}</span>
-    </header>`
-  }
-
-  #renderCalendarStep(): TemplateResult {
-    const t = this.#t
-    const mt = this.meetingTypeData!
-    const zone = this.effectiveTimeZone
-    const state = this.#monthState
-    // A failed month shows plain days (the error and its retry are beside it), not skeletons.
-    const available = state && state.status !== 'loading' ? new Set(state.days.keys()) : undefined
-    const focusDate =
-      this.focusDate && monthOf(this.focusDate) === this.month
-        ? this.focusDate
-        : initialFocusDate(this.month, {
-            selected: this.selectedDate,
-            today: this.#today,
-            available,
-          })
-    const options = [mt.duration_minutes, ...mt.duration_options_minutes]
-      .filter((v, i, all) => all.indexOf(v) === i)
-      .sort((a, b) => a - b)
-    return html`${this.#renderHeader()}
-      ${
-        this.mode === 'reschedule' && this.booking
-          ? html`<p class="summary">
-            ${translate(t.currentBooking, {
-              time: formatSlotDateTime(this.booking.start_time, {
-                ...this.#timeOptions,
-                timeZoneName: false,
-              }),
-            })}
-          </p>`
-          : nothing
-      }
-      ${this.#renderConflict()}
-      ${
-        options.length > 1 && this.mode === 'book'
-          ? html`<div class="durations row" role="group" aria-label=${t.duration}>
-            ${options.map(
-              (m) =>
-                html`<button
-                  type="button"
-                  part="button"
-                  aria-pressed=${m === this.#duration ? 'true' : 'false'}
-                  @click=${() => this.#chooseDuration(m)}
-                >
-                  ${translate(t.minutes, { n: m })}
-                </button>`,
-            )}
-          </div>`
-          : nothing
-      }
-      <div class="layout">
-        <div part="calendar">
-          <h2 class="visually-hidden" tabindex="-1" data-focus-heading>
-            ${this.mode === 'reschedule' ? t.rescheduleTitle : t.chooseDate}
-          </h2>
-          <div class="cal-nav">
-            <button
-              type="button"
-              part="button"
-              aria-label=${t.previousMonth}
-              ?disabled=${this.month <= this.#firstMonth}
-              @click=${() => this.#goToMonth(addMonths(this.month, -1))}
-            >
-              ‹
-            </button>
-            <h3 id="month-title">${formatMonth(this.month, this.#resolvedLocale)}</h3>
-            <button
-              type="button"
-              part="button"
-              aria-label=${t.nextMonth}
-              ?disabled=${this.month >= this.#lastMonth}
-              @click=${() => this.#goToMonth(addMonths(this.month, 1))}
-            >
-              ›
-            </button>
-          </div>
-          ${renderCalendarGrid({
-            month: this.month,
-            firstDayOfWeek: this.#weekStart,
-            weekdaysShort: weekdayNames(this.#resolvedLocale, this.#weekStart, 'short'),
-            weekdaysLong: weekdayNames(this.#resolvedLocale, this.#weekStart, 'long'),
-            focusDate,
-            selectedDate: this.selectedDate,
-            available,
-            today: this.#today,
-            dayLabel: (date) => formatDateHeading(date, this.#resolvedLocale),
-            availableLabel: t.available,
-            gridLabel: `${t.chooseDate}, ${formatMonth(this.month, this.#resolvedLocale)}`,
-            onSelect: (date) => this.#selectDate(date),
-            onKey: (event) => this.#onGridKey(event),
-          })}
-          ${renderZonePicker({
-            idPrefix: 'sk',
-            timeZone: zone,
-            toggleLabel: `${t.timeZone}: ${zone.replace(/_/g, ' ')} (${zoneOffsetLabel(Date.now(), zone)})`,
-            open: this.zoneOpen,
-            query: this.zoneQuery,
-            options: this.#zoneOptions,
-            activeIndex: this.zoneActive,
-            searchLabel: t.searchTimeZone,
-            emptyLabel: t.noZoneMatch,
-            offsetOf: (z) => zoneOffsetLabel(Date.now(), z),
-            onToggle: () => {
-              this.zoneOpen = !this.zoneOpen
-              this.zoneQuery = ''
-              this.zoneActive = Math.max(0, this.#zoneOptions.indexOf(zone))
-              if (this.zoneOpen) this.#pendingFocus = 'zone-input'
-            },
-            onInput: (event) => {
-              this.zoneQuery = (event.target as HTMLInputElement).value
-              this.zoneActive = 0
-            },
-            onKey: (event) => this.#onZoneKey(event),
-            onChoose: (z) => this.#chooseZone(z),
-          })}
-        </div>
-        ${this.#renderSlots(state)}
-      </div>`
-  }
-
-  #renderConflict(): TemplateResult | typeof nothing {
-    const conflict = this.conflict
-    if (!conflict) return nothing
-    const t = this.#t
-    const next = conflict.alternatives[0]
-    return html`<div class="alert" role="alert" part="error" tabindex="-1">
-      <p>${conflict.reason === 'CONFLICT' || !conflict.reason ? t.slotTaken : t.slotRefused}</p>
-      ${
-        next
-          ? html`<button
-            type="button"
-            class="primary"
-            part="button button-primary"
-            data-suggest
-            @click=${() => this.#pickSlot(next)}
-          >
-            ${translate(t.suggested, {
-              time: formatSlotDateTime(next.start, { ...this.#timeOptions, timeZoneName: false }),
-            })}
-          </button>`
-          : nothing
-      }
-    </div>`
-  }
-
-  #renderSlots(state: MonthSlots | undefined): TemplateResult {
-    const t = this.#t
-    const date = this.selectedDate
-    const heading = date
-      ? formatDateHeading(date, this.#resolvedLocale, { year: false })
-      : t.chooseTime
-    let body: TemplateResult
-    if (!state || state.status === 'loading') {
-      body = html`<div part="skeleton" aria-hidden="true">
-        ${[0, 1, 2, 3].map(() => html`<span class="skeleton sk-slot"></span>`)}
-      </div>`
-    } else if (state.status === 'error') {
-      body = html`<div class="alert" role="alert" part="error">
-        <p>${t.slotsError}</p>
-        <button
-          type="button"
-          part="button"
-          @click=${() => {
-            const q = this.#monthQuery()
-            if (q) this.#monthState = this.#months.reload(q)
-            this.requestUpdate()
-          }}
-        >
-          ${t.retry}
-        </button>
-      </div>`
-    } else if (state.days.size === 0) {
-      body = html`<p class="muted">
-          ${translate(t.noTimesInMonth, { month: formatMonth(this.month, this.#resolvedLocale) })}
-        </p>
-        ${
-          this.month < this.#lastMonth
-            ? html`<button type="button" part="button" @click=${() => this.#goToMonth(addMonths(this.month, 1))}>
-              ${t.nextMonth}
-            </button>`
-            : nothing
-        }`
-    } else if (!date || monthOf(date) !== this.month) {
-      body = html`<p class="muted">${t.pickDay}</p>`
-    } else {
-      const slots = state.days.get(date) ?? []
-      const suggested = this.conflict?.alternatives[0]?.start
-      body =
-        slots.length === 0
-          ? html`<p class="muted">${t.noTimesForDay}</p>`
-          : html`<ul class="slot-list" role="list" aria-labelledby="slots-title">
-              ${slots.map((slot) => {
-                const isSuggested =
-                  suggested !== undefined && Date.parse(suggested) === Date.parse(slot.start)
-                return html`<li>
-                  <button
-                    type="button"
-                    class="slot"
-                    part=${isSuggested ? 'slot slot-suggested' : 'slot'}
-                    ?data-suggested=${isSuggested}
-                    data-start=${slot.start}
-                    @click=${() => this.#pickSlot(slot)}
-                  >
-                    ${formatSlotTime(slot.start, this.#timeOptions)}
-                  </button>
-                </li>`
-              })}
-            </ul>`
-    }
-    return html`<div class="slots" part="slots" aria-busy=${state?.status === 'loading' ? 'true' : 'false'}>
-      <h3 id="slots-title">${heading}</h3>
-      ${body}
-    </div>`
-  }
-
-  #renderSlotSummary(slot: ApiSlot): TemplateResult {
-    const end = slot.end
-    const lines = formatInBothZones({
-      startsAt: slot.start,
-      endsAt: end,
-      inviteeTimeZone: this.effectiveTimeZone,
-      hostTimeZone: this.meetingTypeData?.host.time_zone ?? this.effectiveTimeZone,
-      locale: this.#resolvedLocale,
-      ...(this.hour12 === undefined ? {} : { hour12: this.hour12 }),
-    })
-    return html`<div class="summary">
-      <p><strong>${lines.invitee}</strong></p>
-      <p class="muted">${this.effectiveTimeZone.replace(/_/g, ' ')}</p>
-    </div>`
-  }
-
-  #renderDetailsStep(): TemplateResult {
-    const t = this.#t
-    const mt = this.meetingTypeData!
-    const slot = this.selectedSlot!
-    const back = html`<button type="button" class="link" part="button" @click=${() => this.#backToCalendar()}>
-      ← ${t.back}
-    </button>`
-    if (this.mode === 'reschedule') {
-      const time = formatSlotDateTime(slot.start, { ...this.#timeOptions, timeZoneName: false })
-      return html`${this.#renderHeader()} ${back}
-        <h2 tabindex="-1" data-focus-heading part="title">${t.rescheduleTitle}</h2>
-        ${
-          this.booking
-            ? html`<p class="muted">
-              ${translate(t.currentBooking, {
-                time: formatSlotDateTime(this.booking.start_time, {
-                  ...this.#timeOptions,
-                  timeZoneName: false,
-                }),
-              })}
-            </p>`
-            : nothing
-        }
-        ${this.#renderSlotSummary(slot)} ${this.#renderSubmitError()}
-        <button
-          type="button"
-          class="primary"
-          part="button button-primary"
-          ?disabled=${this.submitting}
-          @click=${() => this.#submitReschedule()}
-        >
-          ${this.submitting ? t.rescheduling : translate(t.rescheduleConfirm, { time })}
-        </button>`
-    }
-    return html`${this.#renderHeader()} ${back}
-      <h2 tabindex="-1" data-focus-heading part="title">${t.yourDetails}</h2>
-      ${this.#renderSlotSummary(slot)} ${this.#renderSubmitError()}
-      <form part="form" novalidate @submit=${this.#submitBooking} @input=${this.#onInput} @change=${this.#onInput}>
-        ${renderInputField({
-          key: 'name',
-          label: t.name,
-          type: 'text',
-          required: true,
-          value: this.#value('name'),
-          error: this.fieldErrors.name,
-          autocomplete: 'name',
-          maxLength: 200,
-        })}
-        ${renderInputField({
-          key: 'email',
-          label: t.email,
-          type: 'email',
-          required: true,
-          value: this.#value('email'),
-          error: this.fieldErrors.email,
-          autocomplete: 'email',
-          maxLength: 254,
-        })}
-        ${mt.questions.map((q: Question) =>
-          renderQuestionField(q, this.#value(`q-${q.id}`), this.fieldErrors[`q-${q.id}`]),
-        )}
-        <div>
-          <button type="submit" class="primary" part="button button-primary" ?disabled=${this.submitting}>
-            ${this.submitting ? t.scheduling : t.confirm}
-          </button>
-        </div>
-      </form>`
-  }
-
-  #renderSubmitError(): TemplateResult | typeof nothing {
-    const e = this.submitError
-    if (!e) return nothing
-    const t = this.#t
-    return html`<div class="alert" role="alert" part="error" tabindex="-1">
-      <p><strong>${e.code === 'BOOKING_NOT_ACTIVE' ? t.notActive : t.submitError}</strong></p>
-      <p>${e.message}</p>
-      <p class="muted">${e.code}</p>
-    </div>`
-  }
-
-  #renderBookingSummary(): TemplateResult | typeof nothing {
-    const b = this.booking
-    if (!b) return nothing
-    const t = this.#t
-    const hostZone = this.meetingTypeData?.host.time_zone
-    const lines = formatInBothZones({
-      startsAt: b.start_time,
-      endsAt: b.end_time,
-      inviteeTimeZone: this.effectiveTimeZone,
-      hostTimeZone: hostZone ?? this.effectiveTimeZone,
-      locale: this.#resolvedLocale,
-      ...(this.hour12 === undefined ? {} : { hour12: this.hour12 }),
-    })
-    return html`<dl>
-      ${
-        this.meetingTypeData
-          ? html`<dt>${t.event}</dt>
-            <dd>${this.meetingTypeData.name}</dd>`
-          : nothing
-      }
-      <dt>${translate(t.yourTime, { zone: this.effectiveTimeZone.replace(/_/g, ' ') })}</dt>
-      <dd>${lines.invitee}</dd>
-      ${
-        hostZone && hostZone !== this.effectiveTimeZone
-          ? html`<dt>${translate(t.hostTime, { zone: hostZone.replace(/_/g, ' ') })}</dt>
-            <dd>${lines.host}</dd>`
-          : nothing
-      }
-    </dl>`
-  }
-
-  #renderCancelStep(): TemplateResult {
-    const t = this.#t
-    return html`${this.#renderHeader()}
-      <h2 tabindex="-1" data-focus-heading part="title">${t.cancelTitle}</h2>
-      ${this.#renderBookingSummary()} ${this.#renderSubmitError()}
-      <form part="form" @submit=${this.#submitCancel}>
-        <div part="field">
-          <label for="cancel-reason" part="label">${t.cancelReason}</label>
-          <textarea
-            id="cancel-reason"
-            part="input"
-            rows="3"
-            maxlength="1000"
-            .value=${this.cancelReason}
-            @input=${(e: Event) => {
-              this.cancelReason = (e.target as HTMLTextAreaElement).value
-            }}
-          ></textarea>
-        </div>
-        <div>
-          <button type="submit" class="primary" part="button button-primary" ?disabled=${this.submitting}>
-            ${this.submitting ? t.cancelling : t.cancelConfirm}
-          </button>
-        </div>
-      </form>`
-  }
-
-  #renderDone(): TemplateResult {
-    const t = this.#t
-    const b = this.booking!
-    const title =
-      this.outcome === 'booked'
-        ? t.booked
-        : this.outcome === 'rescheduled'
-          ? t.rescheduled
-          : t.cancelled
-    const mt = this.meetingTypeData
-    const event: CalendarEvent = {
-      id: b.id,
-      title: mt ? `${mt.name} (${mt.host.name})` : t.widgetLabel,
-      startsAt: b.start_time,
-      endsAt: b.end_time,
-      description: [
-        b.reschedule_url && `${t.manageReschedule}: ${b.reschedule_url}`,
-        b.cancel_url && `${t.manageCancel}: ${b.cancel_url}`,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    }
-    return html`<div part="confirmation">
-      ${this.#renderHeader()}
-      <h2 tabindex="-1" data-focus-heading part="title">
-        <span class=${this.outcome === 'cancelled' ? 'muted' : 'success'} aria-hidden="true">
-          ${this.outcome === 'cancelled' ? '✕' : '✓'}
-        </span>
-        ${title}
-      </h2>
-      ${
-        this.outcome === 'booked' && b.invitee_email
-          ? html`<p>${translate(t.bookedLead, { email: b.invitee_email })}</p>`
-          : nothing
-      }
-      ${this.#renderBookingSummary()}
-      ${
-        this.outcome === 'cancelled'
-          ? nothing
-          : html`<h3>${t.addToCalendar}</h3>
-            ${renderAddToCalendar({
-              event,
-              stampedAt: b.created_at ?? b.start_time,
-              fileName: mt?.name ?? 'meeting',
-              labels: { ics: t.downloadIcs, google: t.google, outlook: t.outlook },
-            })}
-            ${
-              b.reschedule_url || b.cancel_url
-                ? html`<p class="row manage">
-                  ${
-                    b.reschedule_url
-                      ? html`<a class="link" part="button" href=${b.reschedule_url}>${t.manageReschedule}</a>`
-                      : nothing
-                  }
-                  ${b.cancel_url ? html`<a class="link" part="button" href=${b.cancel_url}>${t.manageCancel}</a>` : nothing}
-                </p>`
-                : nothing
-            }`
-      }
-    </div>`
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The wire shapes the widget reads, as the server sends them (snake_case),
- * from `@slotkit/core/api` (types only: nothing of core's runtime comes along).
+ * The wire shapes the widget reads, as the server sends them (snake_case):
+ * `@slotkit/client`'s plain interfaces (ADR 0006), so the widget's published
+ * types carry no TypeBox and no `@slotkit/core/api`.
  */
 export type {
   Answers,
@@ -12,4 +13,4 @@ export type {
   Question,
   SlotsDay,
   SlotsRangeReply,
-} from '@slotkit/core/api'
+} from '@slotkit/client'

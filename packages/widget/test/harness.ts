@@ -97,8 +97,8 @@ export interface Stack {
     body?: unknown,
     key?: string,
   ): Promise<{ status: number; body: T }>
-  /** A new host (all week 09:00–17:00, America/New_York) with a 30-minute meeting type. */
-  createFixture(meetingType?: Record<string, unknown>): Promise<Fixture>
+  /** A new host (all week 09:00–17:00, in `hostTimeZone`: America/New_York) with a 30-minute meeting type. */
+  createFixture(meetingType?: Record<string, unknown>, hostTimeZone?: string): Promise<Fixture>
   close(): Promise<void>
 }
 
@@ -169,11 +169,11 @@ export async function startStack(): Promise<Stack> {
     url,
     pageUrl: (options) => `${url}/widget-test?o=${encodeURIComponent(JSON.stringify(options))}`,
     api,
-    async createFixture(meetingType = {}) {
+    async createFixture(meetingType = {}, hostTimeZone = 'America/New_York') {
       const user = await api<{ id: string; api_key: string }>('POST', '/api/users', {
         email: `host-${randomUUID()}@example.com`,
         name: 'Grace Hopper',
-        time_zone: 'America/New_York',
+        time_zone: hostTimeZone,
       })
       if (user.status !== 201)
         throw new Error(`create user: ${user.status} ${JSON.stringify(user.body)}`)

@@ -39,6 +39,8 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
       lang?: string
       withBaseUrl?: boolean
       dev?: boolean
+      /** Runs before the page loads, e.g. to watch its requests. */
+      beforeLoad?: (page: Page) => void
     } = {},
   ): Promise<Page> {
     const context = await browser.newContext({
@@ -62,6 +64,7 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     })
     ;(page as Page & { errors: string[]; devNotice: string[] }).errors = errors
     ;(page as Page & { devNotice: string[] }).devNotice = devNotice
+    options.beforeLoad?.(page)
     await page.goto(
       stack.pageUrl({
         attrs: { ...(options.withBaseUrl === false ? {} : { 'base-url': stack.url }), ...attrs },
@@ -295,6 +298,110 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     const booked = (await recordedEvents(page)).at(-1)!
     expect(booked.type).toBe('schedule-booked')
     expect(Date.parse(booked.detail.booking.start_time)).toBeGreaterThan(Date.parse(taken))
+  })
+
+  test('after a 409 the live region counts the times listed now, not the ones before', async () => {
+    const fixture = await stack.createFixture()
+    const page = await open({ 'meeting-type': fixture.meetingTypeId })
+    await (await bookableDay(page)).click()
+    const slots = page.locator(`${W} button.slot`)
+    await slots.first().waitFor()
+    const before = await slots.count()
+    const status = page.locator(`${W} [role=status]`)
+    expect((await status.textContent())?.trim()).toMatch(
+      new RegExp(`^${before} times available on `),
+    )
+    const taken = (await slots.first().getAttribute('data-start'))!
+    await slots.first().click()
+    await page.locator(`${W} #name`).fill('Ada Lovelace')
+    await page.locator(`${W} #email`).fill('ada@example.com')
+
+    await bookViaApi(fixture, taken)
+    await page.locator(`${W} button[type=submit]`).click()
+    // The reloaded list no longer has the taken time: one fewer, and the live region says so.
+    await expect.poll(() => page.locator(`${W} button.slot[data-start="${taken}"]`).count()).toBe(0)
+    await slots.first().waitFor()
+    expect(await slots.count()).toBe(before - 1)
+    await expect
+      .poll(async () => (await status.textContent())?.trim())
+      .toMatch(new RegExp(`^${before - 1} times available on `))
+  })
+
+  test("the time-zone button's accessible name is the zone and its offset, without the ▾", async () => {
+    const fixture = await stack.createFixture()
+    const page = await open({ 'meeting-type': fixture.meetingTypeId })
+    await bookableDay(page)
+    // Berlin is at +01:00 or +02:00 depending on the day the test runs.
+    const toggle = page.getByRole('button', {
+      name: /^Time zone: Europe\/Berlin \(GMT\+0[12]:00\)$/,
+    })
+    expect(await toggle.count()).toBe(1)
+    // The glyph is still drawn, only not read out.
+    expect(await toggle.textContent()).toContain('▾')
+    expect(await axeViolations(page)).toEqual([])
+  })
+
+  test("writes a zone one way: the host's Asia/Kolkata is the invitee's, in the header and on the confirmation", async () => {
+    const fixture = await stack.createFixture({}, 'Asia/Kolkata')
+    // Chromium on Debian reports this zone under its old name, Asia/Calcutta.
+    const page = await open(
+      { 'meeting-type': fixture.meetingTypeId },
+      { context: { timezoneId: 'Asia/Kolkata' } },
+    )
+    await (await bookableDay(page)).click()
+    expect(await page.locator(`${W} .zone-toggle`).textContent()).toContain(
+      'Time zone: Asia/Kolkata (GMT+05:30)',
+    )
+    await page.locator(`${W} button.slot`).first().click()
+    await page.locator(`${W} #name`).fill('Ada Lovelace')
+    await page.locator(`${W} #email`).fill('ada@example.com')
+    await page.locator(`${W} button[type=submit]`).click()
+    const confirmation = page.locator(`${W} [part=confirmation]`)
+    await confirmation.waitFor()
+    const text = (await confirmation.textContent()) ?? ''
+    expect(text).toContain('Your time (Asia/Kolkata)')
+    // One zone, so one line: no "Host's time" for the same zone under another name.
+    expect(text).not.toContain("Host's time")
+    expect(await page.locator(W).evaluate((el) => el.shadowRoot!.textContent)).not.toContain(
+      'Calcutta',
+    )
+  })
+
+  test('a browser that reports Asia/Katmandu shows and sends Asia/Kathmandu', async () => {
+    const fixture = await stack.createFixture()
+    const requests: Array<{ url: URL; body: string | null }> = []
+    const page = await open(
+      { 'meeting-type': fixture.meetingTypeId },
+      {
+        context: { timezoneId: 'Asia/Katmandu' },
+        beforeLoad: (p) =>
+          p.on('request', (r) => requests.push({ url: new URL(r.url()), body: r.postData() })),
+      },
+    )
+    await (await bookableDay(page)).click()
+    expect(await page.locator(`${W} .zone-toggle`).textContent()).toContain(
+      'Time zone: Asia/Kathmandu (GMT+05:45)',
+    )
+    await page.locator(`${W} button.slot`).first().click()
+    await page.locator(`${W} #name`).fill('Ada Lovelace')
+    await page.locator(`${W} #email`).fill('ada@example.com')
+    await page.locator(`${W} button[type=submit]`).click()
+    await page.locator(`${W} [part=confirmation]`).waitFor()
+
+    const slotQueries = requests.filter((r) => r.url.pathname === '/api/availability/slots')
+    expect(slotQueries.length).toBeGreaterThan(0)
+    expect(slotQueries.map((r) => r.url.searchParams.get('timezone'))).toEqual(
+      slotQueries.map(() => 'Asia/Kathmandu'),
+    )
+    const posted = requests.find((r) => r.url.pathname === '/api/bookings' && r.body)
+    expect(JSON.parse(posted!.body!).invitee_timezone).toBe('Asia/Kathmandu')
+    const events = await recordedEvents(page)
+    expect(
+      events.filter((e) => e.detail?.timeZone !== undefined).map((e) => e.detail.timeZone),
+    ).toEqual(['Asia/Kathmandu', 'Asia/Kathmandu'])
+    expect(await page.locator(W).evaluate((el) => el.shadowRoot!.textContent)).not.toContain(
+      'Katmandu',
+    )
   })
 
   test('reschedule mode moves the booking from the e-mail link', async () => {

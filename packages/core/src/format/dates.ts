@@ -1,4 +1,5 @@
 import { SchedulingError } from '../errors/scheduling-error'
+import { DAY_MS, daysFromCivil, parseIsoDate } from '../time/epoch-day'
 import {
   DEFAULT_LOCALE,
   getDateTimeFormat,
@@ -8,28 +9,9 @@ import {
   zonedFields,
 } from './intl-cache'
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-
 /** Noon UTC of a `YYYY-MM-DD` date, or INVALID_DATE for a malformed or impossible date. */
 function noonUtcOf(date: string): number {
-  const match = ISO_DATE.exec(date)
-  if (match !== null) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-    const d = new Date(0)
-    d.setUTCFullYear(year, month - 1, day)
-    d.setUTCHours(12)
-    if (d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day) {
-      return d.getTime()
-    }
-  }
-  throw new SchedulingError(
-    'INVALID_DATE',
-    `Not a calendar date YYYY-MM-DD: ${JSON.stringify(date)}`,
-    {
-      field: 'date',
-      value: date,
-    },
-  )
+  return parseIsoDate(date, 'date') * DAY_MS + DAY_MS / 2
 }
 
 /** Options of {@link formatDateHeading}. */
@@ -69,7 +51,7 @@ export function formatDateHeading(
 }
 
 // 2024-01-07 was a Sunday: the reference week for weekday names.
-const REFERENCE_SUNDAY_NOON_UTC = Date.UTC(2024, 0, 7, 12)
+const REFERENCE_SUNDAY_NOON_UTC = daysFromCivil(2024, 1, 7) * DAY_MS + DAY_MS / 2
 
 /**
  * The seven weekday names of `locale`, starting at `firstDayOfWeek`
@@ -96,7 +78,7 @@ export function weekdayNames(
   const formatter = getDateTimeFormat(locale, { timeZone: 'UTC', weekday: style })
   return Array.from({ length: 7 }, (_, i) =>
     normalizeSpaces(
-      formatter.format(REFERENCE_SUNDAY_NOON_UTC + ((firstDayOfWeek + i) % 7) * 86_400_000),
+      formatter.format(REFERENCE_SUNDAY_NOON_UTC + ((firstDayOfWeek + i) % 7) * DAY_MS),
     ),
   )
 }

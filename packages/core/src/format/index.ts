@@ -11,6 +11,9 @@
  * - `Intl.DateTimeFormat` instances are cached per locale, zone and options.
  * - Invalid input throws a `SchedulingError`: INVALID_TIME_ZONE, INVALID_DATE,
  *   INVALID_RANGE or VALIDATION_FAILED (bad locale or option).
+ * - It also carries core's integer calendar arithmetic on epoch days
+ *   (`daysFromCivil`, `formatIsoDate`, `DAY_MS`, ...) and `canonicalTimeZone`,
+ *   the same functions `@slotkit/core` exports, for callers without Temporal.
  *
  * @example
  * ```ts
@@ -23,6 +26,18 @@
  * @packageDocumentation
  */
 
+export { canonicalTimeZone } from '../time/canonical-time-zone'
+export {
+  civilFromDays,
+  DAY_MS,
+  dayOfWeekOf,
+  daysFromCivil,
+  daysInMonth,
+  formatIsoDate,
+  isIsoDate,
+  MINUTE_MS,
+  parseIsoDate,
+} from '../time/epoch-day'
 export type { DateHeadingOptions } from './dates'
 export { formatDateHeading, localDateOf, weekdayNames } from './dates'
 export type {
@@ -41,4 +56,5 @@ export {
   uses12HourClock,
 } from './format-slot'
 export type { InstantInput } from './intl-cache'
-export { listTimeZones, zoneCityLabel, zoneOffsetLabel } from './zones'
+export { isKnownTimeZone } from './intl-cache'
+export { listTimeZones, supportedTimeZones, zoneCityLabel, zoneOffsetLabel } from './zones'

@@ -4,6 +4,7 @@
  * entry never imports Temporal or the engine, so the widget stays small.
  */
 import { SchedulingError } from '../errors/scheduling-error'
+import { DAY_MS, daysFromCivil, MINUTE_MS } from '../time/epoch-day'
 
 /** An instant: epoch milliseconds, or an RFC 3339 date-time string with an offset. */
 export type InstantInput = number | string
@@ -70,7 +71,7 @@ function createFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl
     if (
       error instanceof RangeError &&
       options.timeZone !== undefined &&
-      !isTimeZoneOk(options.timeZone)
+      !isKnownTimeZone(options.timeZone)
     ) {
       throw new SchedulingError(
         'INVALID_TIME_ZONE',
@@ -88,18 +89,34 @@ function createFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl
   }
 }
 
-function isTimeZoneOk(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
-    return true
-  } catch {
-    return false
-  }
-}
+const knownZones = new Map<string, boolean>()
 
-/** Throws INVALID_TIME_ZONE unless the runtime's Intl knows `timeZone`. */
-export function assertIntlTimeZone(timeZone: string): void {
-  getDateTimeFormat(DEFAULT_LOCALE, { timeZone })
+/**
+ * True when the runtime's `Intl` knows `timeZone` (an IANA id such as
+ * `Europe/Berlin`, old names included), false for anything else. Memoised
+ * (bounded like the formatter cache): pickers and renders ask again and again.
+ *
+ * @example
+ * ```ts
+ * import { isKnownTimeZone } from '@slotkit/core/format'
+ *
+ * isKnownTimeZone('Asia/Kathmandu') // true
+ * isKnownTimeZone('Mars/Olympus') // false
+ * ```
+ */
+export function isKnownTimeZone(timeZone: string): boolean {
+  let known = knownZones.get(timeZone)
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat(DEFAULT_LOCALE, { timeZone })
+      known = true
+    } catch {
+      known = false
+    }
+    if (knownZones.size >= MAX_CACHED) knownZones.clear()
+    knownZones.set(timeZone, known)
+  }
+  return known
 }
 
 /** Wall-clock fields of an instant in a zone (proleptic Gregorian, 24-hour). */
@@ -138,14 +155,9 @@ export function zonedFields(epochMs: number, timeZone: string): ZonedFields {
 /** The UTC offset of `timeZone` at `epochMs`, in whole minutes (east positive). */
 export function offsetMinutesAt(epochMs: number, timeZone: string): number {
   const f = zonedFields(epochMs, timeZone)
-  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second)
-  // Date.UTC maps years 0..99 to 1900..1999; correct for them.
-  const wall = f.year >= 0 && f.year < 100 ? asUtc - yearShift(f.year) : asUtc
-  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000)
-}
-
-function yearShift(year: number): number {
-  const d = new Date(0)
-  d.setUTCFullYear(year, 0, 1)
-  return Date.UTC(1900 + year, 0, 1) - d.getTime()
+  // Integer days-from-civil, not Date.UTC: Date.UTC reads years 0..99 as 1900..1999.
+  const wall =
+    daysFromCivil(f.year, f.month, f.day) * DAY_MS +
+    ((f.hour * 60 + f.minute) * 60 + f.second) * 1000
+  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / MINUTE_MS)
 }

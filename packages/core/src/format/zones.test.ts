@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { listTimeZones, zoneCityLabel, zoneOffsetLabel } from './index'
+import {
+  isKnownTimeZone,
+  listTimeZones,
+  supportedTimeZones,
+  zoneCityLabel,
+  zoneOffsetLabel,
+} from './index'
 
 describe('zoneOffsetLabel', () => {
   it.each([
@@ -18,6 +24,8 @@ describe('zoneOffsetLabel', () => {
     ["St. John's (−03:30)", '2024-01-15T12:00:00Z', 'America/St_Johns', 'GMT-03:30'],
     ['Chatham in southern summer (+13:45)', '2024-01-15T12:00:00Z', 'Pacific/Chatham', 'GMT+13:45'],
     ['UTC', '2024-01-15T12:00:00Z', 'UTC', 'GMT+00:00'],
+    // Year 50: Date.UTC would read it as 1950; the offset is Berlin's local mean time.
+    ['Berlin in the year 50 (LMT +00:53:28)', '0050-06-15T12:00:00Z', 'Europe/Berlin', 'GMT+00:53'],
   ] as const)('%s', (_, instant, timeZone, expected) => {
     expect(zoneOffsetLabel(instant, timeZone)).toBe(expected)
   })
@@ -63,5 +71,25 @@ describe('listTimeZones', () => {
     for (const timeZone of listTimeZones()) {
       expect(() => new Intl.DateTimeFormat('en-US', { timeZone })).not.toThrow()
     }
+  })
+
+  it("is supportedTimeZones' list where the runtime can list its zones (Node 20 can)", () => {
+    expect(supportedTimeZones()).toBe(listTimeZones())
+  })
+})
+
+describe('isKnownTimeZone', () => {
+  it.each([
+    ['Asia/Kathmandu', true],
+    // Old names are still zones Intl knows; canonicalTimeZone gives the current one.
+    ['Asia/Katmandu', true],
+    ['UTC', true],
+    ['Mars/Olympus', false],
+    ['', false],
+    ['../etc/passwd', false],
+  ])('%j → %s', (timeZone, known) => {
+    expect(isKnownTimeZone(timeZone)).toBe(known)
+    // Asked again: the memoised answer is the same.
+    expect(isKnownTimeZone(timeZone)).toBe(known)
   })
 })

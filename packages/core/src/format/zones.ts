@@ -1,4 +1,5 @@
-import { assertIntlTimeZone, type InstantInput, offsetMinutesAt, toEpochMs } from './intl-cache'
+import { canonicalTimeZone } from '../time/canonical-time-zone'
+import { type InstantInput, isKnownTimeZone, offsetMinutesAt, toEpochMs } from './intl-cache'
 
 /**
  * The UTC offset of `timeZone` at `instant` as "GMT±HH:MM" ("GMT+00:00" for
@@ -34,29 +35,6 @@ export function zoneOffsetLabel(instant: InstantInput, timeZone: string): string
 export function zoneCityLabel(timeZone: string): string {
   const last = timeZone.slice(timeZone.lastIndexOf('/') + 1)
   return last.replace(/_/g, ' ')
-}
-
-// ICU (and so V8's Intl.supportedValuesOf) still lists some zones under their
-// old names; the IANA database renamed them (e.g. Asia/Calcutta → Asia/Kolkata
-// in 2008, Europe/Kiev → Europe/Kyiv in 2022). Pickers should show the new ones.
-const RENAMED: Readonly<Record<string, string>> = {
-  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
-  'America/Catamarca': 'America/Argentina/Catamarca',
-  'America/Cordoba': 'America/Argentina/Cordoba',
-  'America/Godthab': 'America/Nuuk',
-  'America/Indianapolis': 'America/Indiana/Indianapolis',
-  'America/Jujuy': 'America/Argentina/Jujuy',
-  'America/Louisville': 'America/Kentucky/Louisville',
-  'America/Mendoza': 'America/Argentina/Mendoza',
-  'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Rangoon': 'Asia/Yangon',
-  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Europe/Kiev': 'Europe/Kyiv',
-  'Pacific/Enderbury': 'Pacific/Kanton',
-  'Pacific/Ponape': 'Pacific/Pohnpei',
-  'Pacific/Truk': 'Pacific/Chuuk',
 }
 
 // Used when the runtime lacks Intl.supportedValuesOf (older browsers): one
@@ -124,13 +102,31 @@ const FALLBACK_ZONES = [
   'UTC',
 ] as const
 
+let cachedSupported: readonly string[] | null | undefined
 let cachedZones: readonly string[] | undefined
 
 /**
- * The IANA zones the runtime knows, sorted, for a zone picker: from
- * `Intl.supportedValuesOf('timeZone')` (with renamed zones under their current
- * name and `UTC` added), or a built-in list of about 60 common zones where that
- * API is missing. Computed once.
+ * The IANA zones the runtime lists, sorted, for a zone picker: from
+ * `Intl.supportedValuesOf('timeZone')`, renamed zones under their current
+ * name (`Asia/Kolkata`, not ICU's `Asia/Calcutta`) and `UTC` added; or
+ * `undefined` where that API is missing. Computed once. {@link listTimeZones}
+ * falls back to a built-in list there; a browser bundle that can do without
+ * that list (0.4 KB gzipped) calls this instead.
+ *
+ * @example
+ * ```ts
+ * supportedTimeZones()?.includes('Asia/Kolkata') // true in Node 20 and current browsers
+ * ```
+ */
+export function supportedTimeZones(): readonly string[] | undefined {
+  cachedSupported ??= computeSupported() ?? null
+  return cachedSupported ?? undefined
+}
+
+/**
+ * The IANA zones the runtime knows, sorted, for a zone picker: those of
+ * {@link supportedTimeZones}, or a built-in list of about 60 common zones where
+ * the runtime cannot list its zones. Computed once.
  *
  * @example
  * ```ts
@@ -138,31 +134,20 @@ let cachedZones: readonly string[] | undefined
  * ```
  */
 export function listTimeZones(): readonly string[] {
-  cachedZones ??= Object.freeze(computeZones())
+  cachedZones ??=
+    supportedTimeZones() ?? Object.freeze(FALLBACK_ZONES.filter(isKnownTimeZone).sort())
   return cachedZones
 }
 
-function computeZones(): string[] {
+function computeSupported(): readonly string[] | undefined {
   const supportedValuesOf = (Intl as { supportedValuesOf?: (key: 'timeZone') => string[] })
     .supportedValuesOf
-  const zones = new Set<string>()
-  if (typeof supportedValuesOf === 'function') {
-    for (const zone of supportedValuesOf('timeZone')) {
-      const renamed = RENAMED[zone]
-      zones.add(renamed !== undefined && isKnownZone(renamed) ? renamed : zone)
-    }
-    zones.add('UTC')
-  } else {
-    for (const zone of FALLBACK_ZONES) if (isKnownZone(zone)) zones.add(zone)
+  if (typeof supportedValuesOf !== 'function') return undefined
+  const zones = new Set<string>(['UTC'])
+  for (const zone of supportedValuesOf('timeZone')) {
+    // ICU lists some zones under their old names (Asia/Calcutta): show the current one.
+    const current = canonicalTimeZone(zone)
+    zones.add(current !== zone && isKnownTimeZone(current) ? current : zone)
   }
-  return [...zones].sort()
-}
-
-function isKnownZone(timeZone: string): boolean {
-  try {
-    assertIntlTimeZone(timeZone)
-    return true
-  } catch {
-    return false
-  }
+  return Object.freeze([...zones].sort())
 }

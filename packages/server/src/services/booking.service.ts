@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { checkSlot, formatRfc3339, formatUtc, type SlotRejectionReason } from '@slotkit/core'
+import {
+  checkSlot,
+  DAY_MS,
+  formatRfc3339,
+  formatUtc,
+  MINUTE_MS,
+  type SlotRejectionReason,
+} from '@slotkit/core'
 import type {
   Answers,
   Booking,
@@ -29,7 +36,6 @@ import { withLinkableToken } from './booking-links'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 import {
-  DAY_MS,
   loadSchedulingContext,
   type SchedulingContext,
   toMeetingTypeRules,
@@ -37,8 +43,6 @@ import {
 import { chooseDuration, computeSlots, hostIdOf } from './slot.service'
 import { canonicalJson, isBookingToken, linkTokenOf, reissuedToken, sha256 } from './tokens'
 import { checkTimeZone, parseInstant } from './validate'
-
-const MINUTE_MS = 60_000
 
 /** What the slot check needs of the host. */
 type HostZone = Pick<UserRow, 'timeZone'>
@@ -444,12 +448,15 @@ async function tryOptimistic(
  */
 export async function createBooking(
   deps: ServiceDeps,
-  body: CreateBookingBody,
+  sent: CreateBookingBody,
   idempotencyKey: string | undefined,
   /** The client's `rateLimitKey`: its invitee e-mails count against the mail limits. */
   clientKey?: string,
 ): Promise<CreatedBooking> {
-  checkTimeZone(body.invitee_timezone, 'invitee_timezone')
+  // Stored under the zone's current name (Asia/Katmandu → Asia/Kathmandu); the
+  // Idempotency-Key hash stays that of the body as sent, as before.
+  const zone = checkTimeZone(sent.invitee_timezone, 'invitee_timezone')
+  const body = zone === sent.invitee_timezone ? sent : { ...sent, invitee_timezone: zone }
   const startsAt = parseInstant(body.start_time, 'start_time')
   const id = randomUUID()
   let inviteeMail: Promise<boolean> | undefined
@@ -457,7 +464,7 @@ export async function createBooking(
   const request: BookingRequest = {
     body,
     idempotencyKey,
-    requestHash: idempotencyKey ? sha256(canonicalJson(body)) : null,
+    requestHash: idempotencyKey ? sha256(canonicalJson(sent)) : null,
     hostId: await hostIdOf(deps, body.meeting_type_id),
     startsAt,
     id,

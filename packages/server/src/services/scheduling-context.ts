@@ -1,9 +1,10 @@
-import type {
-  ExistingBooking,
-  ExternalEvent,
-  MeetingTypeRules,
-  Schedule,
-  WeeklyRule,
+import {
+  DAY_MS,
+  type ExistingBooking,
+  type ExternalEvent,
+  type MeetingTypeRules,
+  type Schedule,
+  type WeeklyRule,
 } from '@slotkit/core'
 import type { Db } from '../db/database'
 import {
@@ -12,8 +13,6 @@ import {
   type SchedulingQuery,
 } from '../db/repositories/scheduling.repository'
 import type { MeetingTypeRow } from '../db/schema'
-
-export const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * How far around a query window busy data is loaded: a slot starting in the window

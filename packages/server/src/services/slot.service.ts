@@ -179,7 +179,8 @@ export async function listSlots(
   deps: ServiceDeps,
   query: SlotsQuery,
 ): Promise<JsonText<SlotsReply>> {
-  checkTimeZone(query.timezone, 'timezone')
+  // The reply, the cache key and the slots all use the zone's current name.
+  const timeZone = checkTimeZone(query.timezone, 'timezone')
   const dates = resolveDates(query)
   const hostId = await hostIdOf(deps, query.meeting_type_id)
   // Read the generation before any data: a reply computed from data older than a
@@ -197,7 +198,7 @@ export async function listSlots(
           generation,
           meetingTypeId: query.meeting_type_id,
           durationMinutes: query.duration ?? 0,
-          timeZone: query.timezone,
+          timeZone,
           startDate: dates.startDate,
           endDate: dates.endDate,
           shape: dates.shape,
@@ -207,7 +208,7 @@ export async function listSlots(
   // reply's shape (day or range).
   if (cached !== undefined) return cached as JsonText<SlotsReply>
 
-  const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone: query.timezone }
+  const range = { startDate: dates.startDate, endDate: dates.endDate, timeZone }
   // One round trip: meeting type, host, rules, overrides, bookings, busy times.
   const ctx = await loadSchedulingContext(deps.db, {
     hostId,
@@ -220,7 +221,7 @@ export async function listSlots(
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
   const durationMinutes = chooseDuration(mt, query.duration, 'duration')
   const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
-  const body = shapeReply(slots, query.timezone, dates)
+  const body = shapeReply(slots, timeZone, dates)
   const now = deps.now()
   const firstStart = slots[0]?.startsAt
   const validFor =

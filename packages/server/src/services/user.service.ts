@@ -42,7 +42,7 @@ export async function createUser(
   deps: Pick<ServiceDeps, 'db' | 'apiKeyCache'>,
   body: CreateUserBody,
 ) {
-  checkTimeZone(body.time_zone, 'time_zone')
+  const timeZone = checkTimeZone(body.time_zone, 'time_zone')
   const key = newApiKey()
   const user = await deps.db
     .transaction()
@@ -50,7 +50,7 @@ export async function createUser(
       const created = await insertUser(trx, {
         email: body.email,
         name: body.name.trim(),
-        timeZone: body.time_zone,
+        timeZone,
       })
       await insertApiKey(trx, { userId: created.id, prefix: key.prefix, keyHash: key.keyHash })
       return created
@@ -68,11 +68,12 @@ export async function getUser(deps: Pick<ServiceDeps, 'db'>, id: string) {
 
 /** Changing the zone moves the host's working hours, so it bumps the generation. */
 export async function patchUser(deps: ServiceDeps, id: string, body: PatchUserBody) {
-  if (body.time_zone !== undefined) checkTimeZone(body.time_zone, 'time_zone')
+  const timeZone =
+    body.time_zone === undefined ? undefined : checkTimeZone(body.time_zone, 'time_zone')
   const user = await updateUser(deps.db, id, {
     ...(body.email !== undefined ? { email: body.email } : {}),
     ...(body.name !== undefined ? { name: body.name.trim() } : {}),
-    ...(body.time_zone !== undefined ? { timeZone: body.time_zone } : {}),
+    ...(timeZone !== undefined ? { timeZone } : {}),
   }).catch(emailTaken)
   if (!user) throw notFound('User')
   await bumpHostGeneration(deps, id)

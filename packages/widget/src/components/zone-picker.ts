@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit'
-import { zoneCityLabel } from '../i18n/format'
+import { zoneCityLabel, zoneName } from '../i18n/format'
 
 /** Most options rendered at once; typing narrows the list. */
 export const MAX_ZONE_OPTIONS = 80
@@ -45,7 +45,8 @@ export interface ZonePickerProps {
 /**
  * A button showing the invitee's zone that opens a searchable list: an ARIA
  * 1.2 combobox (`input` + `listbox`, `aria-activedescendant`). Arrow keys move
- * through the options, Enter chooses, Escape closes.
+ * through the options, Enter chooses, Escape closes. The button's "▾" is drawn
+ * but not read: its accessible name is the label alone.
  */
 export function renderZonePicker(p: ZonePickerProps): TemplateResult {
   const listId = `${p.idPrefix}-zones`
@@ -58,7 +59,8 @@ export function renderZonePicker(p: ZonePickerProps): TemplateResult {
       aria-expanded=${p.open ? 'true' : 'false'}
       @click=${p.onToggle}
     >
-      ${p.toggleLabel} ▾
+      ${p.toggleLabel}
+      <span aria-hidden="true">▾</span>
     </button>
     ${
       p.open
@@ -90,7 +92,7 @@ export function renderZonePicker(p: ZonePickerProps): TemplateResult {
                       ?data-active=${i === p.activeIndex}
                       @click=${() => p.onChoose(zone)}
                     >
-                      <span>${zone.replace(/_/g, ' ')}</span>
+                      <span>${zoneName(zone)}</span>
                       <span class="muted">${p.offsetOf(zone)}</span>
                     </li>`,
                   )

@@ -1,3 +1,4 @@
+import { isSlotkitApiError, isSlotUnavailableError } from '@slotkit/client'
 import type {
   ApiSlot,
   Booking,
@@ -9,7 +10,9 @@ import type {
 /**
  * The few calls the widget makes, as one narrow port. The element builds it
  * from a `@slotkit/client` instance ({@link fromClient}); tests and hosts may
- * hand in any object of this shape through the `api` property.
+ * hand in any object of this shape through the `api` property. Reject with a
+ * `SlotkitApiError` (or a `SlotUnavailableError` for a taken slot) from
+ * `@slotkit/client` so the widget can tell the failures apart.
  */
 export interface WidgetApi {
   getMeetingType(id: string, signal: AbortSignal): Promise<PublicMeetingType>
@@ -48,28 +51,28 @@ export interface WidgetError {
   readonly alternatives: readonly ApiSlot[]
 }
 
-/** Normalises a rejection into {@link WidgetError}; duck-typed so two copies of the client both work. */
+/**
+ * Normalises a rejection into {@link WidgetError} through the client's own
+ * guards (`isSlotkitApiError` also knows an error from a second copy of the
+ * client). Anything else is `UNKNOWN`, or `ABORTED` for a DOM `AbortError`.
+ */
 export function toWidgetError(error: unknown): WidgetError {
-  const e = (error ?? {}) as {
-    code?: unknown
-    message?: unknown
-    status?: unknown
-    reason?: unknown
-    alternatives?: unknown
-    name?: unknown
+  if (isSlotkitApiError(error)) {
+    const unavailable = isSlotUnavailableError(error)
+    return {
+      code: error.code,
+      message: error.message,
+      status: error.status,
+      reason: unavailable ? error.reason : undefined,
+      // As sent: the parsed `startsAt`/`endsAt` the client adds are not needed here.
+      alternatives: unavailable ? error.alternatives.map(({ start, end }) => ({ start, end })) : [],
+    }
   }
-  const code = typeof e.code === 'string' ? e.code : e.name === 'AbortError' ? 'ABORTED' : 'UNKNOWN'
-  const alternatives = Array.isArray(e.alternatives)
-    ? (e.alternatives as Array<{ start: string; end: string }>).map(({ start, end }) => ({
-        start,
-        end,
-      }))
-    : []
+  const aborted = error instanceof Error && error.name === 'AbortError'
   return {
-    code,
-    message: typeof e.message === 'string' ? e.message : String(error),
-    status: typeof e.status === 'number' ? e.status : 0,
-    reason: typeof e.reason === 'string' ? e.reason : undefined,
-    alternatives,
+    code: aborted ? 'ABORTED' : 'UNKNOWN',
+    message: error instanceof Error ? error.message : String(error),
+    status: 0,
+    alternatives: [],
   }
 }

@@ -32,6 +32,24 @@ describe('calendar-day arithmetic', () => {
     expect(addMonths('2027-01', -1)).toBe('2026-12')
     expect(addMonthsToDate('2027-01-31', 1)).toBe('2027-02-28')
     expect(monthBounds('2028-02')).toEqual({ startDate: '2028-02-01', endDate: '2028-02-29' })
+    expect(monthBounds('2100-02')).toEqual({ startDate: '2100-02-01', endDate: '2100-02-28' })
+  })
+
+  test('agrees with Date on months and days over decades (the arithmetic is integer, not Date)', () => {
+    for (let t = Date.UTC(1990, 0, 1); t < Date.UTC(2110, 0, 1); t += 37 * 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10)
+      for (const delta of [-400, -13, -1, 1, 12, 29, 367]) {
+        expect(addDays(date, delta)).toBe(
+          new Date(t + delta * 86_400_000).toISOString().slice(0, 10),
+        )
+      }
+      for (const delta of [-25, -12, -1, 1, 11, 26]) {
+        const month = new Date(
+          Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1 + delta, 1),
+        )
+        expect(addMonths(date.slice(0, 7), delta)).toBe(month.toISOString().slice(0, 7))
+      }
+    }
   })
 
   test('lays a month out in weeks from the chosen first weekday', () => {

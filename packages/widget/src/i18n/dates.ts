@@ -1,30 +1,22 @@
 /**
- * Calendar-day arithmetic on `YYYY-MM-DD` strings, for the month grid. Pure:
- * a calendar date has no zone, so it is computed on UTC midnights and never
- * touches the local clock. "Today" is asked for with an explicit `now`.
+ * Calendar-day arithmetic on `YYYY-MM-DD` strings, for the month grid, on
+ * core's integer epoch days (`@slotkit/core/format`: no Temporal, no Date). A
+ * calendar date has no zone, so nothing here touches the local clock. "Today"
+ * is asked for with an explicit `now`.
  */
+import { dayOfWeekOf, daysInMonth, formatIsoDate, parseIsoDate } from '@slotkit/core/format'
 
-const DAY_MS = 86_400_000
-
-/** Epoch day number of a `YYYY-MM-DD` date (days since 1970-01-01). */
-export function toEpochDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS)
-}
-
-/** The `YYYY-MM-DD` date of an epoch day number. */
-export function fromEpochDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10)
-}
+// Dates here come from the grid, the API and `localDateOf`: always real ones.
+const epochDayOf = (date: string) => parseIsoDate(date, 'date')
 
 /** `date` plus `days` (negative to go back). */
 export function addDays(date: string, days: number): string {
-  return fromEpochDay(toEpochDay(date) + days)
+  return formatIsoDate(epochDayOf(date) + days)
 }
 
 /** 0 = Sunday … 6 = Saturday, the API's convention. */
 export function dayOfWeek(date: string): number {
-  return (((toEpochDay(date) + 4) % 7) + 7) % 7
+  return dayOfWeekOf(epochDayOf(date))
 }
 
 /** The month `YYYY-MM` of a date. */
@@ -34,16 +26,16 @@ export function monthOf(date: string): string {
 
 /** First and last day of the month `YYYY-MM`. */
 export function monthBounds(month: string): { startDate: string; endDate: string } {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  const last = daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))
   return { startDate: `${month}-01`, endDate: `${month}-${String(last).padStart(2, '0')}` }
 }
 
 /** The month `YYYY-MM` that is `delta` months from `month`. */
 export function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  const d = new Date(Date.UTC(y, m - 1 + delta, 1))
-  return d.toISOString().slice(0, 7)
+  // Months since year 0, so a delta crosses year ends by plain division.
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta
+  const year = Math.floor(index / 12)
+  return `${String(year).padStart(4, '0')}-${String(index - year * 12 + 1).padStart(2, '0')}`
 }
 
 /** `date` moved by whole months, clamped to the end of the target month (Jan 31 + 1 → Feb 28). */
@@ -65,8 +57,8 @@ export function monthWeeks(month: string, firstDayOfWeek: number): Array<Array<s
   const { startDate, endDate } = monthBounds(month)
   const lead = (dayOfWeek(startDate) - firstDayOfWeek + 7) % 7
   const cells: Array<string | null> = Array.from({ length: lead }, () => null)
-  for (let day = toEpochDay(startDate); day <= toEpochDay(endDate); day++) {
-    cells.push(fromEpochDay(day))
+  for (let day = epochDayOf(startDate); day <= epochDayOf(endDate); day++) {
+    cells.push(formatIsoDate(day))
   }
   while (cells.length % 7 !== 0) cells.push(null)
   const weeks: Array<Array<string | null>> = []

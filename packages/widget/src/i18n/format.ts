@@ -4,16 +4,18 @@
  * bundle); this module adds the few things a calendar UI needs on top: the
  * month title, the locale's first day of the week and the viewer's zone.
  */
-import { formatSlotRange } from '@slotkit/core/format'
+import { canonicalTimeZone, formatSlotRange } from '@slotkit/core/format'
 
 export {
+  canonicalTimeZone,
   formatDateHeading,
   formatInBothZones,
   formatSlotDateTime,
   formatSlotRange,
   formatSlotTime,
-  listTimeZones,
+  isKnownTimeZone as isValidTimeZone,
   localDateOf,
+  supportedTimeZones,
   uses12HourClock,
   weekdayNames,
   zoneCityLabel,
@@ -48,30 +50,27 @@ export function firstDayOfWeekFor(locale: string): number {
   return /^en(-US)?$|-(US|CA|MX|BR|JP|IL|PH|KR|TW|HK|ZA|IN)$/i.test(locale) ? 0 : 1
 }
 
-/** The viewer's IANA zone, or `UTC` when the engine does not say. */
+/**
+ * The viewer's IANA zone under its current name, or `UTC` when the engine does
+ * not say. Engines still report some retired names (Debian's Chromium says
+ * Asia/Katmandu, Node 20 Asia/Calcutta), so the answer goes through
+ * `canonicalTimeZone` before it is shown or sent.
+ */
 export function detectTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+    return canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC')
   } catch {
     return 'UTC'
   }
 }
 
-const zoneValidity = new Map<string, boolean>()
-
-/** True when this engine knows `timeZone` (memoised: asked on every render). */
-export function isValidTimeZone(timeZone: string): boolean {
-  let valid = zoneValidity.get(timeZone)
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone })
-      valid = true
-    } catch {
-      valid = false
-    }
-    zoneValidity.set(timeZone, valid)
-  }
-  return valid
+/**
+ * How the widget writes a zone, everywhere (zone button, list, summaries,
+ * confirmation, live region): the current IANA name with spaces for
+ * underscores, "America/New York", "Asia/Kathmandu".
+ */
+export function zoneName(timeZone: string): string {
+  return canonicalTimeZone(timeZone).replace(/_/g, ' ')
 }
 
 /** "9:00 – 9:30 AM": a slot's times only. */

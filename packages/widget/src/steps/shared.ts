@@ -1,0 +1,90 @@
+import { html, nothing, type TemplateResult } from 'lit'
+import type { WidgetError } from '../controllers/widget-api'
+import { translate } from '../i18n/catalog'
+import { formatInBothZones, formatSlotDateTime, zoneName } from '../i18n/format'
+import type { ApiSlot, Booking } from '../types'
+import type { StepView } from './view'
+
+/** Meeting name, duration and host above every step once the meeting type is known. */
+export function renderHeader(v: StepView): TemplateResult {
+  const mt = v.meetingType
+  if (!mt) return html``
+  return html`<header class="header" part="header">
+    <h2>${mt.name}</h2>
+    <span class="muted">${translate(v.t.minutes, { n: v.durationMinutes })} · ${mt.host.name}</span>
+  </header>`
+}
+
+/** "Current booking: …" of the booking being moved, or nothing. */
+export function renderCurrentBooking(
+  v: StepView,
+  className: string,
+): TemplateResult | typeof nothing {
+  return v.mode === 'reschedule' && v.booking
+    ? html`<p class=${className}>
+        ${translate(v.t.currentBooking, {
+          time: formatSlotDateTime(v.booking.start_time, { ...v.time, timeZoneName: false }),
+        })}
+      </p>`
+    : nothing
+}
+
+/** The meeting in the invitee's zone and, when it differs, the host's. */
+function bothZones(v: StepView, startsAt: string, endsAt: string) {
+  return formatInBothZones({
+    startsAt,
+    endsAt,
+    inviteeTimeZone: v.timeZone,
+    hostTimeZone: v.hostTimeZone ?? v.timeZone,
+    locale: v.locale,
+    ...(v.time.hour12 === undefined ? {} : { hour12: v.time.hour12 }),
+  })
+}
+
+/** The chosen slot in the invitee's zone, above the form. */
+export function renderSlotSummary(v: StepView, slot: ApiSlot): TemplateResult {
+  return html`<div class="summary">
+    <p><strong>${bothZones(v, slot.start, slot.end).invitee}</strong></p>
+    <p class="muted">${zoneName(v.timeZone)}</p>
+  </div>`
+}
+
+/** Event, the invitee's time and the host's (when another zone) of a booking. */
+export function renderBookingSummary(
+  v: StepView,
+  booking: Booking | undefined,
+): TemplateResult | typeof nothing {
+  if (!booking) return nothing
+  const t = v.t
+  const hostZone = v.hostTimeZone
+  const lines = bothZones(v, booking.start_time, booking.end_time)
+  return html`<dl>
+    ${
+      v.meetingType
+        ? html`<dt>${t.event}</dt>
+          <dd>${v.meetingType.name}</dd>`
+        : nothing
+    }
+    <dt>${translate(t.yourTime, { zone: zoneName(v.timeZone) })}</dt>
+    <dd>${lines.invitee}</dd>
+    ${
+      hostZone && hostZone !== v.timeZone
+        ? html`<dt>${translate(t.hostTime, { zone: zoneName(hostZone) })}</dt>
+          <dd>${lines.host}</dd>`
+        : nothing
+    }
+  </dl>`
+}
+
+/** A failed submit (not a 409: that goes back to the times). */
+export function renderSubmitError(
+  v: StepView,
+  error: WidgetError | undefined,
+): TemplateResult | typeof nothing {
+  if (!error) return nothing
+  return html`<div class="alert" role="alert" part="error" tabindex="-1">
+    <p><strong>${error.code === 'BOOKING_NOT_ACTIVE' ? v.t.notActive : v.t.submitError}</strong></p>
+    <p>${error.message}</p>
+    <p class="muted">${error.code}</p>
+  </div>`
+}
