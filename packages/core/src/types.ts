@@ -87,7 +87,7 @@ export interface MeetingTypeRules {
 
 /**
  * A confirmed booking of the host. Its blocked range is
- * `[startsAt - bufferBefore, endsAt + bufferAfter)` (DESIGN.md invariant).
+ * `[startsAt - bufferBefore, endsAt + bufferAfter)` (the booking invariant, docs/architecture.md).
  */
 export interface ExistingBooking extends Interval {
   readonly bufferBeforeMinutes?: number

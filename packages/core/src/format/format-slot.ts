@@ -183,7 +183,7 @@ export interface BothZonesLines {
 
 /**
  * Formats a meeting in the invitee's and in the host's zone, for confirmation
- * pages and e-mails (DESIGN.md: e-mails show both).
+ * pages and e-mails (docs/architecture.md, "Time model": e-mails show both).
  *
  * @example
  * ```ts

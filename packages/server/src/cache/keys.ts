@@ -6,7 +6,7 @@
 const VERSION = 'v1'
 const PREFIX = `slotkit:${VERSION}`
 
-/** The host's generation counter (DESIGN.md): bumped on every change to the host's slots. */
+/** The host's generation counter (docs/architecture.md, "Slot cache and generations"): bumped on every change to the host's slots. */
 export function hostGenerationKey(hostId: string): string {
   return `${PREFIX}:gen:{${hostId}}`
 }

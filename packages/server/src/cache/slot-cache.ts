@@ -4,7 +4,7 @@ import { hostGenerationKey } from './keys'
 
 /**
  * The slots cache: generation counters per host plus cached replies. Invalidation
- * is by generation, never by delete (DESIGN.md): a reply cached under an old
+ * is by generation, never by delete (docs/architecture.md, "Slot cache and generations"): a reply cached under an old
  * generation can never be read again, even if it is written after the bump.
  */
 export interface SlotCache {

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely'
 /**
  * The initial schema. Every table the booking path touches carries the host id
  * (`user_id`/`host_id`) and every booking-path query filters on it, so the schema
- * stays shardable by host (DESIGN.md "Scale-out"). Monthly partitioning of bookings
+ * stays shardable by host (docs/architecture.md, "Defaults, and the real part behind each"). Monthly partitioning of bookings
  * is planned in docs/decisions/0002-bookings-partitioning.md.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -116,7 +116,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CHECK (ends_at > starts_at),
       CHECK (blocked = tstzrange(starts_at - make_interval(mins => buffer_before_minutes),
                                  ends_at + make_interval(mins => buffer_after_minutes), '[)')),
-      -- Layer 1 of DESIGN.md: confirmed bookings of one host never overlap, buffers included.
+      -- Layer 1 of the booking invariant (docs/architecture.md): confirmed bookings of one host never overlap, buffers included.
       CONSTRAINT bookings_no_overlap EXCLUDE USING gist (host_id WITH =, blocked WITH &&)
         WHERE (status = 'confirmed')
     )`.execute(db)

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely'
  * Notifications (issue 4): outbound webhooks, their delivery log, and the log of
  * e-mails sent, which makes the e-mail jobs idempotent (one row per message key;
  * a job that runs twice finds the row and sends nothing). Every table carries the
- * host id, like the booking tables (DESIGN.md "Scale-out").
+ * host id, like the booking tables (docs/architecture.md: shard by host).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`

@@ -153,7 +153,7 @@ export async function findBookingByIdempotencyKey(
     .executeTakeFirst()
 }
 
-/** Layer 3 of DESIGN.md: cancels only if nobody changed the booking since `version`. */
+/** Layer 3 of the booking invariant (docs/architecture.md): cancels only if nobody changed the booking since `version`. */
 export async function cancelBookingVersioned(
   db: Db,
   hostId: string,

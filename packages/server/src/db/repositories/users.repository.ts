@@ -42,7 +42,7 @@ export async function updateUser(
 }
 
 /**
- * Layer 2 of DESIGN.md: locks the host row for the rest of the transaction, so
+ * Layer 2 of the booking invariant (docs/architecture.md): locks the host row for the rest of the transaction, so
  * every locked booking, reschedule and rule change of one host runs one at a
  * time, and bumps `schedule_version`, so an optimistic booking checked against
  * the data before this change cannot commit (ADR 0008).

@@ -122,7 +122,7 @@ function headline(context: BookingEmailContext): { subject: string; intro: strin
 
 /**
  * Renders a booking e-mail (subject, plain text, HTML). Every message shows the
- * time in the recipient's zone and in the other party's, as DESIGN.md asks, and
+ * time in the recipient's zone and in the other party's, as docs/architecture.md's time model asks, and
  * the links that apply (cancel and reschedule while the booking is live, book
  * again after a cancellation).
  */
