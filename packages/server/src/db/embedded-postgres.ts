@@ -368,12 +368,23 @@ function launch(
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`)
   const child = spawn(join(bin, 'bin', 'postgres'), args, {
     ...runAs,
-    // Own process group: a Ctrl-C in the terminal reaches only the Node process,
-    // which then stops PostgreSQL after in-flight requests have finished.
+    // Own process group (and session): a Ctrl-C, a closed terminal or a signal to the
+    // server's process group reaches only Node, which then stops PostgreSQL after
+    // in-flight requests have finished.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
   })
+  // Whatever ends this process without stop() (a forced exit on a second stop request, an
+  // uncaught error, process.exit anywhere) must not leave PostgreSQL running: in its own
+  // process group, it receives none of the signals sent to ours. An 'exit' listener can only
+  // do synchronous work, and kill is: SIGQUIT is PostgreSQL's immediate-mode stop (the next
+  // start recovers from the write-ahead log).
+  const stopOnExit = () => child.kill('SIGQUIT')
+  process.on('exit', stopOnExit)
+  const forget = () => process.off('exit', stopOnExit)
+  child.once('exit', forget)
+  child.once('error', forget)
   return new Promise((resolveStart, reject) => {
     const recent: string[] = []
     let ready = false
