@@ -16,7 +16,19 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { chmod, chown, cp, mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  chown,
+  cp,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir } from 'node:os'
@@ -256,8 +268,46 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !processAlive(pid)
 }
 
-/** Handles a postmaster.pid left behind: an orphan of a killed server is stopped, a live owner is an error. */
-async function clearStaleLock(clusterDir: string, note: (m: string) => void): Promise<void> {
+/** The same file or folder, compared after resolving symbolic links. */
+async function isSamePath(a: string, b: string): Promise<boolean> {
+  const canonical = (path: string) => realpath(path).catch(() => resolve(path))
+  return (await canonical(a)) === (await canonical(b))
+}
+
+/**
+ * Is `pid` a postmaster of the cluster in `clusterDir`, run from our binaries (`bin`, as
+ * {@link reachableBinaries} returns)? Read from /proc: its `-D` argument must name that
+ * folder and its executable must be our `bin/postgres`. A command line that merely mentions
+ * "postgres" proves nothing: after a reboot the PID can belong to the system's own
+ * PostgreSQL, or to anything.
+ */
+async function isOurPostmaster(pid: number, clusterDir: string, bin: string): Promise<boolean> {
+  let argv: string[]
+  let exe: string
+  try {
+    argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+    exe = await readlink(`/proc/${pid}/exe`)
+  } catch {
+    return false // gone, or another user's process (its executable is hidden from us)
+  }
+  const dataArg = argv[argv.indexOf('-D') + 1]
+  if (!argv.includes('-D') || !dataArg || !(await isSamePath(dataArg, clusterDir))) return false
+  // "<path> (deleted)": the binary was replaced after it started (npm ci, a fresh copy).
+  return isSamePath(exe.replace(/ \(deleted\)$/, ''), join(bin, 'bin', 'postgres'))
+}
+
+/**
+ * Handles a postmaster.pid left behind. A PostgreSQL proven ours (see
+ * {@link isOurPostmaster}) whose parent is gone (PID 1 adopted it) is an orphan of a
+ * killed server: stopped. Ours with a live parent belongs to a running server: an error.
+ * Any other live process holds a reused PID (the lock outlived a reboot): it is never
+ * signalled, and the lock is removed.
+ */
+async function clearStaleLock(
+  clusterDir: string,
+  bin: string,
+  note: (m: string) => void,
+): Promise<void> {
   const lockFile = join(clusterDir, 'postmaster.pid')
   if (!existsSync(lockFile)) return
   const pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0])
@@ -265,16 +315,24 @@ async function clearStaleLock(clusterDir: string, note: (m: string) => void): Pr
     await rm(lockFile, { force: true })
     return
   }
-  let cmdline = ''
-  let ppid = -1
-  try {
-    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8')
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-  } catch {
-    // not Linux, or gone
+  if (!existsSync('/proc/self')) {
+    // No /proc (not Linux): nothing proves what the process is, so neither signal it nor
+    // remove its lock (PostgreSQL then refuses to start, rather than run twice on one cluster).
+    throw new EmbeddedPostgresError(
+      `${lockFile} names pid ${pid}, which is running, and this system cannot tell whether it is the PostgreSQL of ${clusterDir}. ` +
+        'Stop it if it is (an earlier Slotkit server left it), or delete that file if it is not.',
+    )
   }
-  if (!cmdline.includes('postgres')) {
+  if (!(await isOurPostmaster(pid, clusterDir, bin))) {
+    note(`removed a stale ${lockFile}: pid ${pid} is not a PostgreSQL of this cluster`)
+    await rm(lockFile, { force: true })
+    return
+  }
+  const ppid = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+    (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
+    () => undefined, // exited meanwhile
+  )
+  if (ppid === undefined) {
     await rm(lockFile, { force: true })
     return
   }
@@ -443,7 +501,7 @@ export async function startEmbeddedPostgres(
       `${passwordFile} is missing, so the existing cluster in ${clusterDir} cannot be opened; restore it or use a new DATA_DIR.`,
     )
   }
-  await clearStaleLock(clusterDir, note)
+  await clearStaleLock(clusterDir, bin, note)
 
   const settings: Record<string, string> = {
     max_connections: '300',
