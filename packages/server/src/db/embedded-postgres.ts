@@ -50,6 +50,12 @@ export interface EmbeddedPostgresOptions {
   readonly unsafeFast?: boolean
   /** Extra `-c name=value` settings. */
   readonly settings?: Readonly<Record<string, string>>
+  /**
+   * Running as root, folders tried in order for what the `postgres` user must reach
+   * (binaries copied out of a private checkout, a cluster moved out of an unreachable
+   * DATA_DIR); default `/var/lib/slotkit`, then `slotkit` in the temp folder.
+   */
+  readonly stagingRoots?: readonly string[]
 }
 
 /** A running embedded cluster. */
@@ -145,9 +151,15 @@ function canRun(runAs: RunAs | undefined, command: string, args: readonly string
   return result.status === 0
 }
 
-/** A root-owned, world-traversable folder for what the postgres user must reach. */
-async function stagingRoot(): Promise<string> {
-  for (const candidate of ['/var/lib/slotkit', join(tmpdir(), 'slotkit')]) {
+/** Where {@link stagingRoot} looks by default: the first that can be created wins. */
+const STAGING_ROOTS: readonly string[] = ['/var/lib/slotkit', join(tmpdir(), 'slotkit')]
+
+/**
+ * A root-owned, world-traversable folder for what the postgres user must reach: the first
+ * of `candidates` that can be created.
+ */
+export async function stagingRoot(candidates: readonly string[] = STAGING_ROOTS): Promise<string> {
+  for (const candidate of candidates) {
     try {
       await mkdir(candidate, { recursive: true, mode: 0o755 })
       await chmod(candidate, 0o755)
@@ -161,10 +173,21 @@ async function stagingRoot(): Promise<string> {
   )
 }
 
+/** The folder `name` (`clusters`, `postgres-<version>`) inside the {@link stagingRoot}. */
+export async function stagingFolder(
+  name: string,
+  candidates: readonly string[] = STAGING_ROOTS,
+): Promise<string> {
+  const folder = join(await stagingRoot(candidates), name)
+  await mkdir(folder, { recursive: true, mode: 0o755 })
+  return folder
+}
+
 async function reachableBinaries(
   bins: Binaries,
   runAs: RunAs | undefined,
   note: (m: string) => void,
+  stagingRoots: readonly string[] | undefined,
 ): Promise<string> {
   const postgres = join(bins.dir, 'bin', 'postgres')
   if (canRun(runAs, postgres, ['--version'])) return bins.dir
@@ -175,7 +198,7 @@ async function reachableBinaries(
   }
   // Root with a checkout under a private folder (/root is 0700): the postgres user
   // cannot reach node_modules, so run a copy from a folder it can reach.
-  const target = join(await stagingRoot(), `postgres-${bins.version}`)
+  const target = await stagingFolder(`postgres-${bins.version}`, stagingRoots)
   if (!canRun(runAs, join(target, 'bin', 'postgres'), ['--version'])) {
     await rm(target, { recursive: true, force: true })
     await cp(bins.dir, target, { recursive: true, verbatimSymlinks: true })
@@ -196,6 +219,7 @@ async function chooseClusterDir(
   dataDir: string,
   runAs: RunAs | undefined,
   note: (m: string) => void,
+  stagingRoots: readonly string[] | undefined,
 ): Promise<string> {
   const record = join(dataDir, 'postgres-location')
   if (existsSync(record)) {
@@ -218,8 +242,7 @@ async function chooseClusterDir(
   // DATA_DIR is under a folder the postgres user cannot traverse (e.g. /root/...).
   await rmdir(preferred).catch(() => undefined)
   const hash = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)
-  const clusters = join(await stagingRoot(), 'clusters')
-  await mkdir(clusters, { recursive: true, mode: 0o755 })
+  const clusters = await stagingFolder('clusters', stagingRoots)
   const relocated = join(clusters, hash)
   await mkdir(relocated, { recursive: true, mode: 0o700 })
   await chown(relocated, runAs.uid, runAs.gid)
@@ -486,8 +509,8 @@ export async function startEmbeddedPostgres(
   await mkdir(options.dataDir, { recursive: true, mode: 0o711 })
   const bins = nativeDir()
   const runAs = isRoot() ? ensurePostgresUser(note) : undefined
-  const bin = await reachableBinaries(bins, runAs, note)
-  const clusterDir = await chooseClusterDir(options.dataDir, runAs, note)
+  const bin = await reachableBinaries(bins, runAs, note, options.stagingRoots)
+  const clusterDir = await chooseClusterDir(options.dataDir, runAs, note, options.stagingRoots)
 
   const passwordFile = join(options.dataDir, 'postgres-password')
   let password = existsSync(passwordFile) ? (await readFile(passwordFile, 'utf8')).trim() : ''
