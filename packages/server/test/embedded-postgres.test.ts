@@ -1,9 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { EmbeddedPostgresError, startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import {
+  EmbeddedPostgresError,
+  stagingFolder,
+  stagingRoot,
+  startEmbeddedPostgres,
+} from '../src/db/embedded-postgres'
 import { runCli } from './helpers'
 import { clusterDirOf, listProcesses, postgresOf, waitUntil } from './processes'
 
@@ -142,4 +157,110 @@ describe('embedded PostgreSQL and a postmaster.pid left behind', () => {
       await pg.stop()
     }
   }, 120_000)
+})
+
+describe('staging folders for what the postgres user must reach (running as root)', () => {
+  // Stands in for /var/lib/slotkit and /tmp/slotkit, which these tests never touch.
+  const base = mkdtempSync(join(tmpdir(), 'slotkit-staging-'))
+  folders.push(base)
+  const uid = process.getuid?.() ?? 0
+  let count = 0
+  const fresh = () => join(base, `case-${++count}`)
+  /** A folder that must come out of a refused staging folder unchanged. */
+  const victim = () => {
+    const dir = fresh()
+    mkdirSync(dir, { mode: 0o700 })
+    return dir
+  }
+  const snapshot = (path: string) => {
+    const info = lstatSync(path)
+    return { mode: info.mode, uid: info.uid, gid: info.gid }
+  }
+  const refusal = async (attempt: Promise<unknown>, path: string) => {
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(EmbeddedPostgresError)
+    const message = (error as Error).message
+    expect(message).toContain(path)
+    expect(message).toContain('DATA_DIR=/var/lib/slotkit/data')
+    expect(message).toContain('DATABASE_URL')
+  }
+
+  it('creates a missing folder 0755, owned by us, and accepts it on the next start', async () => {
+    const root = join(fresh(), 'slotkit')
+    expect(await stagingRoot([root])).toBe(root)
+    expect(await stagingRoot([root])).toBe(root)
+    const info = lstatSync(root)
+    expect(info.isDirectory()).toBe(true)
+    expect(info.mode & 0o777).toBe(0o755)
+    expect(info.uid).toBe(uid)
+    expect(await stagingFolder('clusters', [root])).toBe(join(root, 'clusters'))
+    expect(lstatSync(join(root, 'clusters')).mode & 0o777).toBe(0o755)
+  })
+
+  it.each([
+    [
+      'a symbolic link (to a folder of someone else)',
+      (root: string) => {
+        const target = victim()
+        symlinkSync(target, root)
+        return target
+      },
+    ],
+    [
+      'a dangling symbolic link',
+      (root: string) => {
+        symlinkSync(join(base, 'nowhere'), root)
+        return root
+      },
+    ],
+    [
+      'a folder another user owns',
+      (root: string) => {
+        mkdirSync(root, { mode: 0o700 })
+        chownSync(root, uid === 0 ? 65534 : 0, uid === 0 ? 65534 : 0)
+        return root
+      },
+    ],
+    [
+      'a folder anyone can write to',
+      (root: string) => {
+        mkdirSync(root)
+        chmodSync(root, 0o777)
+        return root
+      },
+    ],
+    [
+      'a folder its group can write to',
+      (root: string) => {
+        mkdirSync(root)
+        chmodSync(root, 0o775)
+        return root
+      },
+    ],
+  ])(
+    'refuses %s as the staging root, changing nothing, and says what to set instead',
+    async (_, plant) => {
+      const root = fresh()
+      const planted = plant(root)
+      const before = snapshot(planted)
+      await refusal(stagingRoot([root]), root)
+      expect(snapshot(planted)).toEqual(before)
+    },
+  )
+
+  it.each(['clusters', 'postgres-18.4.0'])(
+    'refuses a %s folder inside the staging root that is a symbolic link',
+    async (name) => {
+      const root = fresh()
+      mkdirSync(root, { mode: 0o755 })
+      const target = victim()
+      symlinkSync(target, join(root, name))
+      const before = snapshot(target)
+      await refusal(stagingFolder(name, [root]), join(root, name))
+      expect(snapshot(target)).toEqual(before)
+    },
+  )
 })

@@ -20,6 +20,7 @@ import {
   chmod,
   chown,
   cp,
+  lstat,
   mkdir,
   readFile,
   readlink,
@@ -154,32 +155,74 @@ function canRun(runAs: RunAs | undefined, command: string, args: readonly string
 /** Where {@link stagingRoot} looks by default: the first that can be created wins. */
 const STAGING_ROOTS: readonly string[] = ['/var/lib/slotkit', join(tmpdir(), 'slotkit')]
 
-/**
- * A root-owned, world-traversable folder for what the postgres user must reach: the first
- * of `candidates` that can be created.
- */
-export async function stagingRoot(candidates: readonly string[] = STAGING_ROOTS): Promise<string> {
-  for (const candidate of candidates) {
-    try {
-      await mkdir(candidate, { recursive: true, mode: 0o755 })
-      await chmod(candidate, 0o755)
-      return candidate
-    } catch {
-      // try the next one
-    }
-  }
-  throw new EmbeddedPostgresError(
-    'Running as root: cannot create /var/lib/slotkit or a folder in the temp directory for PostgreSQL; set DATABASE_URL.',
+/** Why a staging folder was refused, and what to do instead. */
+function unsafeStagingFolder(path: string, why: string): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(
+    `Running as root, PostgreSQL (run as the "postgres" user) needs a folder it can reach, and ${path} is not safe to use: ${why}. ` +
+      'Another local user may have made it, to have root change or run what they put there. ' +
+      'Set DATA_DIR to a folder the "postgres" user can reach (e.g. DATA_DIR=/var/lib/slotkit/data) and keep the installation outside private folders such as /root, ' +
+      'or set DATABASE_URL to an existing PostgreSQL >= 15; remove that folder only if you know where it comes from.',
   )
 }
 
-/** The folder `name` (`clusters`, `postgres-<version>`) inside the {@link stagingRoot}. */
+/**
+ * Makes `path` a folder with `mode` that nobody but us can change: creates it when missing;
+ * accepts an existing one only if it is a real folder (not a symbolic link, which is never
+ * followed), owned by us and writable by nobody else. Root changes owners and runs
+ * binaries in these folders, so one another user made first must not be used.
+ */
+async function ensureOwnFolder(path: string, mode: number): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined)
+  if (!existing) await mkdir(path, { recursive: true, mode })
+  const info = existing ?? (await lstat(path))
+  const uid = process.getuid?.()
+  if (info.isSymbolicLink()) throw unsafeStagingFolder(path, 'it is a symbolic link')
+  if (!info.isDirectory()) throw unsafeStagingFolder(path, 'it is not a folder')
+  if (uid !== undefined && info.uid !== uid)
+    throw unsafeStagingFolder(path, `it belongs to uid ${info.uid}, not to us (uid ${uid})`)
+  if (info.mode & 0o022)
+    throw unsafeStagingFolder(
+      path,
+      `others can write to it (mode ${(info.mode & 0o777).toString(8)})`,
+    )
+  if ((info.mode & 0o777) !== mode) await chmod(path, mode)
+}
+
+/**
+ * A root-owned, world-traversable folder for what the postgres user must reach: the first
+ * of `candidates` that can be created, checked by {@link ensureOwnFolder} (an unsafe one is
+ * refused, not skipped).
+ */
+export async function stagingRoot(candidates: readonly string[] = STAGING_ROOTS): Promise<string> {
+  for (const candidate of candidates) {
+    // Whatever exists there (a dangling link too) is checked below; a missing folder that
+    // cannot be created (read-only, no permission) sends us to the next candidate.
+    const exists = await lstat(candidate).then(
+      () => true,
+      () => false,
+    )
+    if (!exists) {
+      try {
+        await mkdir(candidate, { recursive: true, mode: 0o755 })
+      } catch {
+        continue
+      }
+    }
+    await ensureOwnFolder(candidate, 0o755)
+    return candidate
+  }
+  throw new EmbeddedPostgresError(
+    `Running as root: cannot create any of ${candidates.join(', ')} for PostgreSQL; set DATABASE_URL.`,
+  )
+}
+
+/** The folder `name` (`clusters`, `postgres-<version>`) inside the {@link stagingRoot}, checked the same way. */
 export async function stagingFolder(
   name: string,
   candidates: readonly string[] = STAGING_ROOTS,
 ): Promise<string> {
   const folder = join(await stagingRoot(candidates), name)
-  await mkdir(folder, { recursive: true, mode: 0o755 })
+  await ensureOwnFolder(folder, 0o755)
   return folder
 }
 
