@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, loggerOptions } from './app'
 import { type Config, ConfigError, loadConfig, publicBaseUrl, redactUrl } from './config/config'
+import { secureDataDir } from './config/data-dir'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
 import {
@@ -74,6 +75,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const banner = options.banner ?? true
   const note = banner ? say : () => {}
+  // The embedded PostgreSQL's start does this itself (it knows the postgres user's needs).
+  if (config.databaseUrl) await secureDataDir(config.dataDir)
   const {
     db,
     url: databaseUrl,

@@ -34,6 +34,7 @@ import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { secureDataDir } from '../config/data-dir'
 
 /** Why the embedded database could not start, with what to do about it. */
 export class EmbeddedPostgresError extends Error {
@@ -274,12 +275,19 @@ async function chooseClusterDir(
   if (!runAs) return preferred
   await chown(preferred, runAs.uid, runAs.gid)
   if (canRun(runAs, 'test', ['-w', preferred, '-a', '-x', preferred])) return preferred
-  // Only DATA_DIR itself is closed (e.g. a 0700 folder from mkdtemp in /tmp): opening
-  // it for traversal (not listing; every file in it is 0600) keeps the data inside it.
+  // Only DATA_DIR itself is closed (0700, see secureDataDir): let the postgres user's group
+  // pass through it (0710, group postgres; no listing, nothing for anyone else), which
+  // keeps the cluster inside it. A shared (sticky) folder is never changed.
   const info = await stat(dataDir)
-  if (info.uid === 0 && canRun(runAs, 'test', ['-x', dirname(resolve(dataDir))])) {
-    await chmod(dataDir, (info.mode & 0o777) | 0o011)
+  if (
+    info.uid === 0 &&
+    (info.mode & 0o1000) === 0 &&
+    canRun(runAs, 'test', ['-x', dirname(resolve(dataDir))])
+  ) {
+    await chown(dataDir, info.uid, runAs.gid)
+    await chmod(dataDir, (info.mode & 0o700) | 0o010)
     if (canRun(runAs, 'test', ['-w', preferred, '-a', '-x', preferred])) return preferred
+    await chown(dataDir, info.uid, info.gid)
     await chmod(dataDir, info.mode & 0o777)
   }
   // DATA_DIR is under a folder the postgres user cannot traverse (e.g. /root/...).
@@ -549,9 +557,9 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   const note = options.onNote ?? (() => {})
   const onLog = options.onLog ?? (() => {})
-  await mkdir(options.dataDir, { recursive: true, mode: 0o711 })
   const bins = nativeDir()
   const runAs = isRoot() ? ensurePostgresUser(note) : undefined
+  await secureDataDir(options.dataDir, { postgresGid: runAs?.gid })
   const bin = await reachableBinaries(bins, runAs, note, options.stagingRoots)
   const clusterDir = await chooseClusterDir(options.dataDir, runAs, note, options.stagingRoots)
 
