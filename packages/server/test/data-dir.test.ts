@@ -1,13 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -16,14 +8,11 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { createOutboxMailer } from '../src/integrations/email/outbox-mailer'
 import { startServer } from '../src/main'
 import { ADMIN_TOKEN, SECRET_KEY } from './helpers'
-import { clusterDirOf } from './processes'
+import { removeDataDir } from './processes'
 
 const folders: string[] = []
-afterAll(() => {
-  for (const dir of folders) {
-    rmSync(clusterDirOf(dir), { recursive: true, force: true })
-    rmSync(dir, { recursive: true, force: true })
-  }
+afterAll(async () => {
+  for (const dir of folders) await removeDataDir(dir)
 })
 
 const mode = (path: string) => statSync(path).mode & 0o777

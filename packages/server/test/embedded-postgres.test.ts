@@ -6,7 +6,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -20,7 +19,7 @@ import {
   startEmbeddedPostgres,
 } from '../src/db/embedded-postgres'
 import { runCli } from './helpers'
-import { clusterDirOf, listProcesses, postgresOf, waitUntil } from './processes'
+import { clusterDirOf, listProcesses, removeDataDir, waitUntil } from './processes'
 
 function isAlive(pid: number): boolean {
   try {
@@ -51,11 +50,7 @@ afterAll(async () => {
       // gone
     }
   }
-  for (const dir of folders) {
-    for (const p of postgresOf(clusterDirOf(dir))) process.kill(p.pid, 'SIGKILL')
-    rmSync(clusterDirOf(dir), { recursive: true, force: true })
-    rmSync(dir, { recursive: true, force: true })
-  }
+  for (const dir of folders) await removeDataDir(dir)
 })
 
 /**

@@ -1,12 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ensureDatabase } from '../src/db/embedded-postgres'
 import { type CliRun, runCli } from './helpers'
-import { clusterDirOf, clusterState, listProcesses, postgresOf, waitUntil } from './processes'
+import {
+  clusterDirOf,
+  clusterState,
+  listProcesses,
+  postgresOf,
+  removeDataDir,
+  waitUntil,
+} from './processes'
 
 // `npm start` as users run it: npm, its shell, scripts/start.mjs and the server, each of
 // which may receive (and npm and start.mjs pass on) the same stop signal.
@@ -99,16 +106,14 @@ describe('npm start and stop signals', () => {
     const left = listProcesses().filter(
       (p) => launched.some((run) => run.child.pid === p.pgrp) || sessions.includes(p.sid),
     )
-    for (const p of [...left, ...postgresOf(clusterDirOf(dataDir))]) {
+    for (const p of left) {
       try {
         process.kill(p.pid, 'SIGKILL')
       } catch {
         // already gone
       }
     }
-    await waitUntil(() => postgresOf(clusterDirOf(dataDir)).length === 0, 'PostgreSQL to stop')
-    rmSync(clusterDirOf(dataDir), { recursive: true, force: true })
-    rmSync(dataDir, { recursive: true, force: true })
+    await removeDataDir(dataDir)
   })
 
   it.each([
@@ -216,11 +221,7 @@ describe('slotkit-server commands and stop signals', () => {
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-    for (const dir of folders) {
-      for (const p of postgresOf(clusterDirOf(dir))) process.kill(p.pid, 'SIGKILL')
-      rmSync(clusterDirOf(dir), { recursive: true, force: true })
-      rmSync(dir, { recursive: true, force: true })
-    }
+    for (const dir of folders) await removeDataDir(dir)
   })
 
   it.each([

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** One row of the process table (Linux `/proc`). */
@@ -96,4 +96,23 @@ export async function waitUntil(predicate: () => boolean, what: string, ms = 60_
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/**
+ * Test clean-up: kills whatever PostgreSQL of `dataDir` a failed test left running, waits
+ * until it is gone (its files are still written until then), then removes the cluster
+ * (relocated ones too) and `dataDir`.
+ */
+export async function removeDataDir(dataDir: string): Promise<void> {
+  const cluster = clusterDirOf(dataDir)
+  for (const p of postgresOf(cluster)) {
+    try {
+      process.kill(p.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  await waitUntil(() => postgresOf(cluster).length === 0, `PostgreSQL of ${dataDir} to exit`)
+  rmSync(cluster, { recursive: true, force: true })
+  rmSync(dataDir, { recursive: true, force: true })
 }
