@@ -246,7 +246,8 @@ async function reachableBinaries(
   if (!canRun(runAs, join(target, 'bin', 'postgres'), ['--version'])) {
     await rm(target, { recursive: true, force: true })
     await cp(bins.dir, target, { recursive: true, verbatimSymlinks: true })
-    spawnSync('chmod', ['-R', 'a+rX', target])
+    // Readable by the postgres user, writable by root alone (the next start checks the folder).
+    spawnSync('chmod', ['-R', 'a+rX,go-w', target])
     note(
       `copied the PostgreSQL binaries to ${target} (the "postgres" user cannot reach ${bins.dir})`,
     )
