@@ -28,10 +28,10 @@ const server = spawn(
   ['packages/server/dist/cli.js', 'start', ...process.argv.slice(2)],
   { stdio: 'inherit' },
 )
-// Ctrl+C reaches the whole process group, the server included: this script only
-// waits for it (forwarding SIGINT too would count as a second Ctrl+C, which makes
-// the server exit at once). A SIGTERM or SIGHUP sent to this script alone is passed
-// on, so the server shuts down cleanly and stops its PostgreSQL.
-process.on('SIGINT', () => {})
-for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill('SIGTERM'))
+// A stop signal sent to this script alone (systemd's KillMode=mixed, `kill <pid>`) is
+// passed on, so the server shuts down cleanly and stops its PostgreSQL. One sent to the
+// whole process group (Ctrl+C, a closed terminal, `kill -- -PGID`) reaches the server
+// directly as well, and npm passes it on too: the server takes every copy that arrives
+// within 2 s of the first as the same request, so passing it on never forces an exit.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal))
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { loadConfig } from './config/config'
-import { exitWithStartupError, openDatabase, runUntilSignal, startServer } from './main'
+import {
+  exitWithStartupError,
+  openDatabase,
+  runUntilSignal,
+  startServer,
+  stopOnSignals,
+} from './main'
 import { createUser } from './services/user.service'
 import { startWorker } from './worker'
 
@@ -20,6 +26,17 @@ PUBLIC_URL, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, MAIL_PER_RECIPIENT_PER_HOUR,
 MAIL_PER_CLIENT_PER_HOUR, SEED_DEMO, TRUST_PROXY, SMTP_URL, MAIL_FROM,
 WEBHOOK_ALLOW_PRIVATE, RUN_WORKERS, CORS_ORIGINS (see the README).`
 
+/**
+ * Runs a one-shot command (`migrate`, `create-user`) with stop signals handled: a stop
+ * request lets it finish and close its database, the embedded PostgreSQL included, instead
+ * of killing Node and leaving PostgreSQL running; a second request seconds later exits at
+ * once (PostgreSQL then gets an immediate-mode stop).
+ */
+async function runToCompletion(work: Promise<void>): Promise<void> {
+  stopOnSignals(() => work, { stopping: 'finishing, then stopping', failed: 'failed' })
+  await work
+}
+
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start'
   const rest = command === argv[0] ? argv.slice(1) : argv
@@ -30,36 +47,30 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig()
   switch (command) {
     case 'start': {
-      await runUntilSignal(await startServer(config))
+      await runUntilSignal(startServer(config))
       return
     }
     case 'worker': {
       const note = (m: string) => process.stdout.write(`[slotkit] ${m}\n`)
-      const worker = await startWorker(config, note)
-      let stopping = false
-      const stop = (signal: NodeJS.Signals) => {
-        if (stopping) process.exit(1)
-        stopping = true
-        note(`${signal}: finishing running jobs, then stopping`)
-        worker.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            process.stderr.write(`[slotkit] worker shutdown failed: ${String(error)}\n`)
-            process.exit(1)
-          },
-        )
-      }
-      process.on('SIGTERM', stop)
-      process.on('SIGINT', stop)
+      const starting = startWorker(config, note)
+      stopOnSignals(async () => (await starting).close(), {
+        stopping: 'finishing running jobs, then stopping',
+        failed: 'worker shutdown failed',
+      })
+      await starting
       return
     }
     case 'migrate': {
-      const { db, embedded } = await openDatabase(config, {
-        note: (m) => process.stdout.write(`[slotkit] ${m}\n`),
-      })
-      await db.destroy()
-      await embedded?.stop()
-      process.stdout.write('[slotkit] schema is up to date\n')
+      await runToCompletion(
+        (async () => {
+          const { db, embedded } = await openDatabase(config, {
+            note: (m) => process.stdout.write(`[slotkit] ${m}\n`),
+          })
+          await db.destroy()
+          await embedded?.stop()
+          process.stdout.write('[slotkit] schema is up to date\n')
+        })(),
+      )
       return
     }
     case 'create-user': {
@@ -75,22 +86,24 @@ async function main(argv: string[]): Promise<void> {
         process.stderr.write(`create-user needs --email, --name and --time-zone\n\n${USAGE}\n`)
         process.exit(2)
       }
-      const { db, embedded } = await openDatabase(config)
-      try {
-        const user = await createUser(
-          { db },
-          { email: values.email, name: values.name, time_zone: values['time-zone'] },
-        )
-        process.stdout.write(`${JSON.stringify(user, null, 2)}\n`)
-        process.stderr.write('The api_key above is shown once; only its hash is stored.\n')
-      } catch (error) {
-        const message = (error as Error).message
-        process.stderr.write(`create-user failed: ${message}\n`)
-        process.exitCode = 1
-      } finally {
-        await db.destroy()
-        await embedded?.stop()
-      }
+      const input = { email: values.email, name: values.name, time_zone: values['time-zone'] }
+      await runToCompletion(
+        (async () => {
+          const { db, embedded } = await openDatabase(config)
+          try {
+            const user = await createUser({ db }, input)
+            process.stdout.write(`${JSON.stringify(user, null, 2)}\n`)
+            process.stderr.write('The api_key above is shown once; only its hash is stored.\n')
+          } catch (error) {
+            const message = (error as Error).message
+            process.stderr.write(`create-user failed: ${message}\n`)
+            process.exitCode = 1
+          } finally {
+            await db.destroy()
+            await embedded?.stop()
+          }
+        })(),
+      )
       return
     }
     default:

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from './app'
+import { buildApp, loggerOptions } from './app'
 import { type Config, ConfigError, loadConfig, publicBaseUrl, redactUrl } from './config/config'
+import { secureDataDir } from './config/data-dir'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
 import {
@@ -74,6 +75,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const banner = options.banner ?? true
   const note = banner ? say : () => {}
+  // The embedded PostgreSQL's start does this itself (it knows the postgres user's needs).
+  if (config.databaseUrl) await secureDataDir(config.dataDir)
   const {
     db,
     url: databaseUrl,
@@ -90,7 +93,16 @@ export async function startServer(
     const secrets = await resolveSecrets(config, { db, log: note })
     app = await buildApp(
       { ...config, databaseUrl },
-      { db, adminTokenHash: secrets.adminTokenHash, secretKey: secrets.secretKey },
+      {
+        db,
+        adminTokenHash: secrets.adminTokenHash,
+        secretKey: secrets.secretKey,
+        // Logs go through process.stdout rather than pino's own writer: once the terminal
+        // is closed every write fails with EIO, and pino's writer retries a failed write
+        // forever when the process exits (the server stopped but never ended), while
+        // process.stdout reports the error once (stopOnSignals ignores it).
+        logger: { ...(loggerOptions(config.logLevel) as object), stream: process.stdout },
+      },
     )
     await app.listen({ port: config.port, host: config.host })
     if (secrets.generatedAdminToken && banner) {
@@ -118,7 +130,15 @@ export async function startServer(
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      await app.close()
+      // Fastify closes the keep-alive connections that are idle when it starts closing; one
+      // whose request is still running becomes idle later and would hold the shutdown open
+      // until its keep-alive timeout (72 s), so close those as they go idle.
+      const closeIdle = setInterval(() => app.server.closeIdleConnections(), 250)
+      try {
+        await app.close()
+      } finally {
+        clearInterval(closeIdle)
+      }
       await db.destroy()
       await embedded?.stop()
     })()
@@ -127,26 +147,78 @@ export async function startServer(
   return { app, url, config, close }
 }
 
-/** Runs until SIGTERM/SIGINT, then shuts down gracefully (a second signal forces exit). */
-export async function runUntilSignal(server: RunningServer): Promise<void> {
-  let signalled = false
+/**
+ * The signals that ask a Slotkit process to stop. SIGHUP is one: it arrives when the
+ * terminal the process runs in is closed, and its default action would kill Node at once,
+ * leaving the embedded PostgreSQL (in a process group of its own) running.
+ */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP']
+
+/**
+ * How long after a first stop signal further ones count as copies of that same request.
+ * A signal sent to the process group of `npm start` (`kill -- -PGID`, systemd's default
+ * KillMode, test harnesses, a closed terminal) reaches npm, its shell, scripts/start.mjs
+ * and the server, and npm and start.mjs pass it on: the server sees two or three copies
+ * within milliseconds. Only a request made later (someone pressing Ctrl+C again) forces.
+ */
+export const SAME_STOP_REQUEST_MS = 2_000
+
+/** What {@link stopOnSignals} says while stopping. */
+export interface StopMessages {
+  /** After the signal's name, e.g. "finishing in-flight requests, then stopping". */
+  readonly stopping: string
+  /** Before the error, e.g. "shutdown failed". */
+  readonly failed: string
+}
+
+/**
+ * Calls `stop` on the first SIGTERM, SIGINT or SIGHUP, then exits (1 when `stop` fails).
+ * Stop signals within {@link SAME_STOP_REQUEST_MS} of the first are the same request and
+ * ignored; a later one exits 1 at once. Even then the embedded PostgreSQL is not left
+ * behind: its exit hook sends it an immediate-mode stop (see `startEmbeddedPostgres`).
+ * Errors writing to stdout and stderr are ignored from here on: once the terminal is closed
+ * every write fails (EIO on a terminal, EPIPE on a pipe), and an unhandled stream error
+ * would crash the shutdown half-way.
+ */
+export function stopOnSignals(stop: () => Promise<void>, messages: StopMessages): void {
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+  let firstAt: number | undefined
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
+    // Monotonic: a wall-clock step must not turn a copy into a second request.
+    const now = performance.now()
+    if (firstAt !== undefined) {
+      if (now - firstAt < SAME_STOP_REQUEST_MS) return
       say(`${signal} again: exiting now`)
       process.exit(1)
     }
-    signalled = true
-    say(`${signal}: finishing in-flight requests, then stopping`)
-    server.close().then(
-      () => process.exit(0),
+    firstAt = now
+    say(`${signal}: ${messages.stopping}`)
+    stop().then(
+      // process.exitCode when a command set one (create-user on bad input), else 0.
+      () => process.exit(),
       (error: unknown) => {
-        process.stderr.write(`[slotkit] shutdown failed: ${String(error)}\n`)
+        process.stderr.write(`[slotkit] ${messages.failed}: ${String(error)}\n`)
         process.exit(1)
       },
     )
   }
-  process.on('SIGTERM', onSignal)
-  process.on('SIGINT', onSignal)
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal)
+}
+
+/**
+ * Runs the server `starting` resolves to until a stop signal (SIGTERM, SIGINT, SIGHUP), then
+ * shuts it down gracefully; see {@link stopOnSignals} for copies of one signal and a second
+ * request. Signals are handled from the first moment: one that arrives while the server is
+ * still starting (PostgreSQL up, migrations running) stops it as soon as it has started,
+ * instead of killing Node and leaving PostgreSQL running.
+ */
+export async function runUntilSignal(starting: Promise<RunningServer>): Promise<void> {
+  stopOnSignals(async () => (await starting).close(), {
+    stopping: 'finishing in-flight requests, then stopping',
+    failed: 'shutdown failed',
+  })
+  await starting
 }
 
 /** Prints a start-up failure the way a user can act on it, and exits 1. */

@@ -137,7 +137,7 @@ export async function resolveSecrets(
   config: Config,
   options: ResolveSecretsOptions = {},
 ): Promise<ServerSecrets> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o711 })
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
   let generatedAdminToken: string | undefined
   let adminTokenHash: string
   if (config.adminToken) {

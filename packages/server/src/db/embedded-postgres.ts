@@ -16,11 +16,25 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { chmod, chown, cp, mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { secureDataDir } from '../config/data-dir'
 
 /** Why the embedded database could not start, with what to do about it. */
 export class EmbeddedPostgresError extends Error {
@@ -38,6 +52,12 @@ export interface EmbeddedPostgresOptions {
   readonly unsafeFast?: boolean
   /** Extra `-c name=value` settings. */
   readonly settings?: Readonly<Record<string, string>>
+  /**
+   * Running as root, folders tried in order for what the `postgres` user must reach
+   * (binaries copied out of a private checkout, a cluster moved out of an unreachable
+   * DATA_DIR); default `/var/lib/slotkit`, then `slotkit` in the temp folder.
+   */
+  readonly stagingRoots?: readonly string[]
 }
 
 /** A running embedded cluster. */
@@ -133,26 +153,85 @@ function canRun(runAs: RunAs | undefined, command: string, args: readonly string
   return result.status === 0
 }
 
-/** A root-owned, world-traversable folder for what the postgres user must reach. */
-async function stagingRoot(): Promise<string> {
-  for (const candidate of ['/var/lib/slotkit', join(tmpdir(), 'slotkit')]) {
-    try {
-      await mkdir(candidate, { recursive: true, mode: 0o755 })
-      await chmod(candidate, 0o755)
-      return candidate
-    } catch {
-      // try the next one
+/** Where {@link stagingRoot} looks by default: the first that can be created wins. */
+const STAGING_ROOTS: readonly string[] = ['/var/lib/slotkit', join(tmpdir(), 'slotkit')]
+
+/** Why a staging folder was refused, and what to do instead. */
+function unsafeStagingFolder(path: string, why: string): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(
+    `Running as root, PostgreSQL (run as the "postgres" user) needs a folder it can reach, and ${path} is not safe to use: ${why}. ` +
+      'Another local user may have made it, to have root change or run what they put there. ' +
+      'Set DATA_DIR to a folder the "postgres" user can reach (e.g. DATA_DIR=/var/lib/slotkit/data) and keep the installation outside private folders such as /root, ' +
+      'or set DATABASE_URL to an existing PostgreSQL >= 15; remove that folder only if you know where it comes from.',
+  )
+}
+
+/**
+ * Makes `path` a folder with `mode` that nobody but us can change: creates it when missing;
+ * accepts an existing one only if it is a real folder (not a symbolic link, which is never
+ * followed), owned by us and writable by nobody else. Root changes owners and runs
+ * binaries in these folders, so one another user made first must not be used.
+ */
+async function ensureOwnFolder(path: string, mode: number): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined)
+  if (!existing) await mkdir(path, { recursive: true, mode })
+  const info = existing ?? (await lstat(path))
+  const uid = process.getuid?.()
+  if (info.isSymbolicLink()) throw unsafeStagingFolder(path, 'it is a symbolic link')
+  if (!info.isDirectory()) throw unsafeStagingFolder(path, 'it is not a folder')
+  if (uid !== undefined && info.uid !== uid)
+    throw unsafeStagingFolder(path, `it belongs to uid ${info.uid}, not to us (uid ${uid})`)
+  if (info.mode & 0o022)
+    throw unsafeStagingFolder(
+      path,
+      `others can write to it (mode ${(info.mode & 0o777).toString(8)})`,
+    )
+  if ((info.mode & 0o777) !== mode) await chmod(path, mode)
+}
+
+/**
+ * A root-owned, world-traversable folder for what the postgres user must reach: the first
+ * of `candidates` that can be created, checked by {@link ensureOwnFolder} (an unsafe one is
+ * refused, not skipped).
+ */
+export async function stagingRoot(candidates: readonly string[] = STAGING_ROOTS): Promise<string> {
+  for (const candidate of candidates) {
+    // Whatever exists there (a dangling link too) is checked below; a missing folder that
+    // cannot be created (read-only, no permission) sends us to the next candidate.
+    const exists = await lstat(candidate).then(
+      () => true,
+      () => false,
+    )
+    if (!exists) {
+      try {
+        await mkdir(candidate, { recursive: true, mode: 0o755 })
+      } catch {
+        continue
+      }
     }
+    await ensureOwnFolder(candidate, 0o755)
+    return candidate
   }
   throw new EmbeddedPostgresError(
-    'Running as root: cannot create /var/lib/slotkit or a folder in the temp directory for PostgreSQL; set DATABASE_URL.',
+    `Running as root: cannot create any of ${candidates.join(', ')} for PostgreSQL; set DATABASE_URL.`,
   )
+}
+
+/** The folder `name` (`clusters`, `postgres-<version>`) inside the {@link stagingRoot}, checked the same way. */
+export async function stagingFolder(
+  name: string,
+  candidates: readonly string[] = STAGING_ROOTS,
+): Promise<string> {
+  const folder = join(await stagingRoot(candidates), name)
+  await ensureOwnFolder(folder, 0o755)
+  return folder
 }
 
 async function reachableBinaries(
   bins: Binaries,
   runAs: RunAs | undefined,
   note: (m: string) => void,
+  stagingRoots: readonly string[] | undefined,
 ): Promise<string> {
   const postgres = join(bins.dir, 'bin', 'postgres')
   if (canRun(runAs, postgres, ['--version'])) return bins.dir
@@ -163,11 +242,12 @@ async function reachableBinaries(
   }
   // Root with a checkout under a private folder (/root is 0700): the postgres user
   // cannot reach node_modules, so run a copy from a folder it can reach.
-  const target = join(await stagingRoot(), `postgres-${bins.version}`)
+  const target = await stagingFolder(`postgres-${bins.version}`, stagingRoots)
   if (!canRun(runAs, join(target, 'bin', 'postgres'), ['--version'])) {
     await rm(target, { recursive: true, force: true })
     await cp(bins.dir, target, { recursive: true, verbatimSymlinks: true })
-    spawnSync('chmod', ['-R', 'a+rX', target])
+    // Readable by the postgres user, writable by root alone (the next start checks the folder).
+    spawnSync('chmod', ['-R', 'a+rX,go-w', target])
     note(
       `copied the PostgreSQL binaries to ${target} (the "postgres" user cannot reach ${bins.dir})`,
     )
@@ -184,6 +264,7 @@ async function chooseClusterDir(
   dataDir: string,
   runAs: RunAs | undefined,
   note: (m: string) => void,
+  stagingRoots: readonly string[] | undefined,
 ): Promise<string> {
   const record = join(dataDir, 'postgres-location')
   if (existsSync(record)) {
@@ -195,19 +276,25 @@ async function chooseClusterDir(
   if (!runAs) return preferred
   await chown(preferred, runAs.uid, runAs.gid)
   if (canRun(runAs, 'test', ['-w', preferred, '-a', '-x', preferred])) return preferred
-  // Only DATA_DIR itself is closed (e.g. a 0700 folder from mkdtemp in /tmp): opening
-  // it for traversal (not listing; every file in it is 0600) keeps the data inside it.
+  // Only DATA_DIR itself is closed (0700, see secureDataDir): let the postgres user's group
+  // pass through it (0710, group postgres; no listing, nothing for anyone else), which
+  // keeps the cluster inside it. A shared (sticky) folder is never changed.
   const info = await stat(dataDir)
-  if (info.uid === 0 && canRun(runAs, 'test', ['-x', dirname(resolve(dataDir))])) {
-    await chmod(dataDir, (info.mode & 0o777) | 0o011)
+  if (
+    info.uid === 0 &&
+    (info.mode & 0o1000) === 0 &&
+    canRun(runAs, 'test', ['-x', dirname(resolve(dataDir))])
+  ) {
+    await chown(dataDir, info.uid, runAs.gid)
+    await chmod(dataDir, (info.mode & 0o700) | 0o010)
     if (canRun(runAs, 'test', ['-w', preferred, '-a', '-x', preferred])) return preferred
+    await chown(dataDir, info.uid, info.gid)
     await chmod(dataDir, info.mode & 0o777)
   }
   // DATA_DIR is under a folder the postgres user cannot traverse (e.g. /root/...).
   await rmdir(preferred).catch(() => undefined)
   const hash = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)
-  const clusters = join(await stagingRoot(), 'clusters')
-  await mkdir(clusters, { recursive: true, mode: 0o755 })
+  const clusters = await stagingFolder('clusters', stagingRoots)
   const relocated = join(clusters, hash)
   await mkdir(relocated, { recursive: true, mode: 0o700 })
   await chown(relocated, runAs.uid, runAs.gid)
@@ -256,8 +343,46 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !processAlive(pid)
 }
 
-/** Handles a postmaster.pid left behind: an orphan of a killed server is stopped, a live owner is an error. */
-async function clearStaleLock(clusterDir: string, note: (m: string) => void): Promise<void> {
+/** The same file or folder, compared after resolving symbolic links. */
+async function isSamePath(a: string, b: string): Promise<boolean> {
+  const canonical = (path: string) => realpath(path).catch(() => resolve(path))
+  return (await canonical(a)) === (await canonical(b))
+}
+
+/**
+ * Is `pid` a postmaster of the cluster in `clusterDir`, run from our binaries (`bin`, as
+ * {@link reachableBinaries} returns)? Read from /proc: its `-D` argument must name that
+ * folder and its executable must be our `bin/postgres`. A command line that merely mentions
+ * "postgres" proves nothing: after a reboot the PID can belong to the system's own
+ * PostgreSQL, or to anything.
+ */
+async function isOurPostmaster(pid: number, clusterDir: string, bin: string): Promise<boolean> {
+  let argv: string[]
+  let exe: string
+  try {
+    argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+    exe = await readlink(`/proc/${pid}/exe`)
+  } catch {
+    return false // gone, or another user's process (its executable is hidden from us)
+  }
+  const dataArg = argv[argv.indexOf('-D') + 1]
+  if (!argv.includes('-D') || !dataArg || !(await isSamePath(dataArg, clusterDir))) return false
+  // "<path> (deleted)": the binary was replaced after it started (npm ci, a fresh copy).
+  return isSamePath(exe.replace(/ \(deleted\)$/, ''), join(bin, 'bin', 'postgres'))
+}
+
+/**
+ * Handles a postmaster.pid left behind. A PostgreSQL proven ours (see
+ * {@link isOurPostmaster}) whose parent is gone (PID 1 adopted it) is an orphan of a
+ * killed server: stopped. Ours with a live parent belongs to a running server: an error.
+ * Any other live process holds a reused PID (the lock outlived a reboot): it is never
+ * signalled, and the lock is removed.
+ */
+async function clearStaleLock(
+  clusterDir: string,
+  bin: string,
+  note: (m: string) => void,
+): Promise<void> {
   const lockFile = join(clusterDir, 'postmaster.pid')
   if (!existsSync(lockFile)) return
   const pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0])
@@ -265,16 +390,24 @@ async function clearStaleLock(clusterDir: string, note: (m: string) => void): Pr
     await rm(lockFile, { force: true })
     return
   }
-  let cmdline = ''
-  let ppid = -1
-  try {
-    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8')
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-  } catch {
-    // not Linux, or gone
+  if (!existsSync('/proc/self')) {
+    // No /proc (not Linux): nothing proves what the process is, so neither signal it nor
+    // remove its lock (PostgreSQL then refuses to start, rather than run twice on one cluster).
+    throw new EmbeddedPostgresError(
+      `${lockFile} names pid ${pid}, which is running, and this system cannot tell whether it is the PostgreSQL of ${clusterDir}. ` +
+        'Stop it if it is (an earlier Slotkit server left it), or delete that file if it is not.',
+    )
   }
-  if (!cmdline.includes('postgres')) {
+  if (!(await isOurPostmaster(pid, clusterDir, bin))) {
+    note(`removed a stale ${lockFile}: pid ${pid} is not a PostgreSQL of this cluster`)
+    await rm(lockFile, { force: true })
+    return
+  }
+  const ppid = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+    (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
+    () => undefined, // exited meanwhile
+  )
+  if (ppid === undefined) {
     await rm(lockFile, { force: true })
     return
   }
@@ -368,12 +501,23 @@ function launch(
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`)
   const child = spawn(join(bin, 'bin', 'postgres'), args, {
     ...runAs,
-    // Own process group: a Ctrl-C in the terminal reaches only the Node process,
-    // which then stops PostgreSQL after in-flight requests have finished.
+    // Own process group (and session): a Ctrl-C, a closed terminal or a signal to the
+    // server's process group reaches only Node, which then stops PostgreSQL after
+    // in-flight requests have finished.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
   })
+  // Whatever ends this process without stop() (a forced exit on a second stop request, an
+  // uncaught error, process.exit anywhere) must not leave PostgreSQL running: in its own
+  // process group, it receives none of the signals sent to ours. An 'exit' listener can only
+  // do synchronous work, and kill is: SIGQUIT is PostgreSQL's immediate-mode stop (the next
+  // start recovers from the write-ahead log).
+  const stopOnExit = () => child.kill('SIGQUIT')
+  process.on('exit', stopOnExit)
+  const forget = () => process.off('exit', stopOnExit)
+  child.once('exit', forget)
+  child.once('error', forget)
   return new Promise((resolveStart, reject) => {
     const recent: string[] = []
     let ready = false
@@ -414,11 +558,11 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   const note = options.onNote ?? (() => {})
   const onLog = options.onLog ?? (() => {})
-  await mkdir(options.dataDir, { recursive: true, mode: 0o711 })
   const bins = nativeDir()
   const runAs = isRoot() ? ensurePostgresUser(note) : undefined
-  const bin = await reachableBinaries(bins, runAs, note)
-  const clusterDir = await chooseClusterDir(options.dataDir, runAs, note)
+  await secureDataDir(options.dataDir, { postgresGid: runAs?.gid })
+  const bin = await reachableBinaries(bins, runAs, note, options.stagingRoots)
+  const clusterDir = await chooseClusterDir(options.dataDir, runAs, note, options.stagingRoots)
 
   const passwordFile = join(options.dataDir, 'postgres-password')
   let password = existsSync(passwordFile) ? (await readFile(passwordFile, 'utf8')).trim() : ''
@@ -432,7 +576,7 @@ export async function startEmbeddedPostgres(
       `${passwordFile} is missing, so the existing cluster in ${clusterDir} cannot be opened; restore it or use a new DATA_DIR.`,
     )
   }
-  await clearStaleLock(clusterDir, note)
+  await clearStaleLock(clusterDir, bin, note)
 
   const settings: Record<string, string> = {
     max_connections: '300',

@@ -1,12 +1,13 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createTransport } from 'nodemailer'
+import { securePrivateFolder } from '../../config/data-dir'
 import { toMailOptions } from './compose'
 import type { Mailer, OutgoingEmail, SentEmail } from './mailer'
 
 /** Options of {@link createOutboxMailer}. */
 export interface OutboxMailerOptions {
-  /** Folder of the .eml files (created when missing), usually `DATA_DIR/outbox`. */
+  /** Folder of the .eml files (created 0700 when missing, files 0600), usually `DATA_DIR/outbox`. */
   readonly dir: string
   readonly from: string
   /** Called with each file written (the server logs it). */
@@ -24,7 +25,9 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   return {
     description: `outbox ${options.dir}`,
     async send(message: OutgoingEmail): Promise<SentEmail> {
-      ready ??= mkdir(options.dir, { recursive: true })
+      // Messages hold invitees' names, addresses and cancel/reschedule links: the folder is
+      // 0700 and every file 0600, older ones included.
+      ready ??= securePrivateFolder(options.dir)
       await ready
       const info = (await transport.sendMail(toMailOptions(options.from, message))) as {
         message: Buffer
@@ -33,7 +36,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       const path = join(options.dir, name)
       // Write then rename: a reader never sees half a message.
       const temporary = `${path}.tmp`
-      await writeFile(temporary, info.message)
+      await writeFile(temporary, info.message, { mode: 0o600 })
       await rename(temporary, path)
       options.onWrite?.(path, message)
       return { messageId: message.messageId, path }
