@@ -416,7 +416,7 @@ async function tryOptimistic(
     }
     row = deps.bookingWriter
       ? await deps.bookingWriter.write(booking)
-      : (await insertBookingsIfUnchanged(deps.db, [booking], jobs?.schema))[0]
+      : (await insertBookingsIfUnchanged(deps.db, [booking], jobs?.insert))[0]
   } catch (error) {
     // The same key sent twice at once: the other request's booking is there now.
     // (The batch statement skips such conflicts; a lone write may still raise one.)
