@@ -29,10 +29,11 @@ import {
 } from '../db/repositories/bookings.repository'
 import { lockHost } from '../db/repositories/users.repository'
 import type { BookingRow, MeetingTypeRow, UserRow } from '../db/schema'
-import { ApiError, invalidField, notFound } from '../http/api-error'
+import { ApiError, notFound } from '../http/api-error'
 import { jobRecords } from '../jobs/job-queue'
 import { validateAnswers } from './answers'
 import { withLinkableToken } from './booking-links'
+import { decodeCursor, pageOf } from './cursor'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 import {
@@ -764,29 +765,19 @@ export async function listHostBookings(
   const to = query.to !== undefined ? parseInstant(query.to, 'to') : undefined
   if (from !== undefined && to !== undefined && to < from)
     throw new ApiError('INVALID_RANGE', 'to: must not be before from', { field: 'to' })
-  let after: { startsAt: number; id: string } | undefined
-  if (query.cursor) {
-    const decoded = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|')
-    const startsAtMs = Number(decoded[0])
-    const cursorId = decoded[1] ?? ''
-    if (!Number.isFinite(startsAtMs) || !/^[0-9a-f-]{36}$/i.test(cursorId))
-      throw invalidField('cursor', 'is not a cursor this server issued')
-    after = { startsAt: startsAtMs, id: cursorId }
-  }
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const limit = query.limit ?? 50
   const rows = await listBookings(deps.db, {
     hostId: query.user_id,
     from,
     to,
     status: query.status,
-    after,
+    after: after && { startsAt: after.at, id: after.id },
     limit: limit + 1,
   })
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  const nextCursor =
-    rows.length > limit && last
-      ? Buffer.from(`${last.startsAt.getTime()}|${last.id}`, 'utf8').toString('base64url')
-      : null
-  return { bookings: page.map((row) => toWireBooking(deps, row, false)), next_cursor: nextCursor }
+  const page = pageOf(rows, limit, (row) => ({ at: row.startsAt.getTime(), id: row.id }))
+  return {
+    bookings: page.rows.map((row) => toWireBooking(deps, row, false)),
+    next_cursor: page.nextCursor,
+  }
 }

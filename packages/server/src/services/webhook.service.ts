@@ -30,6 +30,7 @@ import {
   WebhookTargetRefused,
 } from '../integrations/webhooks/ssrf-guard'
 import { WEBHOOK_LIMITS } from '../integrations/webhooks/webhook-limits'
+import { decodeCursor, pageOf } from './cursor'
 
 /** What the webhook use cases need. */
 export interface WebhookServiceDeps {
@@ -157,26 +158,16 @@ export async function listWebhookDeliveries(
   row: WebhookRow,
   query: { cursor?: string; limit?: number },
 ): Promise<WebhookDeliveryList> {
-  let before: { createdAt: Date; id: string } | undefined
-  if (query.cursor) {
-    const [micros, id = ''] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|')
-    const ms = Number(micros)
-    if (!Number.isFinite(ms) || !isUuid(id)) {
-      throw new ApiError('VALIDATION_FAILED', 'cursor: is not a cursor this server issued', {
-        field: 'cursor',
-      })
-    }
-    before = { createdAt: new Date(ms), id }
-  }
+  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const limit = query.limit ?? 50
-  const rows = await listDeliveries(deps.db, row.id, { limit: limit + 1, before })
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  return {
-    deliveries: page.map(toWireDelivery),
-    next_cursor:
-      rows.length > limit && last
-        ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`, 'utf8').toString('base64url')
-        : null,
-  }
+  const rows = await listDeliveries(deps.db, row.id, {
+    limit: limit + 1,
+    before: before && { createdAt: new Date(before.at), id: before.id },
+  })
+  // created_at is stored to the millisecond (migration 0002), so the cursor holds it exactly.
+  const page = pageOf(rows, limit, (delivery) => ({
+    at: delivery.createdAt.getTime(),
+    id: delivery.id,
+  }))
+  return { deliveries: page.rows.map(toWireDelivery), next_cursor: page.nextCursor }
 }
