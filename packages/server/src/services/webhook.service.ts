@@ -9,10 +9,9 @@ import type {
   WebhookDeliveryList,
   WebhookEvent,
 } from '@slotkit/core/api'
-import type { Kysely } from 'kysely'
+import type { Db } from '../db/database'
 import { isUuid } from '../db/ids'
 import type { WebhookDeliveryRow, WebhookRow } from '../db/notifications.schema'
-import { notificationDb } from '../db/repositories/notifications.repository'
 import { findUserById } from '../db/repositories/users.repository'
 import {
   deleteWebhook,
@@ -20,8 +19,8 @@ import {
   insertWebhookWithin,
   listDeliveries,
   listWebhooks,
+  updateWebhook,
 } from '../db/repositories/webhooks.repository'
-import type { Database } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import {
   assertWebhookUrlShape,
@@ -34,7 +33,7 @@ import { decodeCursor, pageOf } from './cursor'
 
 /** What the webhook use cases need. */
 export interface WebhookServiceDeps {
-  readonly db: Kysely<Database>
+  readonly db: Db
   /** WEBHOOK_ALLOW_PRIVATE. */
   readonly allowPrivate: boolean
   readonly resolveHost?: ResolveHost
@@ -132,17 +131,11 @@ export async function patchWebhook(
   body: PatchWebhookBody,
 ): Promise<Webhook> {
   if (body.url !== undefined) await checkTarget(deps, body.url)
-  const updated = await notificationDb(deps.db)
-    .updateTable('webhooks')
-    .set({
-      ...(body.url !== undefined ? { url: body.url } : {}),
-      ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
-      ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
-      updatedAt: new Date(),
-    })
-    .where('id', '=', row.id)
-    .returningAll()
-    .executeTakeFirst()
+  const updated = await updateWebhook(deps.db, row.id, {
+    url: body.url,
+    events: body.events && [...new Set(body.events)],
+    isActive: body.is_active,
+  })
   if (!updated) throw notFound('Webhook')
   return toWireWebhook(updated)
 }
