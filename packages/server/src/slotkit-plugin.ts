@@ -38,8 +38,8 @@ import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
 import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
 import { webhooksRoutes } from './routes/webhooks/webhooks.routes'
-import { toWireBooking } from './services/booking.service'
 import { BookingWriter } from './services/booking-writer'
+import { toPublicBooking } from './services/bookings/wire'
 import type { BookingEvent, ServiceDeps } from './services/deps'
 import { SchedulingReader } from './services/scheduling-reader'
 import { toSecretKeys } from './services/tokens'
@@ -185,7 +185,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   }
   const jobs = options.jobs
   // Webhook payloads never carry the invitee's links.
-  const toWire = (row: BookingRow) => toWireBooking(baseDeps, row, false)
+  const toWire = (row: BookingRow) => toPublicBooking(row)
   const onBookingEvent =
     options.onBookingEvent ??
     (jobs
