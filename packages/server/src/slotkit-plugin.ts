@@ -20,7 +20,11 @@ import { rateLimitKey } from './http/client-key'
 import { installErrorHandling } from './http/error-handler'
 import { documentErrorReplies, type UndocumentedReply } from './http/error-responses'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
-import { bookingCreatedJobs, type ReminderOffsets } from './jobs/enqueue-booking-jobs'
+import {
+  bookingCreatedJobs,
+  bookingJobsInsert,
+  type ReminderOffsets,
+} from './jobs/enqueue-booking-jobs'
 import type { JobQueue } from './jobs/job-queue'
 import { createAuthenticator } from './plugins/auth'
 import { registerDocs } from './plugins/docs'
@@ -34,8 +38,8 @@ import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
 import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
 import { webhooksRoutes } from './routes/webhooks/webhooks.routes'
-import { toWireBooking } from './services/booking.service'
 import { BookingWriter } from './services/booking-writer'
+import { toPublicBooking } from './services/bookings/wire'
 import type { BookingEvent, ServiceDeps } from './services/deps'
 import { SchedulingReader } from './services/scheduling-reader'
 import { toSecretKeys } from './services/tokens'
@@ -181,7 +185,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   }
   const jobs = options.jobs
   // Webhook payloads never carry the invitee's links.
-  const toWire = (row: BookingRow) => toWireBooking(baseDeps, row, false)
+  const toWire = (row: BookingRow) => toPublicBooking(row)
   const onBookingEvent =
     options.onBookingEvent ??
     (jobs
@@ -192,7 +196,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   const bookingJobs: ServiceDeps['bookingJobs'] =
     jobs && !options.onBookingEvent
       ? {
-          schema: jobs.schema,
+          insert: bookingJobsInsert(jobs.schema),
           ready: () => jobs.running,
           created: (row, { webhooks, inviteeMail }) =>
             bookingCreatedJobs(
@@ -221,7 +225,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       onBookingEvent,
       bookingJobs,
       mailLimiter,
-      bookingWriter: new BookingWriter(options.db, { jobSchema: bookingJobs?.schema }),
+      bookingWriter: new BookingWriter(options.db, { jobs: bookingJobs?.insert }),
       schedulingReader: new SchedulingReader(options.db),
     },
     auth,

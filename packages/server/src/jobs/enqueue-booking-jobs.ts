@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { formatUtc } from '@slotkit/core'
 import type { Booking } from '@slotkit/core/api'
 import type { Kysely } from 'kysely'
-import { type JobQueue, type NewJob, stableJobId } from './job-queue'
+import type { BookingJobsInsert } from '../db/repositories/bookings.repository'
+import { type JobQueue, jobInsertSql, type NewJob, stableJobId } from './job-queue'
 import {
   DISPATCH_WEBHOOKS,
   REMINDERS,
@@ -133,6 +134,25 @@ export function bookingCreatedJobs(
   ]
   if (wire) jobs.push(webhookEvent(ctx, 'booking.created', wire))
   return jobs
+}
+
+/**
+ * How the optimistic booking statement (ADR 0008) writes the jobs of its new
+ * bookings into pg-boss `schema`: the rows of {@link bookingCreatedJobs} as
+ * `jobRecords` owned by their booking, each written only if its booking was.
+ * The `booking.created` webhook dispatch also only if a webhook of the host
+ * still listens. Make it once (the statement text is built once per value).
+ */
+export function bookingJobsInsert(schema: string): BookingJobsInsert {
+  return {
+    sql: ({ bookings, jobs }) =>
+      jobInsertSql(schema, {
+        jobsParam: jobs,
+        source: bookings,
+        condition: `j.owner = ${bookings}.id AND (j.name <> '${DISPATCH_WEBHOOKS}' OR EXISTS (SELECT 1 FROM webhooks w
+            WHERE w.user_id = ${bookings}.host_id AND w.is_active AND 'booking.created' = ANY (w.events)))`,
+      }),
+  }
 }
 
 /** In the booking's transaction (one statement): the jobs of {@link bookingCreatedJobs}. */

@@ -1,5 +1,6 @@
 import { type Db, sqlState } from '../db/database'
 import {
+  type BookingJobsInsert,
   insertBookingsIfUnchanged,
   type OptimisticBooking,
 } from '../db/repositories/bookings.repository'
@@ -13,8 +14,8 @@ interface Pending {
 
 /** Options of {@link BookingWriter}. */
 export interface BookingWriterOptions {
-  /** pg-boss schema of the bookings' jobs; none: no jobs are written. */
-  readonly jobSchema?: string
+  /** How the bookings' jobs are written (`bookingJobsInsert`); none: no jobs are written. */
+  readonly jobs?: BookingJobsInsert
   /** Most bookings in one statement; default 64. */
   readonly maxBatch?: number
   /** Statements in flight at once; default 2. */
@@ -34,7 +35,7 @@ export interface BookingWriterOptions {
  */
 export class BookingWriter {
   readonly #db: Db
-  readonly #jobSchema: string | undefined
+  readonly #jobs: BookingJobsInsert | undefined
   readonly #maxBatch: number
   readonly #maxInFlight: number
   readonly #queue: Pending[] = []
@@ -45,7 +46,7 @@ export class BookingWriter {
 
   constructor(db: Db, options: BookingWriterOptions = {}) {
     this.#db = db
-    this.#jobSchema = options.jobSchema
+    this.#jobs = options.jobs
     this.#maxBatch = options.maxBatch ?? 64
     this.#maxInFlight = options.maxInFlight ?? 2
   }
@@ -113,7 +114,7 @@ export class BookingWriter {
       const rows = await insertBookingsIfUnchanged(
         this.#db,
         batch.map((p) => p.booking),
-        this.#jobSchema,
+        this.#jobs,
       )
       const byId = new Map(rows.map((row) => [row.id, row]))
       for (const pending of batch) pending.resolve(byId.get(pending.booking.id))

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { MailLimiter } from '../cache/mail-limiter'
 import type { SlotCache } from '../cache/slot-cache'
 import type { Db } from '../db/database'
+import type { BookingJobsInsert } from '../db/repositories/bookings.repository'
 import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
 import type { BookingWriter } from './booking-writer'
@@ -44,13 +45,13 @@ export interface ServiceDeps {
   readonly schedulingReader?: SchedulingReader
   /**
    * The jobs of a new booking, written by the booking's own INSERT statement on
-   * the optimistic path (ADR 0008), in pg-boss `schema`. Set together with the
+   * the optimistic path (ADR 0008), as `insert` writes them. Set together with the
    * default `onBookingEvent` (which queues the same jobs on the locked path);
    * with a custom `onBookingEvent` and no `bookingJobs`, every booking takes
    * the locked path so the hook runs in its transaction.
    */
   readonly bookingJobs?: {
-    readonly schema: string
+    readonly insert: BookingJobsInsert
     /** False until the job queue has started: bookings are refused (503) meanwhile. */
     ready(): boolean
     /**

@@ -9,10 +9,9 @@ import type {
   WebhookDeliveryList,
   WebhookEvent,
 } from '@slotkit/core/api'
-import type { Kysely } from 'kysely'
+import type { Db } from '../db/database'
 import { isUuid } from '../db/ids'
 import type { WebhookDeliveryRow, WebhookRow } from '../db/notifications.schema'
-import { notificationDb } from '../db/repositories/notifications.repository'
 import { findUserById } from '../db/repositories/users.repository'
 import {
   deleteWebhook,
@@ -20,8 +19,8 @@ import {
   insertWebhookWithin,
   listDeliveries,
   listWebhooks,
+  updateWebhook,
 } from '../db/repositories/webhooks.repository'
-import type { Database } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import {
   assertWebhookUrlShape,
@@ -30,10 +29,11 @@ import {
   WebhookTargetRefused,
 } from '../integrations/webhooks/ssrf-guard'
 import { WEBHOOK_LIMITS } from '../integrations/webhooks/webhook-limits'
+import { decodeCursor, pageOf } from './cursor'
 
 /** What the webhook use cases need. */
 export interface WebhookServiceDeps {
-  readonly db: Kysely<Database>
+  readonly db: Db
   /** WEBHOOK_ALLOW_PRIVATE. */
   readonly allowPrivate: boolean
   readonly resolveHost?: ResolveHost
@@ -131,17 +131,11 @@ export async function patchWebhook(
   body: PatchWebhookBody,
 ): Promise<Webhook> {
   if (body.url !== undefined) await checkTarget(deps, body.url)
-  const updated = await notificationDb(deps.db)
-    .updateTable('webhooks')
-    .set({
-      ...(body.url !== undefined ? { url: body.url } : {}),
-      ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
-      ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
-      updatedAt: new Date(),
-    })
-    .where('id', '=', row.id)
-    .returningAll()
-    .executeTakeFirst()
+  const updated = await updateWebhook(deps.db, row.id, {
+    url: body.url,
+    events: body.events && [...new Set(body.events)],
+    isActive: body.is_active,
+  })
   if (!updated) throw notFound('Webhook')
   return toWireWebhook(updated)
 }
@@ -157,26 +151,16 @@ export async function listWebhookDeliveries(
   row: WebhookRow,
   query: { cursor?: string; limit?: number },
 ): Promise<WebhookDeliveryList> {
-  let before: { createdAt: Date; id: string } | undefined
-  if (query.cursor) {
-    const [micros, id = ''] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|')
-    const ms = Number(micros)
-    if (!Number.isFinite(ms) || !isUuid(id)) {
-      throw new ApiError('VALIDATION_FAILED', 'cursor: is not a cursor this server issued', {
-        field: 'cursor',
-      })
-    }
-    before = { createdAt: new Date(ms), id }
-  }
+  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const limit = query.limit ?? 50
-  const rows = await listDeliveries(deps.db, row.id, { limit: limit + 1, before })
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  return {
-    deliveries: page.map(toWireDelivery),
-    next_cursor:
-      rows.length > limit && last
-        ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`, 'utf8').toString('base64url')
-        : null,
-  }
+  const rows = await listDeliveries(deps.db, row.id, {
+    limit: limit + 1,
+    before: before && { createdAt: new Date(before.at), id: before.id },
+  })
+  // created_at is stored to the millisecond (migration 0002), so the cursor holds it exactly.
+  const page = pageOf(rows, limit, (delivery) => ({
+    at: delivery.createdAt.getTime(),
+    id: delivery.id,
+  }))
+  return { deliveries: page.rows.map(toWireDelivery), next_cursor: page.nextCursor }
 }

@@ -1,8 +1,7 @@
 import { CompiledQuery, sql } from 'kysely'
-import { type JobRecord, jobInsertSql } from '../../jobs/job-queue'
 import type { Db } from '../database'
 import { isUuid } from '../ids'
-import type { BookingRow, NewBooking } from '../schema'
+import type { BookingRow, BookingsTable, NewBooking } from '../schema'
 
 /** `tstzrange` literal of `[from, to)`. */
 export function tstzrange(from: number, to: number): string {
@@ -11,6 +10,22 @@ export function tstzrange(from: number, to: number): string {
 
 export async function insertBooking(trx: Db, values: NewBooking): Promise<BookingRow> {
   return trx.insertInto('bookings').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * The jobs a booking statement writes with its bookings, so that they commit
+ * together (ADR 0007). Built outside the repository (`bookingJobsInsert` in
+ * `jobs/`): this module knows only that they are rows of another table.
+ */
+export interface BookingJobsInsert {
+  /**
+   * The INSERT of the jobs, used as a data-modifying CTE of the booking
+   * statement: it reads the bookings the statement inserted from the CTE
+   * `names.bookings` (their columns as in `bookings`) and the job rows (the
+   * bookings' {@link OptimisticBooking.jobs}, concatenated) from the JSON
+   * parameter `names.jobs`. Called once per statement text.
+   */
+  sql(names: { readonly bookings: string; readonly jobs: string }): string
 }
 
 /** A booking {@link insertBookingsIfUnchanged} writes, and the host version its check read. */
@@ -32,34 +47,137 @@ export interface OptimisticBooking {
   readonly createdAt: Date
   /** The host's `schedule_version` the slot was checked against. */
   readonly seenVersion: number
-  /** Its jobs (see `jobInsertSql`), written only with the booking. */
-  readonly jobs: readonly JobRecord[]
+  /** Its job rows, as the {@link BookingJobsInsert} reads them; written only with the booking. */
+  readonly jobs: readonly unknown[]
 }
 
-const optimisticSql = new Map<string, string>()
+/** One booking as a row of the statement's JSON parameter `$1`. */
+interface CandidateRow {
+  id: string
+  host_id: string
+  seen: number
+  meeting_type_id: string
+  starts_at: string
+  ends_at: string
+  buffer_before: number
+  buffer_after: number
+  invitee_name: string
+  invitee_email: string
+  invitee_time_zone: string
+  answers: Record<string, unknown>
+  token_hash: string
+  idempotency_key: string | null
+  request_hash: string | null
+  created_at: string
+}
 
-/** The statement of {@link insertBookingsIfUnchanged}, one text per pg-boss schema (prepared once per connection). */
-function optimisticInsertSql(jobSchema: string | undefined): string {
-  const key = jobSchema ?? ''
-  let text = optimisticSql.get(key)
-  if (text === undefined) {
-    const jobs = jobSchema
-      ? `, jobs AS (${jobInsertSql(jobSchema, {
-          jobsParam: '$2',
-          source: 'booking',
-          // A booking.created webhook event is queued only if some webhook of the host listens.
-          condition: `j.owner = booking.id AND (j.name <> 'webhook.dispatch' OR EXISTS (SELECT 1 FROM webhooks w
-            WHERE w.user_id = booking.host_id AND w.is_active AND 'booking.created' = ANY (w.events)))`,
-        })})`
-      : ''
-    text = `WITH v AS (
+/** The PostgreSQL type of each field of {@link CandidateRow} (`json_to_recordset`'s column list). */
+const CANDIDATE_TYPES = {
+  id: 'uuid',
+  host_id: 'uuid',
+  seen: 'bigint',
+  meeting_type_id: 'uuid',
+  starts_at: 'timestamptz',
+  ends_at: 'timestamptz',
+  buffer_before: 'int',
+  buffer_after: 'int',
+  invitee_name: 'text',
+  invitee_email: 'text',
+  invitee_time_zone: 'text',
+  answers: 'jsonb',
+  token_hash: 'text',
+  idempotency_key: 'text',
+  request_hash: 'text',
+  created_at: 'timestamptz',
+} as const satisfies Record<keyof CandidateRow, string>
+
+function candidateRow(b: OptimisticBooking): CandidateRow {
+  return {
+    id: b.id,
+    host_id: b.hostId,
+    seen: b.seenVersion,
+    meeting_type_id: b.meetingTypeId,
+    starts_at: b.startsAt.toISOString(),
+    ends_at: b.endsAt.toISOString(),
+    buffer_before: b.bufferBeforeMinutes,
+    buffer_after: b.bufferAfterMinutes,
+    invitee_name: b.inviteeName,
+    invitee_email: b.inviteeEmail,
+    invitee_time_zone: b.inviteeTimeZone,
+    answers: b.answers,
+    token_hash: b.tokenHash,
+    idempotency_key: b.idempotencyKey,
+    request_hash: b.requestHash,
+    created_at: b.createdAt.toISOString(),
+  }
+}
+
+/**
+ * The columns of `bookings` a new booking starts with at their defaults (version
+ * 1, nothing cancelled or rescheduled, no calendar event yet).
+ */
+export const NEW_BOOKING_DEFAULTS = [
+  'version',
+  'cancelReason',
+  'cancelledAt',
+  'rescheduledFrom',
+  'rescheduledTo',
+  'calendarEventId',
+] as const satisfies readonly (keyof BookingsTable)[]
+
+/**
+ * What the optimistic INSERT writes into each other column of `bookings`, from
+ * the candidate `v`. `satisfies` makes a column added to {@link BookingsTable} a
+ * compile error until it is written here or listed in
+ * {@link NEW_BOOKING_DEFAULTS}; `test/optimistic-booking.test.ts` compares both
+ * with the table's columns.
+ */
+export const OPTIMISTIC_INSERT_VALUES = {
+  id: 'v.id',
+  hostId: 'v.host_id',
+  meetingTypeId: 'v.meeting_type_id',
+  status: "'confirmed'",
+  startsAt: 'v.starts_at',
+  endsAt: 'v.ends_at',
+  bufferBeforeMinutes: 'v.buffer_before',
+  bufferAfterMinutes: 'v.buffer_after',
+  blocked:
+    "tstzrange(v.starts_at - make_interval(mins => v.buffer_before), v.ends_at + make_interval(mins => v.buffer_after), '[)')",
+  inviteeName: 'v.invitee_name',
+  inviteeEmail: 'v.invitee_email',
+  inviteeTimeZone: 'v.invitee_time_zone',
+  answers: 'v.answers',
+  tokenHash: 'v.token_hash',
+  idempotencyKey: 'v.idempotency_key',
+  requestHash: 'v.request_hash',
+  createdAt: 'v.created_at',
+  updatedAt: 'v.created_at',
+} as const satisfies Record<
+  Exclude<keyof BookingsTable, (typeof NEW_BOOKING_DEFAULTS)[number]>,
+  string
+>
+
+/** `startsAt` → `starts_at`: the column name the CamelCasePlugin maps a key to. */
+function columnName(key: string): string {
+  return key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`)
+}
+
+/** The statement without jobs, and with each {@link BookingJobsInsert} used so far. */
+let optimisticSqlWithoutJobs: string | undefined
+const optimisticSqlWithJobs = new WeakMap<BookingJobsInsert, string>()
+
+/** The statement of {@link insertBookingsIfUnchanged}, built once per jobs insert (prepared once per connection). */
+function optimisticInsertSql(jobs: BookingJobsInsert | undefined): string {
+  const known = jobs ? optimisticSqlWithJobs.get(jobs) : optimisticSqlWithoutJobs
+  if (known !== undefined) return known
+  const candidateColumns = Object.entries(CANDIDATE_TYPES)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(', ')
+  const inserted = Object.entries(OPTIMISTIC_INSERT_VALUES)
+  const text = `WITH v AS (
         -- One booking per host and statement (a second one could not see the first):
         -- should a caller send two, the one left out is simply checked again.
-        SELECT DISTINCT ON (host_id) * FROM json_to_recordset($1::json) AS v (id uuid, host_id uuid,
-          seen bigint, meeting_type_id uuid, starts_at timestamptz, ends_at timestamptz,
-          buffer_before int, buffer_after int, invitee_name text, invitee_email text,
-          invitee_time_zone text, answers jsonb, token_hash text, idempotency_key text,
-          request_hash text, created_at timestamptz)
+        SELECT DISTINCT ON (host_id) * FROM json_to_recordset($1::json) AS v (${candidateColumns})
          ORDER BY host_id, id
       ), locked AS (
         -- A host row someone else holds is skipped, not waited for: it is being
@@ -73,23 +191,17 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
           FROM locked WHERE u.id = locked.id
         RETURNING u.id
       ), booking AS (
-        INSERT INTO bookings (id, host_id, meeting_type_id, status, starts_at, ends_at,
-          buffer_before_minutes, buffer_after_minutes, blocked, invitee_name, invitee_email,
-          invitee_time_zone, answers, token_hash, idempotency_key, request_hash, created_at, updated_at)
-        SELECT v.id, v.host_id, v.meeting_type_id, 'confirmed', v.starts_at, v.ends_at,
-          v.buffer_before, v.buffer_after,
-          tstzrange(v.starts_at - make_interval(mins => v.buffer_before), v.ends_at + make_interval(mins => v.buffer_after), '[)'),
-          v.invitee_name, v.invitee_email, v.invitee_time_zone, v.answers, v.token_hash,
-          v.idempotency_key, v.request_hash, v.created_at, v.created_at
+        INSERT INTO bookings (${inserted.map(([key]) => columnName(key)).join(', ')})
+        SELECT ${inserted.map(([, value]) => value).join(', ')}
           FROM v JOIN bumped ON bumped.id = v.host_id
         -- A conflict here (the exclusion constraint, a reused key) means the check is
         -- out of date: that booking is left out, and its request checks again.
         ON CONFLICT DO NOTHING
         RETURNING *
-      )${jobs}
+      )${jobs ? `, jobs AS (${jobs.sql({ bookings: 'booking', jobs: '$2' })})` : ''}
       SELECT * FROM booking`
-    optimisticSql.set(key, text)
-  }
+  if (jobs) optimisticSqlWithJobs.set(jobs, text)
+  else optimisticSqlWithoutJobs = text
   return text
 }
 
@@ -98,39 +210,19 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
  * for any number of bookings of distinct hosts: for each host whose
  * `schedule_version` is still the one its booking's check read and whose row
  * nobody else holds locked, bumps the version, inserts the booking and, with
- * `jobSchema`, its jobs (pg-boss rows, see `jobInsertSql`). A host changed in
- * between is skipped, as is a booking that now conflicts; the rows written are
- * returned, and the callers of the others check again.
+ * `jobs`, its job rows. A host changed in between is skipped, as is a booking
+ * that now conflicts; the rows written are returned, and the callers of the
+ * others check again.
  */
 export async function insertBookingsIfUnchanged(
   db: Db,
   bookings: readonly OptimisticBooking[],
-  jobSchema?: string,
+  jobs?: BookingJobsInsert,
 ): Promise<BookingRow[]> {
-  const rows = JSON.stringify(
-    bookings.map((b) => ({
-      id: b.id,
-      host_id: b.hostId,
-      seen: b.seenVersion,
-      meeting_type_id: b.meetingTypeId,
-      starts_at: b.startsAt.toISOString(),
-      ends_at: b.endsAt.toISOString(),
-      buffer_before: b.bufferBeforeMinutes,
-      buffer_after: b.bufferAfterMinutes,
-      invitee_name: b.inviteeName,
-      invitee_email: b.inviteeEmail,
-      invitee_time_zone: b.inviteeTimeZone,
-      answers: b.answers,
-      token_hash: b.tokenHash,
-      idempotency_key: b.idempotencyKey,
-      request_hash: b.requestHash,
-      created_at: b.createdAt.toISOString(),
-    })),
-  )
-  const params: unknown[] = [rows]
-  if (jobSchema) params.push(JSON.stringify(bookings.flatMap((b) => b.jobs)))
+  const params: unknown[] = [JSON.stringify(bookings.map(candidateRow))]
+  if (jobs) params.push(JSON.stringify(bookings.flatMap((b) => b.jobs)))
   const result = await db.executeQuery<BookingRow>(
-    CompiledQuery.raw(optimisticInsertSql(jobSchema), params),
+    CompiledQuery.raw(optimisticInsertSql(jobs), params),
   )
   return result.rows
 }

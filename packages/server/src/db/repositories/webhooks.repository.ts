@@ -63,6 +63,25 @@ export async function findWebhookById(
     .executeTakeFirst()
 }
 
+/** Changes the fields of a webhook that are given; `undefined` when there is no such webhook. */
+export async function updateWebhook(
+  db: Kysely<Database>,
+  id: string,
+  changes: { url?: string; events?: string[]; isActive?: boolean },
+): Promise<WebhookRow | undefined> {
+  return notificationDb(db)
+    .updateTable('webhooks')
+    .set({
+      ...(changes.url !== undefined ? { url: changes.url } : {}),
+      ...(changes.events !== undefined ? { events: changes.events } : {}),
+      ...(changes.isActive !== undefined ? { isActive: changes.isActive } : {}),
+      updatedAt: new Date(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 /** Deletes a webhook (its deliveries go with it); false when there was none. */
 export async function deleteWebhook(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await notificationDb(db)

@@ -17,12 +17,11 @@ import { requireUser } from '../../plugins/auth'
 import {
   type BookingActor,
   cancelBooking,
-  createBooking,
-  getAuthorizedBooking,
-  listHostBookings,
+  getBooking,
   rescheduleBooking,
-  toWireBooking,
-} from '../../services/booking.service'
+} from '../../services/bookings/change-booking'
+import { createBooking } from '../../services/bookings/create-booking'
+import { listHostBookings } from '../../services/bookings/list-bookings'
 import type { RouteContext } from '../context'
 import { bearer } from '../errors.schema'
 
@@ -108,8 +107,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const actor = await actorOf(request, request.query.token)
-        const row = await getAuthorizedBooking(ctx.deps, request.params.id, actor)
-        return toWireBooking(ctx.deps, row, actor?.kind === 'token')
+        return getBooking(ctx.deps, request.params.id, actor)
       },
     )
 
