@@ -133,7 +133,8 @@ try {
     db,
     queue,
     mailer,
-    secretKey: 'bench-secret-key-0123456789-0123456789',
+    // NotificationDeps takes the keys as a list, newest first (SECRET_KEY rotation).
+    secretKeys: ['bench-secret-key-0123456789-0123456789'],
     publicUrl: () => 'http://slotkit.bench',
     now: () => Date.now(),
     allowPrivateWebhooks: true,
