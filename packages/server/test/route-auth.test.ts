@@ -81,6 +81,30 @@ describe('route auth declarations', () => {
     }
   })
 
+  it('embeds under a prefix into an app that has a request.principal of its own', async () => {
+    const app = Fastify()
+    // The app's own authentication: Fastify refuses a second decorator of one name.
+    app.decorateRequest('principal', null)
+    await app.register(slotkitPlugin, {
+      prefix: '/scheduling',
+      db,
+      cache: new MemorySlotCache(),
+      adminTokenHash: sha256(ADMIN_TOKEN),
+      secretKey: SECRET_KEY,
+      publicUrl: 'http://slotkit.test',
+    })
+    try {
+      const url = `/scheduling/api/users/${UNKNOWN_ID}`
+      const anonymous = await app.inject({ url })
+      expect(anonymous.statusCode).toBe(401)
+      expect(anonymous.json().message).toBe('Send an API key (Authorization: Bearer <key>)')
+      const asAdmin = await app.inject({ url, headers: admin })
+      expect(asAdmin.statusCode).toBe(404)
+    } finally {
+      await app.close()
+    }
+  })
+
   /** An app whose scope has the auth plugin, then `routes`; rejects if a route is refused. */
   async function start(routes: FastifyPluginAsync, prefix?: string): Promise<FastifyInstance> {
     const app = Fastify()
