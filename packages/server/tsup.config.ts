@@ -3,7 +3,7 @@ import { defineSlotkitBuild } from '../../tooling/tsup'
 
 export default defineConfig(
   defineSlotkitBuild({
-    entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    entry: { index: 'src/index.ts', internal: 'src/internal.ts', cli: 'src/cli.ts' },
     format: ['esm'],
     platform: 'node',
   }),

@@ -1,51 +1,37 @@
 /**
- * @slotkit/server: the Slotkit reference server (Fastify, PostgreSQL, Redis).
+ * @slotkit/server: the Slotkit reference server (Fastify, PostgreSQL, Redis), for apps
+ * that run or embed it. The names here are the public API:
  *
- * - {@link buildApp}: a ready Fastify app (no listen), for tests and custom hosting.
- * - {@link slotkitPlugin}: the API as one plugin, to embed into an existing Fastify app.
- * - {@link startServer}: what `slotkit-server start` does (embedded defaults, listen).
+ * - {@link buildApp}: the whole app (no listen), as `slotkit-server start` builds it.
+ * - {@link slotkitPlugin}: the API as one plugin, to register in an existing Fastify app,
+ *   with what it takes: {@link createDb} and {@link migrateToLatest}, a slot cache
+ *   ({@link MemorySlotCache}, {@link RedisSlotCache}), {@link resolveSecretKey}, and
+ *   {@link startJobs} for e-mail, reminders and webhooks.
+ * - The CLI's commands as functions: {@link startServer} (`start`), {@link startWorker}
+ *   (`worker`), {@link openDatabase} (`migrate`: embedded or DATABASE_URL, migrated).
+ * - {@link loadConfig} / {@link defineConfig}: the configuration, from the environment or
+ *   from code.
  * - {@link verifyWebhookSignature}: checks a webhook delivery on the receiving side.
- * - {@link startJobs}, {@link startWorker}: the job queue and workers (e-mail, reminders, webhooks).
- * - {@link resolveSecretKey}: SECRET_KEY, or the generated key every process on the database shares.
+ *
+ * The repository's own tooling (e2e tests, benchmarks) uses `@slotkit/server/internal`,
+ * which is not a public API.
  */
-export { type AppDeps, type AppJobsOptions, BODY_LIMIT_BYTES, buildApp } from './app'
+export { type AppDeps, type AppJobsOptions, buildApp } from './app'
 export type { MailLimits } from './cache/mail-limiter'
 export { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 export { type Config, ConfigError, defineConfig, loadConfig } from './config/config'
 export { type ResolveSecretKeyOptions, resolveSecretKey } from './config/secrets'
-export { createDb, type Db } from './db/database'
-export {
-  type EmbeddedPostgres,
-  EmbeddedPostgresError,
-  startEmbeddedPostgres,
-} from './db/embedded-postgres'
+export { type CreateDbOptions, createDb, type Db } from './db/database'
 export { migrateToLatest } from './db/migrate'
-export { seedDemo } from './db/seed-demo'
 export type { UndocumentedReply } from './http/error-responses'
-export { ERROR_STATUS } from './http/error-status'
-export { createMailer } from './integrations/email/create-mailer'
+export { type CreateMailerOptions, createMailer } from './integrations/email/create-mailer'
 export type { Mailer, OutgoingEmail, SentEmail } from './integrations/email/mailer'
-export { createOutboxMailer } from './integrations/email/outbox-mailer'
-export { createSmtpMailer, type SmtpMailerOptions } from './integrations/email/smtp-mailer'
 export {
   SIGNATURE_HEADER,
-  signWebhookPayload,
   type VerifyWebhookOptions,
   verifyWebhookSignature,
   type WebhookVerification,
 } from './integrations/webhooks/signature'
-export { JobQueue, type JobQueueOptions, type JobState } from './jobs/job-queue'
-export {
-  DEFAULT_RETRY_POLICIES,
-  DELIVER_WEBHOOK,
-  DISPATCH_WEBHOOKS,
-  QUEUE_NAMES,
-  type QueueName,
-  type RetryPolicy,
-  SEND_EMAIL,
-  SEND_REMINDER,
-} from './jobs/queues'
-export { type RegisterWorkersOptions, registerWorkers } from './jobs/register-workers'
 export { openDatabase, type RunningServer, type StartOptions, startServer } from './main'
 export { type JobsRuntime, type StartJobsOptions, startJobs } from './plugins/jobs'
 export type { BookingEvent } from './services/deps'

@@ -23,6 +23,7 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** Options of {@link startServer}. */
 export interface StartOptions {
   /** Print the start banner (URL, generated admin token) to stdout; default true. */
   readonly banner?: boolean

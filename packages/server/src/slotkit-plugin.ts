@@ -26,7 +26,7 @@ import {
   type ReminderOffsets,
 } from './jobs/enqueue-booking-jobs'
 import type { JobQueue } from './jobs/job-queue'
-import { createAuthenticator } from './plugins/auth'
+import { authPlugin, createAuthenticator } from './plugins/auth'
 import { registerDocs } from './plugins/docs'
 import { createBookingEventHandler } from './plugins/jobs'
 import { adminJobsRoutes } from './routes/admin/jobs.routes'
@@ -120,6 +120,17 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
   options,
 ) => {
   installErrorHandling(app)
+  const auth = createAuthenticator({
+    db: options.db,
+    adminTokenHash: options.adminTokenHash,
+    redis: options.redis,
+    failuresPerMinute: options.authFailuresPerMinute,
+    log: app.log,
+  })
+  // Before any route, and before the error documentation: every route declares who
+  // may call it (config.auth), which gives it its guard and its OpenAPI security,
+  // and the security decides whether 401 is among its documented errors.
+  await app.register(authPlugin, { authenticator: auth })
   // Before any route: each route's error responses are built from its declared
   // codes and the code → status table, and (in tests) its replies checked.
   documentErrorReplies(app, { onUndocumentedReply: options.onUndocumentedReply })
@@ -167,13 +178,6 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     })
   }
   const now = options.now ?? Date.now
-  const auth = createAuthenticator({
-    db: options.db,
-    adminTokenHash: options.adminTokenHash,
-    redis: options.redis,
-    failuresPerMinute: options.authFailuresPerMinute,
-    log: app.log,
-  })
   const baseDeps: ServiceDeps = {
     db: options.db,
     cache: options.cache,
@@ -228,7 +232,6 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       bookingWriter: new BookingWriter(options.db, { jobs: bookingJobs?.insert }),
       schedulingReader: new SchedulingReader(options.db),
     },
-    auth,
     publicRateLimit: limit > 0 ? { rateLimit: { max: limit, timeWindow: 60_000 } } : {},
     ready: async () => {
       try {

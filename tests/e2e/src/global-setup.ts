@@ -4,7 +4,9 @@
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createDb, migrateToLatest, startEmbeddedPostgres } from '@slotkit/server'
+import { createDb, migrateToLatest } from '@slotkit/server'
+// The embedded cluster with fsync off: test tooling, not the public API.
+import { startEmbeddedPostgres } from '@slotkit/server/internal'
 import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {

@@ -6,6 +6,7 @@ import type { Database } from './schema'
 /** The app's Kysely instance. */
 export type Db = Kysely<Database>
 
+/** Options of {@link createDb}. */
 export interface CreateDbOptions {
   readonly connectionString: string
   /** Pool size; default 20. */

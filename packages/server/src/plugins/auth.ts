@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import {
@@ -136,8 +137,160 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 }
 
+/** Where a route names the host whose key may call it (after schema validation). */
+export type HostIdSource = 'params.id' | 'query.user_id' | 'body.user_id'
+
+/**
+ * Who may call a route, declared in its options as `config: { auth }`; {@link authPlugin}
+ * refuses to register an API route without it.
+ *
+ * - `'public'`: anyone. No credentials are read: an Authorization header, even a bad
+ *   one, costs nothing and is ignored.
+ * - `'admin'`: the admin token (401 without credentials, 403 for a host's key).
+ * - `'key'`: the admin token or any host's key (401 without). For a resource looked up
+ *   by id, whose host is known only once it is loaded: the handler then checks
+ *   `requireUser(request.slotkitPrincipal, owner)`, so an anonymous caller learns nothing
+ *   about ids (401 before 404).
+ * - `{ user: 'params.id' }` (or `'query.user_id'`, `'body.user_id'`): the admin token,
+ *   or the key of the host named there (401 without credentials, 403 for another key).
+ * - `'booking'`: a key (the service checks it is the booking's host's, or the admin
+ *   token), or the invitee's `?token=` from the booking links; 401 with neither. The
+ *   handler reads who it is with {@link bookingActorOf}.
+ */
+export type RouteAuth = 'public' | 'admin' | 'key' | 'booking' | { readonly user: HostIdSource }
+
+/** The invitee of a booking, by the token of the booking's links (`?token=`). */
+export interface InviteeToken {
+  readonly kind: 'token'
+  readonly token: string
+}
+
+/** Who acts on a booking: its host or the admin by key, or its invitee by token. */
+export type BookingActor = Principal | InviteeToken
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The caller, set by the route's auth guard before the handler runs: the admin
+     * or a host. `null` on a public route, and on a `'booking'` route called with
+     * the invitee's token instead of a key. Named for Slotkit because the plugin is
+     * embedded into other apps, whose own `request.principal` (or `user`) it must
+     * not collide with: Fastify refuses a second decorator of one name.
+     */
+    slotkitPrincipal: Principal | null
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route ({@link RouteAuth}); every API route declares it. */
+    auth?: RouteAuth
+  }
+}
+
+/** Options of {@link authPlugin}. */
+export interface AuthPluginOptions {
+  readonly authenticator: Authenticator
+}
+
+/** The OpenAPI security requirement of every route that reads a key (`bearerAuth`, plugins/docs.ts). */
+const BEARER_SECURITY = [{ bearerAuth: [] }]
+
+const HOST_ID_SOURCES: ReadonlySet<string> = new Set<HostIdSource>([
+  'params.id',
+  'query.user_id',
+  'body.user_id',
+])
+
+/**
+ * Authentication as route declarations. Registered inside slotkitPlugin's scope
+ * (fastify-plugin, so its hooks apply to the routes registered after it there), it
+ * decorates requests with `slotkitPrincipal` and looks at every route as it is added:
+ *
+ * - an API route (one under `/api/`, or any route OpenAPI documents) without
+ *   `config.auth` is refused: registration throws, so the app never starts;
+ * - a non-public route gets a `preHandler` guard, ahead of its own, that resolves the
+ *   principal ({@link Authenticator.principalOf}) and enforces the declaration, and
+ *   its OpenAPI `security` (the same declaration, so the two never disagree);
+ * - a public route gets nothing: no hook runs on it.
+ *
+ * The guard runs as a `preHandler`, after schema validation, where the checks used
+ * to sit at the top of each handler: an invalid request gets its 400 without a key
+ * being hashed, looked up or counted as a failed authentication, as before.
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, { authenticator }) => {
+    app.decorateRequest('slotkitPrincipal', null)
+    const api = `${app.prefix}/api/`
+    app.addHook('onRoute', (route) => {
+      const auth = route.config?.auth
+      const where = `${String(route.method)} ${route.url}`
+      if (auth === undefined) {
+        // HTML pages, Swagger UI and CORS preflights: hidden from OpenAPI, outside /api.
+        if (route.schema?.hide && !route.url.startsWith(api)) return
+        throw new Error(
+          `${where}: declare who may call it: config.auth ('public', 'admin', 'key', 'booking' or { user: 'params.id' })`,
+        )
+      }
+      if (route.schema?.security)
+        throw new Error(
+          `${where}: OpenAPI security comes from config.auth; declare no schema.security`,
+        )
+      if (auth === 'public') return
+      if (!route.schema?.hide) route.schema = { ...route.schema, security: BEARER_SECURITY }
+      const own = route.preHandler
+      route.preHandler = [guardOf(where, auth, authenticator), ...(own ? [own].flat() : [])]
+    })
+  },
+  { name: 'slotkit-auth', fastify: '5.x' },
+)
+
+/** The preHandler that enforces `auth` on one route. */
+function guardOf(
+  where: string,
+  auth: Exclude<RouteAuth, 'public'>,
+  authenticator: Authenticator,
+): preHandlerAsyncHookHandler {
+  async function resolve(request: FastifyRequest): Promise<Principal | null> {
+    request.slotkitPrincipal = (await authenticator.principalOf(request)) ?? null
+    return request.slotkitPrincipal
+  }
+  switch (auth) {
+    case 'admin':
+      return async (request) => requireAdmin(await resolve(request))
+    case 'key':
+      return async (request) => requireKey(await resolve(request))
+    case 'booking':
+      return async (request) => {
+        await resolve(request)
+        bookingActorOf(request)
+      }
+  }
+  if (typeof auth !== 'object' || auth === null || !HOST_ID_SOURCES.has(auth.user)) {
+    throw new Error(`${where}: unknown config.auth ${JSON.stringify(auth)}`)
+  }
+  const [part, field] = auth.user.split('.') as ['params' | 'query' | 'body', string]
+  return async (request) => {
+    const principal = await resolve(request)
+    const value = (request[part] as Record<string, unknown> | undefined)?.[field]
+    requireUser(principal, typeof value === 'string' ? value : '')
+  }
+}
+
+/**
+ * Who acts on a booking, on a route declared `auth: 'booking'`: the caller's key
+ * (the admin, or a host: the service checks it is the booking's), else the
+ * invitee's `?token=`. 401 with neither.
+ */
+export function bookingActorOf(request: FastifyRequest): BookingActor {
+  if (request.slotkitPrincipal) return request.slotkitPrincipal
+  const token = (request.query as { token?: unknown } | undefined)?.token
+  if (typeof token === 'string' && token) return { kind: 'token', token }
+  throw new ApiError(
+    'UNAUTHORIZED',
+    'Send a Bearer API key, or the token from the booking links (?token=)',
+  )
+}
+
 /** 401 without credentials; 403 for a non-admin. */
-export function requireAdmin(principal: Principal | undefined): void {
+export function requireAdmin(principal: Principal | null | undefined): void {
   if (!principal)
     throw new ApiError(
       'UNAUTHORIZED',
@@ -147,10 +300,15 @@ export function requireAdmin(principal: Principal | undefined): void {
     throw new ApiError('FORBIDDEN', 'This endpoint needs the admin token')
 }
 
-/** 401 without credentials; 403 unless admin or the key of `userId`. */
-export function requireUser(principal: Principal | undefined, userId: string): void {
+/** 401 without credentials (any key, or the admin token, will do). */
+function requireKey(principal: Principal | null | undefined): asserts principal is Principal {
   if (!principal)
     throw new ApiError('UNAUTHORIZED', 'Send an API key (Authorization: Bearer <key>)')
+}
+
+/** 401 without credentials; 403 unless admin or the key of `userId`. */
+export function requireUser(principal: Principal | null | undefined, userId: string): void {
+  requireKey(principal)
   if (principal.kind === 'user' && principal.userId !== userId) {
     throw new ApiError('FORBIDDEN', 'This API key does not belong to that user')
   }

@@ -39,5 +39,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  )
 }

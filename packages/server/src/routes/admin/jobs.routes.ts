@@ -8,9 +8,7 @@ import {
 import { isUuid } from '../../db/ids'
 import { notFound } from '../../http/api-error'
 import type { JobQueue } from '../../jobs/job-queue'
-import { requireAdmin } from '../../plugins/auth'
 import type { RouteContext } from '../context'
-import { bearer } from '../errors.schema'
 
 /** The admin view of background jobs: counts, failed jobs, retry. */
 export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPluginAsyncTypebox {
@@ -18,18 +16,17 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
     app.get(
       '/api/admin/jobs',
       {
+        config: { auth: 'admin' },
         schema: {
           tags: ['admin'],
           summary:
             'Job counts per state, the jobs in one state (default: failed) and the invitee e-mails the mail limits left out',
-          security: bearer,
           querystring: ListJobsQuerySchema,
           errors: ['FORBIDDEN'],
           response: { 200: JobListSchema },
         },
       },
       async (request) => {
-        requireAdmin(await ctx.auth.principalOf(request))
         const limiter = ctx.deps.mailLimiter
         const [counts, jobs, suppressed] = await Promise.all([
           queue.countByState(),
@@ -59,17 +56,16 @@ export function adminJobsRoutes(ctx: RouteContext, queue: JobQueue): FastifyPlug
     app.post(
       '/api/admin/jobs/:id/retry',
       {
+        config: { auth: 'admin' },
         schema: {
           tags: ['admin'],
           summary: 'Run a failed job once more',
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: RetryJobReplySchema },
         },
       },
       async (request) => {
-        requireAdmin(await ctx.auth.principalOf(request))
         const { id } = request.params
         if (!isUuid(id) || !(await queue.retryFailed(id))) throw notFound('Failed job')
         return { id, state: 'retry' as const }

@@ -18,7 +18,7 @@ export function slotsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get<{ Querystring: SlotsQuery; Reply: JsonText<SlotsReply> }>(
       '/api/availability/slots',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'public' },
         schema: {
           tags: ['availability'],
           summary:

@@ -11,11 +11,9 @@ import {
   ListBookingsQuerySchema,
   RescheduleBookingBodySchema,
 } from '@slotkit/core/api'
-import type { FastifyRequest } from 'fastify'
 import { rateLimitKey } from '../../http/client-key'
-import { requireUser } from '../../plugins/auth'
+import { bookingActorOf } from '../../plugins/auth'
 import {
-  type BookingActor,
   cancelBooking,
   getBooking,
   rescheduleBooking,
@@ -23,24 +21,14 @@ import {
 import { createBooking } from '../../services/bookings/create-booking'
 import { listHostBookings } from '../../services/bookings/list-bookings'
 import type { RouteContext } from '../context'
-import { bearer } from '../errors.schema'
 
 /** Bookings: public creation, host listing, host-or-invitee cancel and reschedule. */
 export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
-  async function actorOf(
-    request: FastifyRequest,
-    token: string | undefined,
-  ): Promise<BookingActor | undefined> {
-    const principal = await ctx.auth.principalOf(request)
-    if (principal) return principal
-    return token ? { kind: 'token', token } : undefined
-  }
-
   return async (app) => {
     app.post(
       '/api/bookings',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'public' },
         schema: {
           tags: ['bookings'],
           summary:
@@ -76,17 +64,16 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/bookings',
       {
+        config: { auth: { user: 'query.user_id' } },
         schema: {
           tags: ['bookings'],
           summary: "A host's bookings starting in [from, to), in start order (host key)",
-          security: bearer,
           querystring: ListBookingsQuerySchema,
           errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN'],
           response: { 200: BookingListSchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.query.user_id)
         return listHostBookings(ctx.deps, request.query)
       },
     )
@@ -94,11 +81,10 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/bookings/:id',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'booking' },
         schema: {
           tags: ['bookings'],
           summary: "A booking (host key, or the invitee's ?token=)",
-          security: bearer,
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
@@ -106,15 +92,14 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = await actorOf(request, request.query.token)
-        return getBooking(ctx.deps, request.params.id, actor)
+        return getBooking(ctx.deps, request.params.id, bookingActorOf(request))
       },
     )
 
     app.post(
       '/api/bookings/:id/cancel',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'booking' },
         // The body ({reason?}) is optional: a bare POST cancels too.
         preValidation: async (request) => {
           const mutable = request as { body: unknown }
@@ -123,7 +108,6 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['bookings'],
           summary: "Cancel a booking (host key, or the invitee's ?token=)",
-          security: bearer,
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
           body: CancelBookingBodySchema,
@@ -138,7 +122,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = await actorOf(request, request.query.token)
+        const actor = bookingActorOf(request)
         return cancelBooking(
           ctx.deps,
           request.params.id,
@@ -153,12 +137,11 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/bookings/:id/reschedule',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'booking' },
         schema: {
           tags: ['bookings'],
           summary:
             'Move a booking to another slot: new slot taken and old released together, or 409',
-          security: bearer,
           params: IdParamsSchema,
           querystring: BookingTokenQuerySchema,
           body: RescheduleBookingBodySchema,
@@ -175,7 +158,7 @@ export function bookingsRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = await actorOf(request, request.query.token)
+        const actor = bookingActorOf(request)
         return rescheduleBooking(
           ctx.deps,
           request.params.id,

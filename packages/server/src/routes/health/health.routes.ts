@@ -9,14 +9,20 @@ export function healthRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Status } } },
+      {
+        config: { auth: 'public' },
+        schema: { tags: ['health'], summary: 'The process is up', response: { 200: Status } },
+      },
       async () => ({
         status: 'ok',
       }),
     )
     app.get(
       '/readyz',
-      { schema: { tags: ['health'], summary: 'The database answers', response: { 200: Status } } },
+      {
+        config: { auth: 'public' },
+        schema: { tags: ['health'], summary: 'The database answers', response: { 200: Status } },
+      },
       async () => {
         if (!(await ctx.ready()))
           throw new ApiError('SERVICE_UNAVAILABLE', 'The database does not answer')

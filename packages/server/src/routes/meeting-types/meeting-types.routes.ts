@@ -18,7 +18,6 @@ import {
   patchMeetingType,
 } from '../../services/meeting-type.service'
 import type { RouteContext } from '../context'
-import { bearer } from '../errors.schema'
 
 /** Meeting types: managed by their host, readable by invitees. */
 export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -26,17 +25,16 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
     app.post(
       '/api/meeting-types',
       {
+        config: { auth: { user: 'body.user_id' } },
         schema: {
           tags: ['meeting types'],
           summary: 'Create a meeting type (admin, or the key of user_id)',
-          security: bearer,
           body: CreateMeetingTypeBodySchema,
           errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
           response: { 201: MeetingTypeSchema },
         },
       },
       async (request, reply) => {
-        requireUser(await ctx.auth.principalOf(request), request.body.user_id)
         reply.code(201)
         return createMeetingType(ctx.deps, request.body)
       },
@@ -45,17 +43,16 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
     app.get(
       '/api/meeting-types',
       {
+        config: { auth: { user: 'query.user_id' } },
         schema: {
           tags: ['meeting types'],
           summary: "A host's meeting types, active and inactive",
-          security: bearer,
           querystring: ListMeetingTypesQuerySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: MeetingTypeListSchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.query.user_id)
         return listUserMeetingTypes(ctx.deps, request.query.user_id)
       },
     )
@@ -63,7 +60,7 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
     app.get(
       '/api/meeting-types/:id',
       {
-        config: ctx.publicRateLimit,
+        config: { ...ctx.publicRateLimit, auth: 'public' },
         schema: {
           tags: ['meeting types'],
           summary: 'What an invitee may see of a meeting type (public)',
@@ -78,10 +75,10 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
     app.patch(
       '/api/meeting-types/:id',
       {
+        config: { auth: 'key' },
         schema: {
           tags: ['meeting types'],
           summary: 'Change a meeting type (admin, or its host)',
-          security: bearer,
           params: IdParamsSchema,
           body: PatchMeetingTypeBodySchema,
           errors: ['INVALID_DATE', 'INVALID_RANGE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
@@ -89,10 +86,8 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const principal = await ctx.auth.principalOf(request)
-        requireUser(principal, principal?.kind === 'user' ? principal.userId : '')
         const mt = await getOwnedMeetingType(ctx.deps, request.params.id)
-        requireUser(principal, mt.userId)
+        requireUser(request.slotkitPrincipal, mt.userId)
         return patchMeetingType(ctx.deps, mt, request.body)
       },
     )
@@ -100,20 +95,18 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
     app.delete(
       '/api/meeting-types/:id',
       {
+        config: { auth: 'key' },
         schema: {
           tags: ['meeting types'],
           summary: 'Deactivate a meeting type (existing bookings stay)',
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: MeetingTypeSchema },
         },
       },
       async (request) => {
-        const principal = await ctx.auth.principalOf(request)
-        requireUser(principal, principal?.kind === 'user' ? principal.userId : '')
         const mt = await getOwnedMeetingType(ctx.deps, request.params.id)
-        requireUser(principal, mt.userId)
+        requireUser(request.slotkitPrincipal, mt.userId)
         return deactivateMeetingType(ctx.deps, mt)
       },
     )

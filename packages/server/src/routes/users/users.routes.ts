@@ -13,7 +13,6 @@ import {
   UserSchema,
 } from '@slotkit/core/api'
 import { Type } from 'typebox'
-import { requireAdmin, requireUser } from '../../plugins/auth'
 import { getAvailability, putAvailability } from '../../services/availability.service'
 import {
   createApiKey,
@@ -24,7 +23,6 @@ import {
   revokeApiKey,
 } from '../../services/user.service'
 import type { RouteContext } from '../context'
-import { bearer } from '../errors.schema'
 
 /** Hosts and their weekly availability. */
 export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
@@ -32,17 +30,16 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/users',
       {
+        config: { auth: 'admin' },
         schema: {
           tags: ['users'],
           summary: 'Create a host (admin token); the reply carries its API key once',
-          security: bearer,
           body: CreateUserBodySchema,
           errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'CONFLICT'],
           response: { 201: CreateUserReplySchema },
         },
       },
       async (request, reply) => {
-        requireAdmin(await ctx.auth.principalOf(request))
         reply.code(201)
         return createUser(ctx.deps, request.body)
       },
@@ -51,17 +48,16 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/users/:id',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['users'],
           summary: 'Get a host (admin, or its own key)',
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: UserSchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         return getUser(ctx.deps, request.params.id)
       },
     )
@@ -69,10 +65,10 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/api/users/:id',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['users'],
           summary: 'Change a host (admin, or its own key)',
-          security: bearer,
           params: IdParamsSchema,
           body: PatchUserBodySchema,
           errors: ['INVALID_TIME_ZONE', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
@@ -80,7 +76,6 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         return patchUser(ctx.deps, request.params.id, request.body)
       },
     )
@@ -88,6 +83,7 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/users/:id/api-keys',
       {
+        config: { auth: { user: 'params.id' } },
         // The body ({revoke_others?}) is optional: a bare POST creates a key.
         preValidation: async (request) => {
           const mutable = request as { body: unknown }
@@ -97,7 +93,6 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
           tags: ['users'],
           summary:
             "Create another API key (admin, or the user's own key), shown once; revoke_others: true rotates in one call",
-          security: bearer,
           params: IdParamsSchema,
           body: CreateApiKeyBodySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
@@ -105,7 +100,6 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         const created = await createApiKey(ctx.deps, request.params.id, request.body)
         reply.code(201)
         return created
@@ -115,17 +109,16 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/users/:id/api-keys',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['users'],
           summary: "The user's active API keys, oldest first (never the keys themselves)",
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: ApiKeyListSchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         return listApiKeys(ctx.deps, request.params.id)
       },
     )
@@ -133,18 +126,17 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/api/users/:id/api-keys/:key_id',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['users'],
           summary:
             'Revoke an API key: every server process refuses it at once (404 for a key of another user)',
-          security: bearer,
           params: ApiKeyParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 204: Type.Null() },
         },
       },
       async (request, reply) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         await revokeApiKey(ctx.deps, request.params.id, request.params.key_id)
         reply.code(204)
         return null
@@ -154,10 +146,10 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.put(
       '/api/users/:id/availability',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['availability'],
           summary: 'Replace the weekly rules and date overrides',
-          security: bearer,
           params: IdParamsSchema,
           body: PutAvailabilityBodySchema,
           errors: ['INVALID_DATE', 'INVALID_RULES', 'FORBIDDEN', 'NOT_FOUND'],
@@ -165,7 +157,6 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         return putAvailability(ctx.deps, request.params.id, request.body)
       },
     )
@@ -173,17 +164,16 @@ export function usersRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/users/:id/availability',
       {
+        config: { auth: { user: 'params.id' } },
         schema: {
           tags: ['availability'],
           summary: 'The stored weekly rules and date overrides',
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 200: AvailabilitySchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.params.id)
         return getAvailability(ctx.deps, request.params.id)
       },
     )

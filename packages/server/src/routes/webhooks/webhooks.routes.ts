@@ -9,6 +9,7 @@ import {
   WebhookListSchema,
   WebhookSchema,
 } from '@slotkit/core/api'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WEBHOOK_LIMITS } from '../../integrations/webhooks/webhook-limits'
 import { requireUser } from '../../plugins/auth'
@@ -22,7 +23,6 @@ import {
   type WebhookServiceDeps,
 } from '../../services/webhook.service'
 import type { RouteContext } from '../context'
-import { bearer } from '../errors.schema'
 
 const ListWebhooksQuerySchema = Type.Object(
   { user_id: UuidSchema },
@@ -43,30 +43,28 @@ export function webhooksRoutes(
   options: Omit<WebhookServiceDeps, 'db'>,
 ): FastifyPluginAsyncTypebox {
   const deps: WebhookServiceDeps = { db: ctx.deps.db, ...options }
-  const owned = async (request: Parameters<RouteContext['auth']['principalOf']>[0], id: string) => {
-    const principal = await ctx.auth.principalOf(request)
-    // 401 before 404: an anonymous caller learns nothing about ids.
-    requireUser(principal, principal?.kind === 'user' ? principal.userId : '')
+  // The routes of one webhook are declared auth: 'key' (401 before 404: an anonymous
+  // caller learns nothing about ids); the webhook's host is known once it is loaded.
+  const owned = async (request: FastifyRequest, id: string) => {
     const row = await getWebhookRow(deps, id)
-    requireUser(principal, row.userId)
+    requireUser(request.slotkitPrincipal, row.userId)
     return row
   }
   return async (app) => {
     app.post(
       '/api/webhooks',
       {
+        config: { auth: { user: 'body.user_id' } },
         schema: {
           tags: ['webhooks'],
           summary: 'Subscribe a URL to booking events (admin, or the key of user_id)',
           description: `Deliveries are POSTed as JSON and signed: \`Slotkit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">\` with the secret in this reply (shown once). Loopback and private-network URLs are refused unless WEBHOOK_ALLOW_PRIVATE=true. A host has at most ${WEBHOOK_LIMITS.perHost} webhooks (409 QUOTA_EXCEEDED).`,
-          security: bearer,
           body: CreateWebhookBodySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
           response: { 201: CreateWebhookReplySchema },
         },
       },
       async (request, reply) => {
-        requireUser(await ctx.auth.principalOf(request), request.body.user_id)
         reply.code(201)
         return createWebhook(deps, request.body)
       },
@@ -75,17 +73,16 @@ export function webhooksRoutes(
     app.get(
       '/api/webhooks',
       {
+        config: { auth: { user: 'query.user_id' } },
         schema: {
           tags: ['webhooks'],
           summary: "A host's webhooks (never their secrets)",
-          security: bearer,
           querystring: ListWebhooksQuerySchema,
           errors: ['FORBIDDEN'],
           response: { 200: WebhookListSchema },
         },
       },
       async (request) => {
-        requireUser(await ctx.auth.principalOf(request), request.query.user_id)
         return listUserWebhooks(deps, request.query.user_id)
       },
     )
@@ -93,10 +90,10 @@ export function webhooksRoutes(
     app.patch(
       '/api/webhooks/:id',
       {
+        config: { auth: 'key' },
         schema: {
           tags: ['webhooks'],
           summary: 'Change the URL or events of a webhook, or pause it',
-          security: bearer,
           params: IdParamsSchema,
           body: PatchWebhookBodySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
@@ -109,10 +106,10 @@ export function webhooksRoutes(
     app.delete(
       '/api/webhooks/:id',
       {
+        config: { auth: 'key' },
         schema: {
           tags: ['webhooks'],
           summary: 'Delete a webhook and its delivery log',
-          security: bearer,
           params: IdParamsSchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],
           response: { 204: Type.Null() },
@@ -128,10 +125,10 @@ export function webhooksRoutes(
     app.get(
       '/api/webhooks/:id/deliveries',
       {
+        config: { auth: 'key' },
         schema: {
           tags: ['webhooks'],
           summary: 'The delivery log of a webhook, newest first',
-          security: bearer,
           params: IdParamsSchema,
           querystring: ListDeliveriesQuerySchema,
           errors: ['FORBIDDEN', 'NOT_FOUND'],

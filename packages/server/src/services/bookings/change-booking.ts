@@ -10,6 +10,7 @@ import {
 import { lockHost } from '../../db/repositories/users.repository'
 import type { BookingRow } from '../../db/schema'
 import { ApiError, notFound } from '../../http/api-error'
+import type { BookingActor } from '../../plugins/auth'
 import type { ServiceDeps } from '../deps'
 import { bumpHostGeneration } from '../generation'
 import { loadSchedulingContext } from '../scheduling-context'
@@ -19,11 +20,8 @@ import { mayMailInvitee } from './invitee-mail'
 import { newBookingValues, recheckSlot, withSlotAttempt } from './slot-attempt'
 import { toInviteeBooking, toPublicBooking } from './wire'
 
-/** Who may act on a booking: its host (or the admin) by key, or the invitee by token. */
-export type BookingActor =
-  | { kind: 'admin' }
-  | { kind: 'user'; userId: string }
-  | { kind: 'token'; token: string }
+/** Who may act on a booking: its host (or the admin) by key, or the invitee by token (set by the route's auth guard). */
+export type { BookingActor }
 
 /** Loads a booking the actor may see, or 401/403/404. */
 export async function getAuthorizedBooking(

@@ -60,9 +60,9 @@ interface BookingRequest {
 
 /**
  * `POST /api/bookings`. Checks the slot with core and writes the booking with
- * its jobs so that no change of the host can slip in between (layer 2 of
- * DESIGN.md): optimistically first, in two statements and no open transaction
- * (ADR 0008); after {@link OPTIMISTIC_TRIES} lost races, or with a custom
+ * its jobs so that no change of the host can slip in between (layer 2 of the
+ * booking invariant, docs/architecture.md): optimistically first, in two
+ * statements and no open transaction (ADR 0008); after {@link OPTIMISTIC_TRIES} lost races, or with a custom
  * `onBookingEvent` hook (which needs a transaction), under the host-row lock.
  * The exclusion constraint (23P01) is the last line of defence on both paths
  * and also answers 409 CONFLICT. An Idempotency-Key replays the stored booking
