@@ -42,7 +42,7 @@ import {
 } from './scheduling-context'
 import { chooseDuration, computeSlots, hostIdOf } from './slot.service'
 import { canonicalJson, isBookingToken, linkTokenOf, reissuedToken, sha256 } from './tokens'
-import { checkTimeZone, parseInstant } from './validate'
+import { checkLocale, checkTimeZone, parseInstant } from './validate'
 
 /** What the slot check needs of the host. */
 type HostZone = Pick<UserRow, 'timeZone'>
@@ -220,7 +220,13 @@ function bookingValues(
   mt: MeetingTypeRow,
   startsAt: number,
   durationMinutes: number,
-  invitee: { name: string; email: string; timeZone: string; answers: Answers },
+  invitee: {
+    name: string
+    email: string
+    timeZone: string
+    locale: string | null | undefined
+    answers: Answers
+  },
 ) {
   const endsAt = startsAt + durationMinutes * MINUTE_MS
   return {
@@ -239,6 +245,7 @@ function bookingValues(
     inviteeName: invitee.name,
     inviteeEmail: invitee.email,
     inviteeTimeZone: invitee.timeZone,
+    locale: invitee.locale ?? null,
     answers: JSON.stringify(invitee.answers),
     tokenHash: reissuedToken(deps.secretKeys, id).tokenHash,
   }
@@ -392,6 +399,7 @@ async function tryOptimistic(
       name: body.invitee_name,
       email: body.invitee_email,
       timeZone: body.invitee_timezone,
+      locale: body.locale,
       answers,
     })
     const createdAt = new Date()
@@ -456,7 +464,12 @@ export async function createBooking(
   // Stored under the zone's current name (Asia/Katmandu → Asia/Kathmandu); the
   // Idempotency-Key hash stays that of the body as sent, as before.
   const zone = checkTimeZone(sent.invitee_timezone, 'invitee_timezone')
-  const body = zone === sent.invitee_timezone ? sent : { ...sent, invitee_timezone: zone }
+  // Stored canonical (FR-fr → fr-FR); an ill-formed tag is a 400 naming `locale`.
+  const locale = sent.locale === undefined ? undefined : checkLocale(sent.locale, 'locale')
+  const body =
+    zone === sent.invitee_timezone && locale === sent.locale
+      ? sent
+      : { ...sent, invitee_timezone: zone, locale }
   const startsAt = parseInstant(body.start_time, 'start_time')
   const id = randomUUID()
   let inviteeMail: Promise<boolean> | undefined
@@ -526,6 +539,7 @@ async function createBookingLocked(
           name: body.invitee_name,
           email: body.invitee_email,
           timeZone: body.invitee_timezone,
+          locale: body.locale,
           answers,
         }),
         idempotencyKey: idempotencyKey ?? null,
@@ -717,6 +731,7 @@ export async function rescheduleBooking(
           name: old.inviteeName,
           email: old.inviteeEmail,
           timeZone: old.inviteeTimeZone,
+          locale: old.locale,
           answers: old.answers as Answers,
         }),
         rescheduledFrom: old.id,

@@ -25,6 +25,8 @@ export interface OptimisticBooking {
   readonly inviteeName: string
   readonly inviteeEmail: string
   readonly inviteeTimeZone: string
+  /** The invitee's language (BCP 47); none when the request had none. */
+  readonly locale?: string | null | undefined
   readonly answers: Record<string, unknown>
   readonly tokenHash: string
   readonly idempotencyKey: string | null
@@ -58,8 +60,8 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
         SELECT DISTINCT ON (host_id) * FROM json_to_recordset($1::json) AS v (id uuid, host_id uuid,
           seen bigint, meeting_type_id uuid, starts_at timestamptz, ends_at timestamptz,
           buffer_before int, buffer_after int, invitee_name text, invitee_email text,
-          invitee_time_zone text, answers jsonb, token_hash text, idempotency_key text,
-          request_hash text, created_at timestamptz)
+          invitee_time_zone text, locale text, answers jsonb, token_hash text,
+          idempotency_key text, request_hash text, created_at timestamptz)
          ORDER BY host_id, id
       ), locked AS (
         -- A host row someone else holds is skipped, not waited for: it is being
@@ -75,11 +77,12 @@ function optimisticInsertSql(jobSchema: string | undefined): string {
       ), booking AS (
         INSERT INTO bookings (id, host_id, meeting_type_id, status, starts_at, ends_at,
           buffer_before_minutes, buffer_after_minutes, blocked, invitee_name, invitee_email,
-          invitee_time_zone, answers, token_hash, idempotency_key, request_hash, created_at, updated_at)
+          invitee_time_zone, locale, answers, token_hash, idempotency_key, request_hash, created_at,
+          updated_at)
         SELECT v.id, v.host_id, v.meeting_type_id, 'confirmed', v.starts_at, v.ends_at,
           v.buffer_before, v.buffer_after,
           tstzrange(v.starts_at - make_interval(mins => v.buffer_before), v.ends_at + make_interval(mins => v.buffer_after), '[)'),
-          v.invitee_name, v.invitee_email, v.invitee_time_zone, v.answers, v.token_hash,
+          v.invitee_name, v.invitee_email, v.invitee_time_zone, v.locale, v.answers, v.token_hash,
           v.idempotency_key, v.request_hash, v.created_at, v.created_at
           FROM v JOIN bumped ON bumped.id = v.host_id
         -- A conflict here (the exclusion constraint, a reused key) means the check is
@@ -120,6 +123,7 @@ export async function insertBookingsIfUnchanged(
       invitee_name: b.inviteeName,
       invitee_email: b.inviteeEmail,
       invitee_time_zone: b.inviteeTimeZone,
+      locale: b.locale ?? null,
       answers: b.answers,
       token_hash: b.tokenHash,
       idempotency_key: b.idempotencyKey,
