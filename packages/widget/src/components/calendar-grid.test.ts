@@ -19,7 +19,7 @@ describe('calendar keyboard model', () => {
 
   test('pages by month (and by year with Shift), clamping the day', () => {
     expect(nextFocusDate('PageDown', '2027-01-31', 1)).toBe('2027-02-28')
-    expect(nextFocusDate('PageUp', '2027-03-15', 1, true)).toBe('2026-03-15')
+    expect(nextFocusDate('PageUp', '2027-03-15', 1, { shiftKey: true })).toBe('2026-03-15')
     expect(nextFocusDate('Tab', '2027-03-15', 1)).toBeUndefined()
   })
 

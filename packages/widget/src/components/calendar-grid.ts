@@ -85,18 +85,22 @@ function renderDay(p: CalendarGridProps, date: string): TemplateResult {
  * Where a key press moves the grid's focus from `date`, as in the WAI-ARIA
  * date-picker pattern: arrows by day and week, Home/End to the week's ends,
  * PageUp/PageDown by month (with Shift: by year). `undefined` for other keys.
+ * Left and right follow the reading direction: in a right-to-left grid the
+ * next day sits to the left, so ArrowLeft moves forward (`rtl`).
  */
 export function nextFocusDate(
   key: string,
   date: string,
   firstDayOfWeek: number,
-  shiftKey = false,
+  options: { readonly shiftKey?: boolean; readonly rtl?: boolean } = {},
 ): string | undefined {
+  const shiftKey = options.shiftKey === true
+  const forward = options.rtl ? -1 : 1
   switch (key) {
     case 'ArrowLeft':
-      return addDays(date, -1)
+      return addDays(date, -forward)
     case 'ArrowRight':
-      return addDays(date, 1)
+      return addDays(date, forward)
     case 'ArrowUp':
       return addDays(date, -7)
     case 'ArrowDown':

@@ -5,6 +5,7 @@ import { translate } from '../i18n/catalog'
 import { addMonths, monthOf } from '../i18n/dates'
 import {
   formatDateHeading,
+  formatDuration,
   formatMonth,
   formatSlotDateTime,
   formatSlotTime,
@@ -52,7 +53,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
                 aria-pressed=${m === v.durationMinutes ? 'true' : 'false'}
                 @click=${() => a.chooseDuration(m)}
               >
-                ${translate(t.minutes, { n: m })}
+                ${formatDuration(m, v.locale)}
               </button>`,
           )}
         </div>`
