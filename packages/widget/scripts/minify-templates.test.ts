@@ -28,6 +28,12 @@ describe('template minifier', () => {
     )
   })
 
+  test('drops the space before the end of a tag that follows a binding', () => {
+    expect(minifyTemplates('html`<button @click=${go}\n  >\n  Go</button>`')).toBe(
+      'html`<button @click=${go}> Go</button>`',
+    )
+  })
+
   test('unquotes word-character attribute values, and only those', () => {
     const source =
       'html`<a part="button link" href="/x" class="primary" rel="noopener">x</a><input type="checkbox"/><i data-x="${v}" title="a-b"></i>`'

@@ -89,6 +89,9 @@ function squeeze(text: string, tag: 'html' | 'css'): string {
       text
         .replace(/>\s*\n\s*</g, '><')
         .replace(/\s+/g, ' ')
+        // A segment that starts with ` >` follows an attribute binding: the tag
+        // ends (text never starts with `>` here; it would be written `&gt;`).
+        .replace(/^ >/, '>')
         // `part="button"` → `part=button`: HTML needs no quotes around a value of
         // word characters; only before a space or `>` (`a=b/>` would read `b/`).
         .replace(/(\s[\w-]+)="([\w-]+)"(?=[\s>])/g, '$1=$2')

@@ -15,6 +15,11 @@ export interface CalendarGridProps {
   readonly today: string
   /** Accessible name of a day: "Monday, March 15, 2027". */
   readonly dayLabel: (date: string) => string
+  /**
+   * The day of the month as shown, in the locale's digits ("15", Arabic "١٥"):
+   * the same digits as the accessible name, which must contain what is shown.
+   */
+  readonly dayNumber: (day: number) => string
   readonly availableLabel: string
   readonly gridLabel: string
   readonly onSelect: (date: string) => void
@@ -76,7 +81,7 @@ function renderDay(p: CalendarGridProps, date: string): TemplateResult {
       ?data-today=${date === p.today}
       @click=${() => isAvailable && p.onSelect(date)}
     >
-      ${Number(date.slice(8, 10))}
+      ${p.dayNumber(Number(date.slice(8, 10)))}
     </button>
   </td>`
 }

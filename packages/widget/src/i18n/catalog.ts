@@ -68,11 +68,10 @@ export const en = {
   loadError: 'We could not load this page.',
   slotsError: 'We could not load the available times.',
   submitError: 'We could not complete your request.',
-  errorNotFound: 'This link is invalid, or the meeting is no longer offered.',
-  errorNetwork: 'Check your connection and try again.',
-  errorBusy: 'The service is busy. Try again in a moment.',
+  errorNotFound: 'This link is invalid or no longer offered.',
+  errorNetwork: 'Check your connection, or try again in a moment.',
   errorStarted: 'This meeting has started and can no longer be changed.',
-  errorChanged: 'This booking was changed meanwhile. Please reload the page.',
+  errorChanged: 'This booking has changed. Please reload the page.',
   rescheduleTitle: 'Pick a new time',
   currentBooking: 'Current booking: {time}',
   rescheduleConfirm: 'Move to {time}',
@@ -212,12 +211,11 @@ export function translate(
   values: Readonly<Record<string, string | number>> = {},
   locale = 'en',
 ): string {
-  const count = values.count
+  // Without a count, PluralRules reads NaN: `other`.
   const template =
     typeof message === 'string'
       ? message
-      : (typeof count === 'number' && message[new Intl.PluralRules(locale).select(count)]) ||
-        message.other
+      : message[new Intl.PluralRules(locale).select(Number(values.count))] || message.other
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const value = values[key]
     if (value === undefined) return whole

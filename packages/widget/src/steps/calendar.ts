@@ -41,6 +41,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
     .filter((m, i, all) => all.indexOf(m) === i)
     .sort((x, y) => x - y)
   const monthTitle = formatMonth(month, v.locale)
+  const digits = new Intl.NumberFormat(v.locale)
   return html`${renderHeader(v)} ${renderCurrentBooking(v, 'summary')} ${renderConflict(v, step)}
     ${
       durations.length > 1 && v.mode === 'book'
@@ -95,6 +96,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
           available,
           today: v.today,
           dayLabel: (date) => formatDateHeading(date, v.locale),
+          dayNumber: (day) => digits.format(day),
           availableLabel: t.available,
           gridLabel: `${t.chooseDate}, ${monthTitle}`,
           onSelect: a.selectDate,
@@ -103,7 +105,8 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
         ${renderZonePicker({
           idPrefix: 'sk',
           timeZone: v.timeZone,
-          toggleLabel: `${t.timeZone}: ${zoneName(v.timeZone)} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
+          label: t.timeZone,
+          value: `${zoneName(v.timeZone)} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
           open: v.zonePicker.open,
           query: v.zonePicker.query,
           options: v.zoneOptions,

@@ -81,8 +81,8 @@ const ERROR_TEXT: Readonly<Record<string, MessageKey>> = {
   NOT_FOUND: 'errorNotFound',
   NETWORK_ERROR: 'errorNetwork',
   TIMEOUT: 'errorNetwork',
-  RATE_LIMITED: 'errorBusy',
-  SERVICE_UNAVAILABLE: 'errorBusy',
+  RATE_LIMITED: 'errorNetwork',
+  SERVICE_UNAVAILABLE: 'errorNetwork',
   BOOKING_IN_PAST: 'errorStarted',
   CONCURRENT_MODIFICATION: 'errorChanged',
 }

@@ -236,6 +236,11 @@ export const widgetStyles = css`
   .slots h3 {
     font-size: 1em;
   }
+  /* Room for the longest translation of these hints (wrapped), so a language
+     arriving after the English text moves nothing under it. */
+  .slots > p {
+    min-block-size: 3lh;
+  }
   .slot-list {
     list-style: none;
     margin: 0;
@@ -275,12 +280,17 @@ export const widgetStyles = css`
     position: relative;
   }
   .zone-toggle {
+    display: block;
     border: none;
     padding: 4px 0;
     min-height: 0;
     background: none;
     color: var(--_text);
     text-align: start;
+  }
+  .zone-label {
+    display: block;
+    color: var(--_muted);
   }
   .zone-panel {
     margin-block-start: 8px;

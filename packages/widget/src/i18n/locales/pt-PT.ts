@@ -24,7 +24,7 @@ const messages: Messages = {
   slotRefused: 'Esse horário já não pode ser reservado. Escolha outro.',
   submitError: 'Não foi possível concluir o seu pedido.',
   errorNotFound: 'Esta ligação não é válida ou a reunião já não está disponível.',
-  errorNetwork: 'Verifique a sua ligação à Internet e tente novamente.',
+  errorNetwork: 'Verifique a sua ligação ou tente novamente dentro de momentos.',
   errorStarted: 'Esta reunião já começou e já não pode ser alterada.',
   errorChanged: 'Esta marcação foi alterada entretanto. Recarregue a página.',
   currentBooking: 'Marcação atual: {time}',
