@@ -10,7 +10,7 @@ import {
 } from './controllers/month-slots-controller'
 import { toWidgetError, type WidgetApi, type WidgetError } from './controllers/widget-api'
 import type { ScheduleErrorDetail, ScheduleWidgetEventMap } from './events'
-import { loadLocale, type Messages, resolveMessages, translate } from './i18n/catalog'
+import { directionOf, loadLocale, type Messages, resolveMessages, translate } from './i18n/catalog'
 import { addDays, addMonths, monthOf } from './i18n/dates'
 import {
   canonicalLocale,
@@ -21,8 +21,8 @@ import {
   formatMonth,
   isValidTimeZone,
   localDateOf,
+  localeFallbacks,
   supportedTimeZones,
-  textDirection,
   zoneName,
 } from './i18n/format'
 import { renderCalendarStep } from './steps/calendar'
@@ -571,7 +571,7 @@ export class ScheduleWidget extends LitElement {
         date &&
         nextFocusDate(event.key, date, this.#weekStart, {
           shiftKey: event.shiftKey,
-          rtl: textDirection(this.#resolvedLocale) === 'rtl',
+          rtl: directionOf(this.#resolvedLocale) === 'rtl',
         })
       if (!step || !next) return
       event.preventDefault()
@@ -772,7 +772,8 @@ export class ScheduleWidget extends LitElement {
    * characters.
    */
   get #bookingLocale(): { locale?: string } {
-    const tag = new Intl.Locale(this.#resolvedLocale).baseName
+    // The first tag of the fallback chain is the locale without its extensions.
+    const tag = localeFallbacks(this.#resolvedLocale)[0]!
     return tag.length <= 35 ? { locale: tag } : {}
   }
 
@@ -827,7 +828,7 @@ export class ScheduleWidget extends LitElement {
       ...this.#actions,
       t,
       locale,
-      dir: textDirection(locale),
+      dir: directionOf(locale),
       mode: this.mode,
       timeZone: this.effectiveTimeZone,
       hostTimeZone: this.meetingTypeData && canonicalTimeZone(this.meetingTypeData.host.time_zone),

@@ -118,6 +118,7 @@ export function textDirection(tag: string): 'ltr' | 'rtl' {
     textInfo?: { direction?: string }
   }
   const direction = (locale.getTextInfo?.() ?? locale.textInfo)?.direction
-  if (direction) return direction === 'rtl' ? 'rtl' : 'ltr'
-  return RTL_SCRIPTS.test(locale.maximize().script ?? '') ? 'rtl' : 'ltr'
+  return direction === 'rtl' || (!direction && RTL_SCRIPTS.test(locale.maximize().script ?? ''))
+    ? 'rtl'
+    : 'ltr'
 }

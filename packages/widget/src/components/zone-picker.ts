@@ -64,7 +64,7 @@ export function renderZonePicker(p: ZonePickerProps): TemplateResult {
       aria-expanded=${p.open ? 'true' : 'false'}
       @click=${p.onToggle}
     >
-      <span class="zone-label">${p.label}</span> ${p.value} <span aria-hidden="true">▾</span>
+      <span class="muted">${p.label}</span><br />${p.value} <span aria-hidden="true">▾</span>
     </button>
     ${
       p.open

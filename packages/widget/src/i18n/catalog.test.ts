@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { TRANSLATED_LOCALES } from '@slotkit/core/format'
 import { describe, expect, test } from 'vitest'
 import {
+  directionOf,
   en,
   type LocaleCatalog,
   loadLocale,
@@ -217,6 +218,17 @@ describe('resolving and loading', () => {
     expect(resolveMessages('nl-BE').confirm).toBe('Boeken')
     expect(resolveMessages('nl-BE').back).toBe('Terug')
     expect(resolveMessages('nl').confirm).toBe(modules.nl!.messages.confirm)
+  })
+
+  test('the direction is that of the language the strings are in', () => {
+    // Arabic is built in: right to left even before its strings arrive.
+    expect(directionOf('ar-EG')).toBe('rtl')
+    // Hebrew has no catalog: its page shows English, left to right, until it gets one.
+    expect(directionOf('he-IL')).toBe('ltr')
+    registerMessages('he', { confirm: 'קביעת פגישה' })
+    expect(directionOf('he-IL')).toBe('rtl')
+    expect(directionOf('fr-CA')).toBe('ltr')
+    expect(directionOf('not a tag')).toBe('ltr')
   })
 
   test('a page can add a language of its own, key by key over English', () => {

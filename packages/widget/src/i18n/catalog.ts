@@ -3,6 +3,7 @@ import {
   catalogChain,
   localeFallbacks,
   TRANSLATED_LOCALES,
+  textDirection,
 } from '@slotkit/core/format'
 
 /**
@@ -184,6 +185,20 @@ export async function loadLocale(locale: string): Promise<boolean> {
   }
   await pending
   return languages.has(tag)
+}
+
+/**
+ * Which way the widget's text runs for `locale`: that of the language its
+ * strings are in, built in (loaded or on its way) or registered, else English.
+ * A locale without a catalog (`he` before one is registered) shows English, so
+ * it stays left to right; Arabic is right to left from the start, before its
+ * strings arrive, so the layout does not flip when they do.
+ */
+export function directionOf(locale: string): 'ltr' | 'rtl' {
+  const tag = localeFallbacks(locale).find(
+    (t) => languages.has(t) || overrides.has(t) || TRANSLATED_LOCALES.includes(t as 'en'),
+  )
+  return tag ? textDirection(tag) : 'ltr'
 }
 
 /**

@@ -16,6 +16,7 @@ export {
   formatSlotTime,
   isKnownTimeZone as isValidTimeZone,
   localDateOf,
+  localeFallbacks,
   supportedTimeZones,
   textDirection,
   uses12HourClock,

@@ -288,10 +288,6 @@ export const widgetStyles = css`
     color: var(--_text);
     text-align: start;
   }
-  .zone-label {
-    display: block;
-    color: var(--_muted);
-  }
   .zone-panel {
     margin-block-start: 8px;
     border: 1px solid var(--_border);
