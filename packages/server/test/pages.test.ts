@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bookingBody, createHost, createMeetingType, createTestApp } from './helpers'
+import { DEMO_HOST_EMAIL } from '../src/db/seed-demo'
+import { admin, bookingBody, createHost, createMeetingType, createTestApp } from './helpers'
 
 // The pages behind the demo link, cancel_url and reschedule_url are
 // <schedule-widget> on a plain page, with the bundle served by this server.
@@ -114,6 +115,28 @@ describe('widget pages', () => {
     expect(guessed.body).toContain('<html lang="fr" dir="ltr">')
     const plain = await app.inject({ url: `/bookings/${booking.id}/cancel?token=wrong` })
     expect(plain.body).toContain('<title>Cancel your booking</title>')
+  })
+
+  it("gives the start page's demo widget the visitor's language; the page itself stays English", async () => {
+    const demo = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { email: DEMO_HOST_EMAIL, name: 'Demo Host', time_zone: 'America/New_York' },
+    })
+    expect(demo.statusCode, demo.body).toBe(201)
+    const mt = await createMeetingType(
+      app,
+      { id: demo.json().id, apiKey: demo.json().api_key, timeZone: 'America/New_York' },
+      {
+        duration_minutes: 30,
+      },
+    )
+    const res = await app.inject({ url: '/', headers: { 'accept-language': 'ko, ja;q=0.8' } })
+    expect(res.body).toContain('<html lang="en" dir="ltr">')
+    expect(res.body).toContain(`<schedule-widget base-url="/" meeting-type="${mt}" lang="ja">`)
+    const plain = await app.inject({ url: '/' })
+    expect(plain.body).toContain(`<schedule-widget base-url="/" meeting-type="${mt}">`)
   })
 
   it('escapes what it echoes from the URL', async () => {
