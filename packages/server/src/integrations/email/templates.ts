@@ -126,10 +126,11 @@ function headline(
 /**
  * Renders a booking e-mail (subject, plain text, HTML) in the recipient's
  * language (`context.locale`). Every message shows the time in the recipient's
- * zone and in the other party's, as DESIGN.md asks, and the links that apply
- * (cancel and reschedule while the booking is live, book again after a
- * cancellation). A right-to-left language gets `dir="rtl"`, with each value's
- * cell `dir="auto"` so names and addresses keep their own direction.
+ * zone and in the other party's, as the time model of docs/architecture.md
+ * asks, and the links that apply (cancel and reschedule while the booking is
+ * live, book again after a cancellation). A right-to-left language gets
+ * `dir="rtl"`, with each value's cell `dir="auto"` so names and addresses keep
+ * their own direction.
  */
 export function renderBookingEmail(context: BookingEmailContext): RenderedEmail {
   const language = languageFor(context.locale)
