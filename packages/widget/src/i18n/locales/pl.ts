@@ -19,7 +19,7 @@ const messages: Messages = {
   },
   noTimesForDay: 'Brak wolnych terminów w tym dniu.',
   pickDay: 'Wybierz dzień, aby zobaczyć wolne terminy.',
-  available: 'dostępny',
+  available: 'wolne terminy',
   duration: 'Czas trwania',
   timeZone: 'Strefa czasowa',
   searchTimeZone: 'Szukaj strefy czasowej',
