@@ -152,7 +152,7 @@ export function registerMessages(locale: string, messages: Partial<Messages>): v
 /**
  * Sets how the built-in languages are fetched when a widget needs one (none
  * by default in the npm entry: register languages, or set a loader such as
- * `(tag) => ({ fr: () => import('@slotkit/widget/i18n/fr') })[tag]?.()`). The
+ * `(tag) => (tag === 'fr' ? import('@slotkit/widget/i18n/fr') : undefined)`). The
  * self-contained bundle sets one that imports `./i18n/<tag>.js` next to itself.
  */
 export function setLocaleLoader(load: LocaleLoader | undefined): void {
