@@ -249,7 +249,8 @@ describe.skipIf(!hasChromium())('<schedule-widget> in other languages, in Chromi
       })
       const page = await open(
         { attrs: { 'meeting-type': fixture.meetingTypeId }, lang: 'fr', width },
-        { locale: 'fr-FR', viewport: { width: viewport, height: 1000 } },
+        // No fade-in: its translateY would move the boxes while they are measured.
+        { locale: 'fr-FR', viewport: { width: viewport, height: 1000 }, reducedMotion: 'reduce' },
         async (tab) => {
           await tab.route('**/widget/i18n/fr.js', async (route) => {
             await gate
