@@ -123,6 +123,12 @@ if (check) {
       r.headers.get('content-type')?.includes('javascript') && t.includes('schedule-widget'),
     'the bundle is served',
   )
+  // The bundle imports a page's language from next to itself, on first use.
+  await expectOk(
+    '/widget/i18n/fr.js',
+    (t, r) => r.headers.get('content-type')?.includes('javascript') && t.includes('Choisissez'),
+    'the language modules are served beside it',
+  )
   const today = new Date().toISOString().slice(0, 10)
   const end = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
   await expectOk(

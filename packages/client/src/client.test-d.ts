@@ -83,6 +83,10 @@ describe('responses are typed', () => {
       invitee_timezone: 'America/New_York',
     }
     expectTypeOf(client.bookings.create(body)).resolves.toEqualTypeOf<CreateBookingReply>()
+    expectTypeOf(
+      client.bookings.create({ ...body, locale: 'fr-FR' }),
+    ).resolves.toEqualTypeOf<CreateBookingReply>()
+    expectTypeOf(client.bookings.create).parameter(0).toHaveProperty('locale')
     expectTypeOf<CreateBookingReply['cancel_url']>().toEqualTypeOf<string>()
     expectTypeOf<Booking['cancel_url']>().toEqualTypeOf<string | undefined>()
     expectTypeOf(client.bookings.get('b1', { token: 't' })).resolves.toEqualTypeOf<Booking>()
@@ -128,6 +132,15 @@ describe('requests are checked', () => {
       start_time: 'x',
       invitee_name: 'G',
       invitee_email: 'g@x.y',
+    })
+    client.bookings.create({
+      meeting_type_id: 'm1',
+      start_time: 'x',
+      invitee_name: 'G',
+      invitee_email: 'g@x.y',
+      invitee_timezone: 'UTC',
+      // @ts-expect-error a locale is a string (a BCP 47 tag)
+      locale: ['fr'],
     })
     // @ts-expect-error a date or a date range, not neither
     client.slots.list({ meeting_type_id: 'm1', timezone: 'UTC' })

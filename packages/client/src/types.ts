@@ -308,6 +308,12 @@ export interface CreateBookingBody {
   /** One of the meeting type's lengths (default its duration). */
   duration_minutes?: number
   answers?: Answers
+  /**
+   * The invitee's language, a BCP 47 tag such as `fr` or `pt-BR` (at most 35
+   * characters): their e-mails and cancel/reschedule pages use it, English where
+   * Slotkit has no translation.
+   */
+  locale?: string
 }
 
 /** A booking. Times are UTC (`Z`). */

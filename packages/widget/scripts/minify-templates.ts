@@ -5,9 +5,11 @@ import type { Plugin } from 'esbuild'
  * Collapses the formatting whitespace inside lit's `html` and `css` tagged
  * templates, which esbuild's minifier leaves alone (it cannot know the tags'
  * semantics). Runs of whitespace become one space; whitespace that contains a
- * line break between two tags (`>\n  <`) disappears, as does CSS around
- * braces, semicolons and commas. `<textarea>`/`<pre>` content is not used in
- * the widget's templates, so no element needs its whitespace kept.
+ * line break between two tags (`>\n  <`) disappears, as do the quotes around
+ * attribute values of word characters, and CSS around braces, semicolons and
+ * commas (with a few more shortenings, see `squeeze`). `<textarea>`/`<pre>`
+ * content is not used in the widget's templates, so no element needs its
+ * whitespace kept.
  */
 export function minifyTemplates(source: string): string {
   let out = ''
@@ -83,14 +85,33 @@ export function minifyTemplates(source: string): string {
 
 function squeeze(text: string, tag: 'html' | 'css'): string {
   if (tag === 'html') {
-    return text.replace(/>\s*\n\s*</g, '><').replace(/\s+/g, ' ')
+    return (
+      text
+        .replace(/>\s*\n\s*</g, '><')
+        .replace(/\s+/g, ' ')
+        // A segment that starts with ` >` follows an attribute binding: the tag
+        // ends (text never starts with `>` here; it would be written `&gt;`).
+        .replace(/^ >/, '>')
+        // `part="button"` → `part=button`: HTML needs no quotes around a value of
+        // word characters; only before a space or `>` (`a=b/>` would read `b/`).
+        .replace(/(\s[\w-]+)="([\w-]+)"(?=[\s>])/g, '$1=$2')
+    )
   }
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/\s*([{};,>])\s*/g, '$1')
-    .replace(/([\w-]):\s+/g, '$1:')
-    .replace(/;}/g, '}')
+  return (
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/([\w-]):\s+/g, '$1:')
+      .replace(/;}/g, '}')
+      // `0.75` → `.75`; `calc(x * .75)` → `calc(x*.75)` (only before a number:
+      // `* ` can also be the universal selector); `[a='b']` → `[a=b]` for an
+      // identifier value; ` !important` → `!important`.
+      .replace(/(^|[^\w.])0\.(\d)/g, '$1.$2')
+      .replace(/ ([*/]) (?=\.?\d)/g, '$1')
+      .replace(/\[([\w-]+)='([a-z][\w-]*)'\]/gi, '[$1=$2]')
+      .replace(/ !important/g, '!important')
+  )
 }
 
 /** The esbuild plugin applying {@link minifyTemplates} to the widget's own sources. */

@@ -24,8 +24,21 @@ export type {
   ScheduleSlotSelectedDetail,
   ScheduleWidgetEventMap,
 } from './events'
-export type { MessageKey, Messages } from './i18n/catalog'
-export { de, en, registerMessages, resolveMessages } from './i18n/catalog'
+export type {
+  LocaleCatalog,
+  LocaleLoader,
+  MessageKey,
+  Messages,
+  PluralMessage,
+} from './i18n/catalog'
+export {
+  en,
+  loadLocale,
+  registerLocale,
+  registerMessages,
+  resolveMessages,
+  setLocaleLoader,
+} from './i18n/catalog'
 export type {
   ScheduleWidgetMode,
   ScheduleWidgetPrefill,

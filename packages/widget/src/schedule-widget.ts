@@ -10,9 +10,10 @@ import {
 } from './controllers/month-slots-controller'
 import { toWidgetError, type WidgetApi, type WidgetError } from './controllers/widget-api'
 import type { ScheduleErrorDetail, ScheduleWidgetEventMap } from './events'
-import { type Messages, resolveMessages, translate } from './i18n/catalog'
+import { directionOf, loadLocale, type Messages, resolveMessages, translate } from './i18n/catalog'
 import { addDays, addMonths, monthOf } from './i18n/dates'
 import {
+  canonicalLocale,
   canonicalTimeZone,
   detectTimeZone,
   firstDayOfWeekFor,
@@ -20,6 +21,7 @@ import {
   formatMonth,
   isValidTimeZone,
   localDateOf,
+  localeFallbacks,
   supportedTimeZones,
   zoneName,
 } from './i18n/format'
@@ -173,7 +175,11 @@ export class ScheduleWidget extends LitElement {
   declare bookingId: string
   /** The invitee's token from `cancel_url` / `reschedule_url`. */
   declare token: string
-  /** BCP 47 locale for dates, times and UI strings. Default: the nearest `lang`, then the browser's. */
+  /**
+   * BCP 47 locale for dates, times, UI strings and the reading direction.
+   * Default: the nearest `lang`, then the browser's. Languages other than
+   * English are fetched when first needed (see `setLocaleLoader`).
+   */
   declare locale: string
   /** The invitee's IANA zone. Default: detected from the browser; the invitee can switch it. */
   declare timeZone: string
@@ -265,6 +271,8 @@ export class ScheduleWidget extends LitElement {
   #pendingFocus: FocusTarget | undefined
   /** A day whose times are being reloaded (after a 409): announced once they are in. */
   #announceTimesOf: string | undefined
+  /** The locale whose catalog was last asked for. */
+  #catalogOf: string | undefined
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
@@ -286,14 +294,17 @@ export class ScheduleWidget extends LitElement {
 
   // ---- derived values -------------------------------------------------------
 
+  /** The first well-formed tag of: `locale`, the nearest `lang`, the browser's; else `en`. */
   get #resolvedLocale(): string {
-    const fromDom = this.closest('[lang]')?.getAttribute('lang')
-    return (
-      this.locale ||
-      fromDom ||
-      (typeof navigator === 'undefined' ? 'en' : navigator.language) ||
-      'en'
-    )
+    for (const tag of [
+      this.locale,
+      this.closest('[lang]')?.getAttribute('lang'),
+      navigator.language,
+    ]) {
+      const canonical = tag && canonicalLocale(tag)
+      if (canonical) return canonical
+    }
+    return 'en'
   }
 
   get #t(): Messages {
@@ -378,6 +389,12 @@ export class ScheduleWidget extends LitElement {
   // ---- lifecycle -----------------------------------------------------------
 
   protected override willUpdate(changed: PropertyValues): void {
+    // The language's catalog is fetched alongside the meeting type; English shows until it is in.
+    const locale = this.#resolvedLocale
+    if (locale !== this.#catalogOf) {
+      this.#catalogOf = locale
+      void loadLocale(locale).then((arrived) => arrived && this.requestUpdate())
+    }
     if (!this.#started || RESTART_ON.some((key) => changed.has(key))) this.#start()
     if (changed.has('timeZone')) this.chosenZone = undefined
     if (this.step.kind === 'calendar') this.#loadMonth(this.step)
@@ -446,7 +463,13 @@ export class ScheduleWidget extends LitElement {
     if (this.mode === 'book' && !this.meetingType) return
     if (this.mode !== 'book' && (!this.bookingId || !this.token)) {
       this.#fail(
-        { code: 'VALIDATION_FAILED', message: this.#t.missingBooking, status: 0, alternatives: [] },
+        {
+          code: 'VALIDATION_FAILED',
+          message: this.#t.missingBooking,
+          text: 'missingBooking',
+          status: 0,
+          alternatives: [],
+        },
         'load',
       )
       return
@@ -544,7 +567,12 @@ export class ScheduleWidget extends LitElement {
     gridKey: (event) => {
       const step = this.#calendar
       const date = (event.target as HTMLElement).closest<HTMLElement>('[data-date]')?.dataset.date
-      const next = date && nextFocusDate(event.key, date, this.#weekStart, event.shiftKey)
+      const next =
+        date &&
+        nextFocusDate(event.key, date, this.#weekStart, {
+          shiftKey: event.shiftKey,
+          rtl: directionOf(this.#resolvedLocale) === 'rtl',
+        })
       if (!step || !next) return
       event.preventDefault()
       const month = monthOf(next)
@@ -681,10 +709,12 @@ export class ScheduleWidget extends LitElement {
   /** Says in the live region how many times `date` has now; returns that number. */
   #announceTimes(date: string): number {
     const count = this.#monthState?.days.get(date)?.length ?? 0
-    this.announcement = translate(this.#t.timesFor, {
-      count,
-      date: formatDateHeading(date, this.#resolvedLocale, { year: false }),
-    })
+    const locale = this.#resolvedLocale
+    this.announcement = translate(
+      this.#t.timesFor,
+      { count, date: formatDateHeading(date, locale, { year: false }) },
+      locale,
+    )
     return count
   }
 
@@ -729,10 +759,22 @@ export class ScheduleWidget extends LitElement {
       invitee_name: String(this.#value('name')).trim(),
       invitee_email: String(this.#value('email')).trim(),
       invitee_timezone: this.effectiveTimeZone,
+      ...this.#bookingLocale,
       ...(this.#duration === mt.duration_minutes ? {} : { duration_minutes: this.#duration }),
       ...(mt.questions.length > 0 ? { answers } : {}),
     }
     await this.#submit((signal) => api.createBooking(body, signal), 'booked')
+  }
+
+  /**
+   * The invitee's language for the booking (their e-mails): the locale without
+   * extensions (`fr-CA`, not `fr-CA-u-ca-gregory`), left out past the API's 35
+   * characters.
+   */
+  get #bookingLocale(): { locale?: string } {
+    // The first tag of the fallback chain is the locale without its extensions.
+    const tag = localeFallbacks(this.#resolvedLocale)[0]!
+    return tag.length <= 35 ? { locale: tag } : {}
   }
 
   /** Runs a submit of the `details` or `cancel` step and moves on with its outcome. */
@@ -781,10 +823,12 @@ export class ScheduleWidget extends LitElement {
   protected override render(): TemplateResult {
     const t = this.#t
     const step = this.step
+    const locale = this.#resolvedLocale
     const view: StepView = {
       ...this.#actions,
       t,
-      locale: this.#resolvedLocale,
+      locale,
+      dir: directionOf(locale),
       mode: this.mode,
       timeZone: this.effectiveTimeZone,
       hostTimeZone: this.meetingTypeData && canonicalTimeZone(this.meetingTypeData.host.time_zone),
@@ -806,6 +850,7 @@ export class ScheduleWidget extends LitElement {
       class="root"
       part="root"
       lang=${view.locale}
+      dir=${view.dir}
       aria-label=${this.meetingTypeData?.name ?? t.widgetLabel}
       aria-busy=${step.kind === 'loading' ? 'true' : 'false'}
     >

@@ -54,6 +54,8 @@ export interface PageOptions {
   readonly lang?: string
   /** Load a development build (lit in dev mode, which warns about misuse) instead of the shipped bundle. */
   readonly dev?: boolean
+  /** Load the bundle from this origin (another one than the page's: a drop-in from elsewhere). */
+  readonly scriptOrigin?: string
 }
 
 /** The test page: a plain document with a landmark, a heading and the tag; events are recorded in `window.__events`. */
@@ -73,7 +75,7 @@ function testPage(options: PageOptions): string {
     document.addEventListener(type, (e) => window.__events.push({ type, detail: JSON.parse(JSON.stringify(e.detail ?? null)), composed: e.composed, bubbles: e.bubbles }));
   }
 </script>
-<script type="module" src="/widget/${options.dev ? 'schedule-widget.dev.js' : 'schedule-widget.js'}"></script>
+<script type="module" src="${esc(options.scriptOrigin ?? '')}/widget/${options.dev ? 'schedule-widget.dev.js' : 'schedule-widget.js'}"></script>
 </head>
 <body><main><h1>Book a meeting</h1>
 <div id="container" style="max-width:${esc(options.width ?? '900px')}"><schedule-widget${attrs}></schedule-widget></div>

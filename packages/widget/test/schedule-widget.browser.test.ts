@@ -333,7 +333,7 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     await bookableDay(page)
     // Berlin is at +01:00 or +02:00 depending on the day the test runs.
     const toggle = page.getByRole('button', {
-      name: /^Time zone: Europe\/Berlin \(GMT\+0[12]:00\)$/,
+      name: /^Time zone Europe\/Berlin \(GMT\+0[12]:00\)$/,
     })
     expect(await toggle.count()).toBe(1)
     // The glyph is still drawn, only not read out.
@@ -350,7 +350,7 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     )
     await (await bookableDay(page)).click()
     expect(await page.locator(`${W} .zone-toggle`).textContent()).toContain(
-      'Time zone: Asia/Kolkata (GMT+05:30)',
+      'Asia/Kolkata (GMT+05:30)',
     )
     await page.locator(`${W} button.slot`).first().click()
     await page.locator(`${W} #name`).fill('Ada Lovelace')
@@ -380,7 +380,7 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     )
     await (await bookableDay(page)).click()
     expect(await page.locator(`${W} .zone-toggle`).textContent()).toContain(
-      'Time zone: Asia/Kathmandu (GMT+05:45)',
+      'Asia/Kathmandu (GMT+05:45)',
     )
     await page.locator(`${W} button.slot`).first().click()
     await page.locator(`${W} #name`).fill('Ada Lovelace')
@@ -602,7 +602,8 @@ describe.skipIf(!hasChromium())('<schedule-widget> in Chromium against the real 
     await slot.waitFor()
     expect(await slot.textContent()).toMatch(/^\s*\d{2}:\d{2}\s*$/)
     expect(await page.locator(`${W} th`).first().textContent()).toBe('Mo')
-    expect(await page.locator(`${W} .zone-toggle`).textContent()).toContain('Zeitzone')
+    // The German catalog is fetched on demand (usually before the month arrives).
+    await expect.poll(() => page.locator(`${W} .zone-toggle`).textContent()).toContain('Zeitzone')
     await snap(page, 'i18n-1-german')
     // hour12 overrides the locale.
     const twelve = await open({

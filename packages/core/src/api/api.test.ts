@@ -18,6 +18,7 @@ import {
   ErrorReplySchema,
   IsoDateSchema,
   ListBookingsQuerySchema,
+  LocaleSchema,
   MeetingTypeSchema,
   NameSchema,
   PatchMeetingTypeBodySchema,
@@ -79,6 +80,15 @@ describe('primitive formats', () => {
     [TimeZoneSchema, 'UTC', true],
     [TimeZoneSchema, '', false],
     [TimeZoneSchema, '../etc/passwd', false],
+    [LocaleSchema, 'fr', true],
+    [LocaleSchema, 'pt-BR', true],
+    [LocaleSchema, 'zh-Hans-CN', true],
+    [LocaleSchema, 'de-DE-u-co-phonebk', true],
+    [LocaleSchema, 'en_US', false],
+    [LocaleSchema, 'f', false],
+    [LocaleSchema, 'fr-', false],
+    [LocaleSchema, '<script>', false],
+    [LocaleSchema, `en-${'x'.repeat(8)}-${'y'.repeat(8)}-${'z'.repeat(8)}-a1b2c3`, false],
     [EmailSchema, 'ada@example.com', true],
     [EmailSchema, 'ada@example', false],
     [EmailSchema, 'ada lovelace@example.com', false],
@@ -327,6 +337,7 @@ describe('bookings', () => {
         answers: { topic: 'Engines', agree: true, langs: ['en', 'fr'] },
       }),
     ).toBe(true)
+    expect(Value.Check(CreateBookingBodySchema, { ...body, locale: 'pt-BR' })).toBe(true)
   })
 
   it.each([
@@ -338,6 +349,8 @@ describe('bookings', () => {
     ['a numeric answer', { answers: { age: 42 } }],
     ['an answer key that is no question id', { answers: { 'bad key!': 'x' } }],
     ['a string answer over 10 KB', { answers: { notes: 'x'.repeat(10 * 1024 + 1) } }],
+    ['a locale that is no BCP 47 tag', { locale: 'fr_FR' }],
+    ['a locale over 35 characters', { locale: `en-${'abcdefgh-'.repeat(4)}x` }],
     ['an unknown field', { status: 'confirmed' }],
   ])('rejects %s', (_, patch) => {
     expect(Value.Check(CreateBookingBodySchema, { ...body, ...patch })).toBe(false)

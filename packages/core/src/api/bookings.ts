@@ -4,6 +4,7 @@ import {
   DurationMinutesSchema,
   EmailSchema,
   FREE_TEXT_PATTERN,
+  LocaleSchema,
   MAX_ANSWERS_BYTES,
   NameSchema,
   QUESTION_ID_PATTERN,
@@ -64,12 +65,19 @@ export const CreateBookingBodySchema = Type.Object(
     invitee_timezone: TimeZoneSchema,
     duration_minutes: Type.Optional(DurationMinutesSchema),
     answers: Type.Optional(AnswersSchema),
+    locale: Type.Optional(
+      Type.String({
+        ...LocaleSchema,
+        description:
+          "The invitee's language as a BCP 47 tag (the widget sends its own): their e-mails and cancel/reschedule pages use it, English where Slotkit has no translation. At most 35 characters.",
+      }),
+    ),
   },
   {
     additionalProperties: false,
     title: 'Create booking',
     description:
-      "Books the slot starting at start_time (any offset). duration_minutes: one of the meeting type's lengths (default its duration).",
+      "Books the slot starting at start_time (any offset). duration_minutes: one of the meeting type's lengths (default its duration). locale: the invitee's language for their e-mails.",
   },
 )
 

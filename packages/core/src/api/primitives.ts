@@ -40,6 +40,16 @@ export const UUID_PATTERN =
 /** The shape of an IANA zone id (`America/New_York`, `UTC`, `Etc/GMT+5`); whether it exists is checked by the server. */
 export const TIME_ZONE_PATTERN = '^[A-Za-z][A-Za-z0-9_+/-]*$'
 
+/**
+ * The shape of a BCP 47 language tag (`fr`, `pt-BR`, `zh-Hans-CN`): a language
+ * subtag, then subtags of 1–8 letters or digits. Whether it is well formed
+ * (`en-US-US` is not) is checked by the server.
+ */
+export const LOCALE_PATTERN = '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'
+
+/** Longest accepted locale tag, in characters (RFC 5646 §4.4.1 asks tag buffers to hold 35). */
+export const MAX_LOCALE_LENGTH = 35
+
 /** A pragmatic e-mail shape: something@domain.tld, no spaces or control characters. Length is capped separately (254). */
 export const EMAIL_PATTERN =
   '^[^\\s@\\u0000-\\u001f\\u007f]+@[^\\s@\\u0000-\\u001f\\u007f]+\\.[^\\s@\\u0000-\\u001f\\u007f]+$'
@@ -126,6 +136,17 @@ export const TimeZoneSchema = Type.String({
   title: 'Time zone',
   description: 'An IANA time-zone id, e.g. America/New_York. Unknown zones are rejected (400).',
   examples: ['America/New_York'],
+})
+
+/** A BCP 47 language tag (≤ 35 characters). */
+export const LocaleSchema = Type.String({
+  pattern: LOCALE_PATTERN,
+  minLength: 2,
+  maxLength: MAX_LOCALE_LENGTH,
+  title: 'Locale',
+  description:
+    'A BCP 47 language tag, e.g. fr, pt-BR or zh-Hans-CN (at most 35 characters). Ill-formed tags are rejected (400).',
+  examples: ['fr-FR'],
 })
 
 /** An e-mail address (≤ 254 characters). */

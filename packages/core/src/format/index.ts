@@ -11,6 +11,9 @@
  * - `Intl.DateTimeFormat` instances are cached per locale, zone and options.
  * - Invalid input throws a `SchedulingError`: INVALID_TIME_ZONE, INVALID_DATE,
  *   INVALID_RANGE or VALIDATION_FAILED (bad locale or option).
+ * - Locales: `canonicalLocale`, the BCP 47 fallback chain (`localeFallbacks`,
+ *   `catalogChain`), `textDirection`, and `TRANSLATED_LOCALES`, the languages
+ *   the widget and the server's e-mails are translated into.
  * - It also carries core's integer calendar arithmetic on epoch days
  *   (`daysFromCivil`, `formatIsoDate`, `DAY_MS`, ...) and `canonicalTimeZone`,
  *   the same functions `@slotkit/core` exports, for callers without Temporal.
@@ -57,4 +60,12 @@ export {
 } from './format-slot'
 export type { InstantInput } from './intl-cache'
 export { isKnownTimeZone } from './intl-cache'
+export type { TranslatedLocale } from './locale'
+export {
+  canonicalLocale,
+  catalogChain,
+  localeFallbacks,
+  TRANSLATED_LOCALES,
+  textDirection,
+} from './locale'
 export { listTimeZones, supportedTimeZones, zoneCityLabel, zoneOffsetLabel } from './zones'

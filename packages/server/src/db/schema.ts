@@ -95,6 +95,8 @@ export interface BookingsTable {
   inviteeName: string
   inviteeEmail: string
   inviteeTimeZone: string
+  /** The invitee's language, a canonical BCP 47 tag; null when none was sent (migration 0008). */
+  locale: string | null
   answers: ColumnType<Record<string, unknown>, string, string>
   /** sha-256 (hex) of the invitee's cancel/reschedule token. */
   tokenHash: string

@@ -29,6 +29,9 @@ export interface NotificationDeps {
   readonly log: JobLogger
   /** DNS for the webhook SSRF guard; default node:dns. */
   readonly resolveHost?: ResolveHost
-  /** Locale of e-mails; default en-US. */
+  /**
+   * Locale of the host's e-mails, and of the invitee's when their booking has
+   * no translated locale of its own; default en-US (English).
+   */
   readonly locale?: string
 }

@@ -5,9 +5,15 @@ import {
   findRescheduleChain,
   sendOnce,
 } from '../db/repositories/notifications.repository'
+import { languageFor } from '../i18n/messages'
 import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-invite'
 import type { OutgoingEmail } from '../integrations/email/mailer'
-import { type EmailKind, type Recipient, renderBookingEmail } from '../integrations/email/templates'
+import {
+  type EmailKind,
+  inviteText,
+  type Recipient,
+  renderBookingEmail,
+} from '../integrations/email/templates'
 import { withLinkableToken } from '../services/booking-links'
 import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
@@ -68,25 +74,36 @@ export async function sendBookingEmails(
     timeZone: booking.inviteeTimeZone,
   }
   const bookingLinks = await links(deps, booking, kind)
-  const invite = isReminder
-    ? undefined
-    : {
-        method: kind === 'cancellation' ? ('CANCEL' as const) : ('REQUEST' as const),
-        content: buildInvite({
-          uid: inviteUid(chain.rootId),
-          // Each reschedule and a cancel are a new revision of the same event.
-          sequence: chain.depth + (kind === 'cancellation' ? 1 : 0),
-          method: kind === 'cancellation' ? 'CANCEL' : 'REQUEST',
-          startsAt: booking.startsAt.getTime(),
-          endsAt: booking.endsAt.getTime(),
-          summary: `${booking.meetingName}: ${host.name} and ${invitee.name}`,
-          description: `Booked with Slotkit.${bookingLinks.reschedule ? `\nReschedule: ${bookingLinks.reschedule}\nCancel: ${bookingLinks.cancel}` : ''}`,
-          organizer: host,
-          attendee: invitee,
-          url: bookingLinks.reschedule,
-          stamp: deps.now(),
-        }),
-      }
+  // The invitee reads their own language (stored with the booking), the host
+  // the server's (English unless `locale` is set); either falls back to English.
+  const languageOf = (recipient: Recipient) =>
+    languageFor(recipient === 'invitee' ? booking.locale : undefined, deps.locale)
+  // The same event for both, its title and description in the reader's language.
+  const inviteFor = (recipient: Recipient) => {
+    if (isReminder) return undefined
+    const text = inviteText(
+      languageOf(recipient),
+      { meeting: booking.meetingName, host: host.name, invitee: invitee.name },
+      bookingLinks,
+    )
+    return {
+      method: kind === 'cancellation' ? ('CANCEL' as const) : ('REQUEST' as const),
+      content: buildInvite({
+        uid: inviteUid(chain.rootId),
+        // Each reschedule and a cancel are a new revision of the same event.
+        sequence: chain.depth + (kind === 'cancellation' ? 1 : 0),
+        method: kind === 'cancellation' ? 'CANCEL' : 'REQUEST',
+        startsAt: booking.startsAt.getTime(),
+        endsAt: booking.endsAt.getTime(),
+        summary: text.summary,
+        description: text.description,
+        organizer: host,
+        attendee: invitee,
+        url: bookingLinks.reschedule,
+        stamp: deps.now(),
+      }),
+    }
+  }
 
   let sent = 0
   const failures: unknown[] = []
@@ -103,7 +120,7 @@ export async function sendBookingEmails(
       previousStartsAt: chain.previousStartsAt?.getTime(),
       cancelReason: booking.cancelReason,
       links: bookingLinks,
-      locale: deps.locale,
+      locale: languageOf(recipient).locale,
     })
     const to = recipient === 'invitee' ? invitee : host
     const messageKind = `${kind}:${recipient}`
@@ -111,7 +128,7 @@ export async function sendBookingEmails(
       to,
       ...rendered,
       messageId: `${booking.id}.${kind}.${recipient}.v${version}@slotkit`,
-      invite,
+      invite: inviteFor(recipient),
     }
     try {
       const didSend = await sendOnce(

@@ -7,7 +7,9 @@ import {
   isSchedulingError,
   parseRfc3339,
 } from '@slotkit/core'
-import { ApiError } from '../http/api-error'
+import { MAX_LOCALE_LENGTH } from '@slotkit/core/api'
+import { canonicalLocale } from '@slotkit/core/format'
+import { ApiError, invalidField } from '../http/api-error'
 
 /**
  * The zone's current IANA name, or 400 INVALID_TIME_ZONE naming `field` unless
@@ -24,6 +26,18 @@ export function checkTimeZone(zone: string, field: string): string {
     throw error
   }
   return canonicalTimeZone(zone)
+}
+
+/**
+ * The canonical form of a BCP 47 tag (`FR-fr` → `fr-FR`), or 400
+ * VALIDATION_FAILED naming `field` when it is not well formed (`en-US-US`).
+ * The schema has checked its shape and length already.
+ */
+export function checkLocale(tag: string, field: string): string {
+  const canonical = canonicalLocale(tag)
+  if (canonical === undefined || canonical.length > MAX_LOCALE_LENGTH)
+    throw invalidField(field, `"${tag}" is not a well-formed BCP 47 language tag`)
+  return canonical
 }
 
 /** 400 INVALID_DATE naming `field` unless `date` is a real calendar day (no 2027-02-30). */

@@ -10,6 +10,15 @@ describe('calendar keyboard model', () => {
     expect(nextFocusDate('ArrowUp', '2027-03-03', 1)).toBe('2027-02-24')
   })
 
+  test('right to left, ArrowLeft moves forward and ArrowRight back; up and down stay', () => {
+    const rtl = { rtl: true }
+    expect(nextFocusDate('ArrowLeft', '2027-03-31', 6, rtl)).toBe('2027-04-01')
+    expect(nextFocusDate('ArrowRight', '2027-03-01', 6, rtl)).toBe('2027-02-28')
+    expect(nextFocusDate('ArrowDown', '2027-03-28', 6, rtl)).toBe('2027-04-04')
+    // Home is still the week's first day (drawn at the right).
+    expect(nextFocusDate('Home', '2027-03-17', 6, rtl)).toBe('2027-03-13')
+  })
+
   test('jumps to the week ends with Home and End, per first weekday', () => {
     // 2027-03-17 is a Wednesday.
     expect(nextFocusDate('Home', '2027-03-17', 1)).toBe('2027-03-15')
@@ -19,7 +28,7 @@ describe('calendar keyboard model', () => {
 
   test('pages by month (and by year with Shift), clamping the day', () => {
     expect(nextFocusDate('PageDown', '2027-01-31', 1)).toBe('2027-02-28')
-    expect(nextFocusDate('PageUp', '2027-03-15', 1, true)).toBe('2026-03-15')
+    expect(nextFocusDate('PageUp', '2027-03-15', 1, { shiftKey: true })).toBe('2026-03-15')
     expect(nextFocusDate('Tab', '2027-03-15', 1)).toBeUndefined()
   })
 

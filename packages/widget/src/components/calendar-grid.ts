@@ -15,6 +15,11 @@ export interface CalendarGridProps {
   readonly today: string
   /** Accessible name of a day: "Monday, March 15, 2027". */
   readonly dayLabel: (date: string) => string
+  /**
+   * The day of the month as shown, in the locale's digits ("15", Arabic "١٥"):
+   * the same digits as the accessible name, which must contain what is shown.
+   */
+  readonly dayNumber: (day: number) => string
   readonly availableLabel: string
   readonly gridLabel: string
   readonly onSelect: (date: string) => void
@@ -76,7 +81,7 @@ function renderDay(p: CalendarGridProps, date: string): TemplateResult {
       ?data-today=${date === p.today}
       @click=${() => isAvailable && p.onSelect(date)}
     >
-      ${Number(date.slice(8, 10))}
+      ${p.dayNumber(Number(date.slice(8, 10)))}
     </button>
   </td>`
 }
@@ -85,18 +90,22 @@ function renderDay(p: CalendarGridProps, date: string): TemplateResult {
  * Where a key press moves the grid's focus from `date`, as in the WAI-ARIA
  * date-picker pattern: arrows by day and week, Home/End to the week's ends,
  * PageUp/PageDown by month (with Shift: by year). `undefined` for other keys.
+ * Left and right follow the reading direction: in a right-to-left grid the
+ * next day sits to the left, so ArrowLeft moves forward (`rtl`).
  */
 export function nextFocusDate(
   key: string,
   date: string,
   firstDayOfWeek: number,
-  shiftKey = false,
+  options: { readonly shiftKey?: boolean; readonly rtl?: boolean } = {},
 ): string | undefined {
+  const shiftKey = options.shiftKey === true
+  const forward = options.rtl ? -1 : 1
   switch (key) {
     case 'ArrowLeft':
-      return addDays(date, -1)
+      return addDays(date, -forward)
     case 'ArrowRight':
-      return addDays(date, 1)
+      return addDays(date, forward)
     case 'ArrowUp':
       return addDays(date, -7)
     case 'ArrowDown':

@@ -28,7 +28,10 @@ export function filterTimeZones(zones: readonly string[], query: string): string
 export interface ZonePickerProps {
   readonly idPrefix: string
   readonly timeZone: string
-  readonly toggleLabel: string
+  /** "Time zone": the button's first line, the only words in it that depend on the language. */
+  readonly label: string
+  /** "Europe/Berlin (GMT+01:00)": its second line. */
+  readonly value: string
   readonly open: boolean
   readonly query: string
   readonly options: readonly string[]
@@ -46,7 +49,9 @@ export interface ZonePickerProps {
  * A button showing the invitee's zone that opens a searchable list: an ARIA
  * 1.2 combobox (`input` + `listbox`, `aria-activedescendant`). Arrow keys move
  * through the options, Enter chooses, Escape closes. The button's "▾" is drawn
- * but not read: its accessible name is the label alone.
+ * but not read: its accessible name is "Time zone Europe/Berlin (GMT+01:00)".
+ * The label has a line of its own (so no colon, in no language's typography),
+ * and a translation of another length never re-wraps the zone under it.
  */
 export function renderZonePicker(p: ZonePickerProps): TemplateResult {
   const listId = `${p.idPrefix}-zones`
@@ -59,8 +64,7 @@ export function renderZonePicker(p: ZonePickerProps): TemplateResult {
       aria-expanded=${p.open ? 'true' : 'false'}
       @click=${p.onToggle}
     >
-      ${p.toggleLabel}
-      <span aria-hidden="true">▾</span>
+      <span class="muted">${p.label}</span><br />${p.value} <span aria-hidden="true">▾</span>
     </button>
     ${
       p.open

@@ -1,4 +1,5 @@
 import { isSlotkitApiError, isSlotUnavailableError } from '@slotkit/client'
+import type { MessageKey } from '../i18n/catalog'
 import type {
   ApiSlot,
   Booking,
@@ -46,6 +47,8 @@ export interface WidgetApi {
 export interface WidgetError {
   readonly code: string
   readonly message: string
+  /** The catalog string that explains it to the invitee, when the widget itself raised it. */
+  readonly text?: MessageKey | undefined
   readonly status: number
   readonly reason?: string | undefined
   readonly alternatives: readonly ApiSlot[]

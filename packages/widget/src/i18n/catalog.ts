@@ -1,7 +1,30 @@
+import {
+  canonicalLocale,
+  catalogChain,
+  localeFallbacks,
+  TRANSLATED_LOCALES,
+  textDirection,
+} from '@slotkit/core/format'
+
 /**
- * The widget's UI strings. Dates, times, weekday and month names come from
- * `Intl` (through `@slotkit/core/format`); only the words around them live here.
- * Placeholders are `{name}`; {@link translate} fills them.
+ * A message that depends on a count: one form per `Intl.PluralRules` category
+ * the language has (English `one`/`other`, Polish `one`/`few`/`many`/`other`,
+ * Arabic all six, Japanese and Chinese `other` only). `other` is the fallback.
+ */
+export interface PluralMessage {
+  readonly zero?: string
+  readonly one?: string
+  readonly two?: string
+  readonly few?: string
+  readonly many?: string
+  readonly other: string
+}
+
+/**
+ * The widget's UI strings in English, the language built into the bundle and
+ * the fallback for every key. Dates, times, weekday and month names and
+ * durations come from `Intl` (through `@slotkit/core/format`); only the words
+ * around them live here. Placeholders are `{name}`; {@link translate} fills them.
  */
 export const en = {
   loading: 'Loading…',
@@ -12,20 +35,20 @@ export const en = {
   previousMonth: 'Previous month',
   nextMonth: 'Next month',
   noTimesInMonth: 'No times available in {month}.',
-  nextAvailable: 'Jump to the next available date',
-  timesFor: '{count} times available on {date}',
+  timesFor: {
+    one: '{count} time available on {date}',
+    other: '{count} times available on {date}',
+  } as PluralMessage,
   noTimesForDay: 'No times available on this day.',
   pickDay: 'Select a day to see the available times.',
   available: 'available',
   duration: 'Duration',
-  minutes: '{n} min',
   timeZone: 'Time zone',
   searchTimeZone: 'Search time zones',
   noZoneMatch: 'No time zone matches.',
   yourDetails: 'Enter your details',
   name: 'Name',
   email: 'E-mail',
-  required: 'required',
   fieldRequired: 'Please fill in this field.',
   invalidEmail: 'Please enter a valid e-mail address.',
   confirm: 'Schedule event',
@@ -46,6 +69,10 @@ export const en = {
   loadError: 'We could not load this page.',
   slotsError: 'We could not load the available times.',
   submitError: 'We could not complete your request.',
+  errorNotFound: 'This link is invalid or no longer offered.',
+  errorNetwork: 'Check your connection, or try again in a moment.',
+  errorStarted: 'This meeting has started and can no longer be changed.',
+  errorChanged: 'This booking has changed. Please reload the page.',
   rescheduleTitle: 'Pick a new time',
   currentBooking: 'Current booking: {time}',
   rescheduleConfirm: 'Move to {time}',
@@ -58,7 +85,6 @@ export const en = {
   cancelled: 'Your booking was cancelled',
   notActive: 'This booking is no longer active.',
   missingBooking: 'The booking id and token are missing from the link.',
-  selected: 'selected',
   widgetLabel: 'Schedule a meeting',
   event: 'Event',
 }
@@ -68,104 +94,146 @@ export type Messages = typeof en
 /** A message key. */
 export type MessageKey = keyof Messages
 
-/** German. */
-export const de: Messages = {
-  loading: 'Wird geladen…',
-  retry: 'Erneut versuchen',
-  back: 'Zurück',
-  chooseDate: 'Datum wählen',
-  chooseTime: 'Uhrzeit wählen',
-  previousMonth: 'Vorheriger Monat',
-  nextMonth: 'Nächster Monat',
-  noTimesInMonth: 'Im {month} sind keine Termine frei.',
-  nextAvailable: 'Zum nächsten freien Tag',
-  timesFor: '{count} freie Termine am {date}',
-  noTimesForDay: 'An diesem Tag sind keine Termine frei.',
-  pickDay: 'Wählen Sie einen Tag, um die freien Zeiten zu sehen.',
-  available: 'verfügbar',
-  duration: 'Dauer',
-  minutes: '{n} Min.',
-  timeZone: 'Zeitzone',
-  searchTimeZone: 'Zeitzonen durchsuchen',
-  noZoneMatch: 'Keine passende Zeitzone.',
-  yourDetails: 'Ihre Angaben',
-  name: 'Name',
-  email: 'E-Mail',
-  required: 'Pflichtfeld',
-  fieldRequired: 'Bitte füllen Sie dieses Feld aus.',
-  invalidEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.',
-  confirm: 'Termin buchen',
-  scheduling: 'Wird gebucht…',
-  booked: 'Ihr Termin ist gebucht',
-  bookedLead: 'Gebucht für {email}.',
-  yourTime: 'Ihre Zeit ({zone})',
-  hostTime: 'Zeit des Gastgebers ({zone})',
-  addToCalendar: 'Zum Kalender hinzufügen',
-  downloadIcs: '.ics herunterladen',
-  google: 'Google Kalender',
-  outlook: 'Outlook',
-  manageCancel: 'Absagen',
-  manageReschedule: 'Verschieben',
-  slotTaken: 'Dieser Termin wurde gerade vergeben. Diese Zeiten sind noch frei.',
-  slotRefused: 'Dieser Termin kann nicht mehr gebucht werden. Bitte wählen Sie einen anderen.',
-  suggested: 'Nächster freier Termin: {time}',
-  loadError: 'Die Seite konnte nicht geladen werden.',
-  slotsError: 'Die freien Zeiten konnten nicht geladen werden.',
-  submitError: 'Ihre Anfrage konnte nicht abgeschlossen werden.',
-  rescheduleTitle: 'Neue Zeit wählen',
-  currentBooking: 'Aktueller Termin: {time}',
-  rescheduleConfirm: 'Auf {time} verschieben',
-  rescheduling: 'Wird verschoben…',
-  rescheduled: 'Ihr Termin wurde verschoben',
-  cancelTitle: 'Termin absagen',
-  cancelReason: 'Grund (optional)',
-  cancelConfirm: 'Termin absagen',
-  cancelling: 'Wird abgesagt…',
-  cancelled: 'Ihr Termin wurde abgesagt',
-  notActive: 'Dieser Termin ist nicht mehr aktiv.',
-  missingBooking: 'Im Link fehlen die Buchungsnummer und der Schlüssel.',
-  selected: 'ausgewählt',
-  widgetLabel: 'Termin vereinbaren',
-  event: 'Termin',
+/**
+ * A language for the widget: its BCP 47 tag and its strings. Each module
+ * `@slotkit/widget/i18n/<tag>` exports one (named, and as its default), ready
+ * for {@link registerLocale}.
+ */
+export interface LocaleCatalog {
+  readonly locale: string
+  readonly messages: Partial<Messages>
 }
 
-/** The built-in catalogs, by primary language subtag. */
-export const catalogs: Readonly<Record<string, Messages>> = { en, de }
+/**
+ * Fetches the catalog of a built-in language tag (`fr`, `pt-PT`, `zh-Hans`):
+ * the module itself or its namespace (`import()`'s result), or `undefined`
+ * when there is none.
+ */
+export type LocaleLoader = (
+  locale: string,
+) => Promise<LocaleCatalog | { readonly default: LocaleCatalog } | undefined> | undefined
 
-const registered = new Map<string, Partial<Messages>>()
+// Languages (registered, or loaded on demand) and page overrides, by canonical tag.
+const languages = new Map<string, Partial<Messages>>()
+const overrides = new Map<string, Partial<Messages>>()
+const loads = new Map<string, Promise<void>>()
+let loader: LocaleLoader | undefined
+
+/** Merges `messages` into `into`'s entry for `locale` (by canonical tag). */
+function merge(
+  into: Map<string, Partial<Messages>>,
+  locale: string,
+  messages: Partial<Messages>,
+): void {
+  const tag = canonicalLocale(locale) ?? locale
+  into.set(tag, { ...into.get(tag), ...messages })
+}
 
 /**
- * Adds or overrides a catalog for every widget on the page, e.g.
- * `registerMessages('fr', { chooseDate: 'Choisissez une date', … })`. Keys left
- * out fall back to English. Register before the widgets render.
+ * Adds a language for every widget on the page, e.g. one a bundler includes
+ * statically: `import { fr } from '@slotkit/widget/i18n/fr'; registerLocale(fr)`.
+ * It is used for its tag and the more specific tags that fall back to it
+ * (`fr` for `fr-CA`), and the loader is not asked for it any more.
+ */
+export function registerLocale(catalog: LocaleCatalog): void {
+  merge(languages, catalog.locale, catalog.messages)
+}
+
+/**
+ * Overrides single strings for every widget on the page, over any language's
+ * own (`registerMessages('fr', { confirm: 'Réserver' })`, for `fr` and `fr-CA`
+ * alike); keys left out keep the language's text, then English. Register
+ * before the widgets render.
  */
 export function registerMessages(locale: string, messages: Partial<Messages>): void {
-  const key = locale.toLowerCase()
-  registered.set(key, { ...registered.get(key), ...messages })
+  merge(overrides, locale, messages)
 }
 
 /**
- * The catalog for a BCP 47 locale: English, overlaid with the built-in
- * catalog of its language (`de` for `de-AT`), then with registered ones (the
- * language's, then the exact tag's).
+ * Sets how the built-in languages are fetched when a widget needs one (none
+ * by default in the npm entry: register languages, or set a loader such as
+ * `(tag) => (tag === 'fr' ? import('@slotkit/widget/i18n/fr') : undefined)`). The
+ * self-contained bundle sets one that imports `./i18n/<tag>.js` next to itself.
  */
-export function resolveMessages(locale: string): Messages {
-  const lower = locale.toLowerCase()
-  const language = lower.split('-')[0] ?? 'en'
-  return {
-    ...en,
-    ...catalogs[language],
-    ...registered.get(language),
-    ...(language === lower ? undefined : registered.get(lower)),
-  }
+export function setLocaleLoader(load: LocaleLoader | undefined): void {
+  loader = load
 }
 
-/** Fills `{name}` placeholders of `template` from `values`. Unknown names stay as they are. */
-export function translate(
-  template: string,
-  values: Readonly<Record<string, string | number>> = {},
-) {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in values ? String(values[key]) : whole,
+/**
+ * Fetches, through the loader, the built-in language `locale` falls back to
+ * (`pt-PT` for `pt-AO`, `zh-Hans` for `zh-CN`) unless it is there already.
+ * Resolves `true` once that language is there, `false` when `locale` has none
+ * but English, or it could not be fetched (English stays). Each language is
+ * fetched once per page.
+ */
+export async function loadLocale(locale: string): Promise<boolean> {
+  const [tag] = catalogChain(locale, TRANSLATED_LOCALES)
+  if (!tag || tag === 'en') return false
+  const load = loader
+  if (languages.has(tag) || !load) return languages.has(tag)
+  let pending = loads.get(tag)
+  if (!pending) {
+    pending = Promise.resolve(load(tag)).then(
+      (found) => {
+        const catalog = found && 'default' in found ? found.default : found
+        if (catalog) registerLocale(catalog)
+      },
+      // A missing or unreachable module leaves English in place.
+      () => undefined,
+    )
+    loads.set(tag, pending)
+  }
+  await pending
+  return languages.has(tag)
+}
+
+/**
+ * Which way the widget's text runs for `locale`: that of the language its
+ * strings are in, built in (loaded or on its way) or registered, else English.
+ * A locale without a catalog (`he` before one is registered) shows English, so
+ * it stays left to right; Arabic is right to left from the start, before its
+ * strings arrive, so the layout does not flip when they do.
+ */
+export function directionOf(locale: string): 'ltr' | 'rtl' {
+  const tag = localeFallbacks(locale).find(
+    (t) => languages.has(t) || overrides.has(t) || TRANSLATED_LOCALES.includes(t as 'en'),
   )
+  return tag ? textDirection(tag) : 'ltr'
+}
+
+/**
+ * The strings for a BCP 47 locale: English, overlaid with the languages of its
+ * fallback chain from the general to the specific (`pt`, then `pt-PT`), then
+ * with the page's overrides in the same order.
+ */
+export function resolveMessages(locale: string): Messages {
+  const chain = localeFallbacks(locale).reverse()
+  return Object.assign(
+    {},
+    en,
+    ...chain.map((tag) => languages.get(tag)),
+    ...chain.map((tag) => overrides.get(tag)),
+  )
+}
+
+/**
+ * Fills `{name}` placeholders of `message` from `values` (numbers written the
+ * `locale`'s way). A {@link PluralMessage} picks its form by `values.count`
+ * through `Intl.PluralRules`. Unknown names stay as they are.
+ */
+export function translate(
+  message: string | PluralMessage,
+  values: Readonly<Record<string, string | number>> = {},
+  locale = 'en',
+): string {
+  // Without a count, PluralRules reads NaN: `other`.
+  const template =
+    typeof message === 'string'
+      ? message
+      : message[new Intl.PluralRules(locale).select(Number(values.count))] || message.other
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = values[key]
+    if (value === undefined) return whole
+    return typeof value === 'number' ? value.toLocaleString(locale) : value
+  })
 }

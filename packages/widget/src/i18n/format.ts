@@ -7,6 +7,7 @@
 import { canonicalTimeZone, formatSlotRange } from '@slotkit/core/format'
 
 export {
+  canonicalLocale,
   canonicalTimeZone,
   formatDateHeading,
   formatInBothZones,
@@ -15,7 +16,9 @@ export {
   formatSlotTime,
   isKnownTimeZone as isValidTimeZone,
   localDateOf,
+  localeFallbacks,
   supportedTimeZones,
+  textDirection,
   uses12HourClock,
   weekdayNames,
   zoneCityLabel,
@@ -71,6 +74,18 @@ export function detectTimeZone(): string {
  */
 export function zoneName(timeZone: string): string {
   return canonicalTimeZone(timeZone).replace(/_/g, ' ')
+}
+
+/**
+ * A meeting length in the locale's words and plural ("30 minutes", "30 Minuten",
+ * "30 分", "30 دقيقة"), from `Intl.NumberFormat`'s unit style: no catalog string.
+ */
+export function formatDuration(minutes: number, locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: 'minute',
+    unitDisplay: 'long',
+  }).format(minutes)
 }
 
 /** "9:00 – 9:30 AM": a slot's times only. */

@@ -5,6 +5,7 @@ import { translate } from '../i18n/catalog'
 import { addMonths, monthOf } from '../i18n/dates'
 import {
   formatDateHeading,
+  formatDuration,
   formatMonth,
   formatSlotDateTime,
   formatSlotTime,
@@ -40,6 +41,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
     .filter((m, i, all) => all.indexOf(m) === i)
     .sort((x, y) => x - y)
   const monthTitle = formatMonth(month, v.locale)
+  const digits = new Intl.NumberFormat(v.locale)
   return html`${renderHeader(v)} ${renderCurrentBooking(v, 'summary')} ${renderConflict(v, step)}
     ${
       durations.length > 1 && v.mode === 'book'
@@ -52,7 +54,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
                 aria-pressed=${m === v.durationMinutes ? 'true' : 'false'}
                 @click=${() => a.chooseDuration(m)}
               >
-                ${translate(t.minutes, { n: m })}
+                ${formatDuration(m, v.locale)}
               </button>`,
           )}
         </div>`
@@ -94,6 +96,7 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
           available,
           today: v.today,
           dayLabel: (date) => formatDateHeading(date, v.locale),
+          dayNumber: (day) => digits.format(day),
           availableLabel: t.available,
           gridLabel: `${t.chooseDate}, ${monthTitle}`,
           onSelect: a.selectDate,
@@ -102,7 +105,8 @@ export function renderCalendarStep(v: StepView, step: CalendarStep): TemplateRes
         ${renderZonePicker({
           idPrefix: 'sk',
           timeZone: v.timeZone,
-          toggleLabel: `${t.timeZone}: ${zoneName(v.timeZone)} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
+          label: t.timeZone,
+          value: `${zoneName(v.timeZone)} (${zoneOffsetLabel(Date.now(), v.timeZone)})`,
           open: v.zonePicker.open,
           query: v.zonePicker.query,
           options: v.zoneOptions,

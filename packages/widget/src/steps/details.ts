@@ -13,8 +13,9 @@ import type { StepView } from './view'
 export function renderDetailsStep(v: StepView, step: StepOf<'details'>): TemplateResult {
   const t = v.t
   const a = v
+  // "←" is not mirrored by the bidi algorithm (unlike "‹"): right to left, back points right.
   const back = html`<button type="button" class="link" part="button" @click=${a.back}>
-    ← ${t.back}
+    <span aria-hidden="true">${v.dir === 'rtl' ? '→' : '←'}</span> ${t.back}
   </button>`
   if (v.mode === 'reschedule') {
     const time = formatSlotDateTime(step.slot.start, { ...v.time, timeZoneName: false })

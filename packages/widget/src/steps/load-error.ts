@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit'
+import { errorText } from './shared'
 import type { StepOf } from './step'
 import type { StepView } from './view'
 
@@ -6,7 +7,7 @@ import type { StepView } from './view'
 export function renderLoadErrorStep(v: StepView, step: StepOf<'load-error'>): TemplateResult {
   return html`<div class="alert" role="alert" part="error" tabindex="-1">
     <p><strong>${v.t.loadError}</strong></p>
-    <p>${step.error.message}</p>
+    <p>${errorText(v, step.error)}</p>
     <button type="button" part="button" @click=${v.retryLoad}>${v.t.retry}</button>
   </div>`
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { WidgetError } from '../controllers/widget-api'
-import { translate } from '../i18n/catalog'
-import { formatInBothZones, formatSlotDateTime, zoneName } from '../i18n/format'
+import { type MessageKey, translate } from '../i18n/catalog'
+import { formatDuration, formatInBothZones, formatSlotDateTime, zoneName } from '../i18n/format'
 import type { ApiSlot, Booking } from '../types'
 import type { StepView } from './view'
 
@@ -11,7 +11,7 @@ export function renderHeader(v: StepView): TemplateResult {
   if (!mt) return html``
   return html`<header class="header" part="header">
     <h2>${mt.name}</h2>
-    <span class="muted">${translate(v.t.minutes, { n: v.durationMinutes })} · ${mt.host.name}</span>
+    <span class="muted">${formatDuration(v.durationMinutes, v.locale)} · ${mt.host.name}</span>
   </header>`
 }
 
@@ -76,6 +76,27 @@ export function renderBookingSummary(
   </dl>`
 }
 
+/** The invitee-facing explanation of the failures they can act on, by code. */
+const ERROR_TEXT: Readonly<Record<string, MessageKey>> = {
+  NOT_FOUND: 'errorNotFound',
+  NETWORK_ERROR: 'errorNetwork',
+  TIMEOUT: 'errorNetwork',
+  RATE_LIMITED: 'errorNetwork',
+  SERVICE_UNAVAILABLE: 'errorNetwork',
+  BOOKING_IN_PAST: 'errorStarted',
+  CONCURRENT_MODIFICATION: 'errorChanged',
+}
+
+/**
+ * What a failure says to the invitee, in their language where the widget
+ * knows the case; otherwise the server's own (English) message, as a detail
+ * under the translated heading.
+ */
+export function errorText(v: StepView, error: WidgetError): string {
+  const key = error.text ?? ERROR_TEXT[error.code]
+  return key ? (v.t[key] as string) : error.message
+}
+
 /** A failed submit (not a 409: that goes back to the times). */
 export function renderSubmitError(
   v: StepView,
@@ -84,7 +105,7 @@ export function renderSubmitError(
   if (!error) return nothing
   return html`<div class="alert" role="alert" part="error" tabindex="-1">
     <p><strong>${error.code === 'BOOKING_NOT_ACTIVE' ? v.t.notActive : v.t.submitError}</strong></p>
-    <p>${error.message}</p>
+    <p>${errorText(v, error)}</p>
     <p class="muted">${error.code}</p>
   </div>`
 }

@@ -50,6 +50,8 @@ export interface StepActions {
 export interface StepView extends StepActions {
   readonly t: Messages
   readonly locale: string
+  /** The locale's reading direction: the root's `dir`, arrows and grid keys follow it. */
+  readonly dir: 'ltr' | 'rtl'
   readonly mode: ScheduleWidgetMode
   /** The invitee's zone (its current IANA name): where times are shown and what is sent. */
   readonly timeZone: string

@@ -38,7 +38,12 @@ export const themeStyles = css`
   }
 `
 
-/** Layout, controls and states. */
+/**
+ * Layout, controls and states. Every direction is a logical one
+ * (`margin-inline-end`, `margin-block-end`, `text-align: start`), never left or
+ * right, so the layout mirrors by itself under `dir="rtl"`; the grid's table
+ * and the flex rows follow the direction too.
+ */
 export const widgetStyles = css`
   :host {
     display: block;
@@ -92,9 +97,9 @@ export const widgetStyles = css`
     flex-wrap: wrap;
     align-items: baseline;
     gap: 4px 12px;
-    margin-bottom: var(--_gap);
-    padding-bottom: calc(var(--_gap) / 2);
-    border-bottom: 1px solid var(--_border);
+    margin-block-end: var(--_gap);
+    padding-block-end: calc(var(--_gap) / 2);
+    border-block-end: 1px solid var(--_border);
   }
   .header h2 {
     margin: 0;
@@ -158,7 +163,7 @@ export const widgetStyles = css`
     min-height: 0;
   }
   .manage {
-    margin-top: 12px;
+    margin-block-start: 12px;
   }
   .row {
     display: flex;
@@ -172,7 +177,7 @@ export const widgetStyles = css`
     display: flex;
     align-items: center;
     justify-content: space-between;
-    margin-bottom: 8px;
+    margin-block-end: 8px;
   }
   .cal-nav h3 {
     margin: 0;
@@ -231,6 +236,11 @@ export const widgetStyles = css`
   .slots h3 {
     font-size: 1em;
   }
+  /* Room for the longest translation of these hints (wrapped), so a language
+     arriving after the English text moves nothing under it. */
+  .slots > p {
+    min-block-size: 3lh;
+  }
   .slot-list {
     list-style: none;
     margin: 0;
@@ -266,10 +276,11 @@ export const widgetStyles = css`
 
   /* Time-zone picker */
   .zone {
-    margin-top: var(--_gap);
+    margin-block-start: var(--_gap);
     position: relative;
   }
   .zone-toggle {
+    display: block;
     border: none;
     padding: 4px 0;
     min-height: 0;
@@ -278,7 +289,7 @@ export const widgetStyles = css`
     text-align: start;
   }
   .zone-panel {
-    margin-top: 8px;
+    margin-block-start: 8px;
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) * 0.6);
     background: var(--_bg);
@@ -320,7 +331,7 @@ export const widgetStyles = css`
   label {
     display: block;
     font-weight: 600;
-    margin-bottom: 4px;
+    margin-block-end: 4px;
   }
   .check label {
     display: inline;
@@ -353,7 +364,7 @@ export const widgetStyles = css`
     background: var(--_surface);
     border-radius: calc(var(--_radius) * 0.6);
     padding: 10px 12px;
-    margin-bottom: var(--_gap);
+    margin-block-end: var(--_gap);
   }
   .summary p {
     margin: 0;
@@ -366,7 +377,7 @@ export const widgetStyles = css`
     color: var(--_text);
     border-radius: calc(var(--_radius) * 0.6);
     padding: 10px 12px;
-    margin-bottom: var(--_gap);
+    margin-block-end: var(--_gap);
   }
   .alert p {
     margin: 0 0 8px;
@@ -404,7 +415,7 @@ export const widgetStyles = css`
       grid-template-columns: 1fr;
     }
     dd {
-      margin-bottom: 6px;
+      margin-block-end: 6px;
     }
   }
 
@@ -418,16 +429,16 @@ export const widgetStyles = css`
   .sk-title {
     height: 24px;
     width: 45%;
-    margin-bottom: var(--_gap);
+    margin-block-end: var(--_gap);
   }
   .sk-line {
     height: 14px;
     width: 70%;
-    margin-bottom: 10px;
+    margin-block-end: 10px;
   }
   .sk-slot {
     height: 40px;
-    margin-bottom: 8px;
+    margin-block-end: 8px;
   }
   .sk-grid {
     height: 240px;

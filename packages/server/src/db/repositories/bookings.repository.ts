@@ -40,6 +40,8 @@ export interface OptimisticBooking {
   readonly inviteeName: string
   readonly inviteeEmail: string
   readonly inviteeTimeZone: string
+  /** The invitee's language (BCP 47); none when the request had none. */
+  readonly locale?: string | null | undefined
   readonly answers: Record<string, unknown>
   readonly tokenHash: string
   readonly idempotencyKey: string | null
@@ -64,6 +66,7 @@ interface CandidateRow {
   invitee_name: string
   invitee_email: string
   invitee_time_zone: string
+  locale: string | null
   answers: Record<string, unknown>
   token_hash: string
   idempotency_key: string | null
@@ -84,6 +87,7 @@ const CANDIDATE_TYPES = {
   invitee_name: 'text',
   invitee_email: 'text',
   invitee_time_zone: 'text',
+  locale: 'text',
   answers: 'jsonb',
   token_hash: 'text',
   idempotency_key: 'text',
@@ -104,6 +108,7 @@ function candidateRow(b: OptimisticBooking): CandidateRow {
     invitee_name: b.inviteeName,
     invitee_email: b.inviteeEmail,
     invitee_time_zone: b.inviteeTimeZone,
+    locale: b.locale ?? null,
     answers: b.answers,
     token_hash: b.tokenHash,
     idempotency_key: b.idempotencyKey,
@@ -146,6 +151,7 @@ export const OPTIMISTIC_INSERT_VALUES = {
   inviteeName: 'v.invitee_name',
   inviteeEmail: 'v.invitee_email',
   inviteeTimeZone: 'v.invitee_time_zone',
+  locale: 'v.locale',
   answers: 'v.answers',
   tokenHash: 'v.token_hash',
   idempotencyKey: 'v.idempotency_key',

@@ -22,6 +22,8 @@ export interface BookingForEmail {
   inviteeName: string
   inviteeEmail: string
   inviteeTimeZone: string
+  /** The invitee's language (BCP 47), or null: their e-mails fall back to English. */
+  locale: string | null
   cancelReason: string | null
   rescheduledFrom: string | null
   /** sha-256 of the invitee's token: tells which secret key made it (links in e-mails). */
@@ -52,6 +54,7 @@ export async function findBookingForEmail(
       'b.inviteeName',
       'b.inviteeEmail',
       'b.inviteeTimeZone',
+      'b.locale',
       'b.cancelReason',
       'b.rescheduledFrom',
       'b.tokenHash',

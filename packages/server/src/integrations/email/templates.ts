@@ -1,4 +1,5 @@
 import { formatSlotDateTime, zoneCityLabel } from '@slotkit/core/format'
+import { fill, type Language, languageFor, type ServerMessages } from '../../i18n/messages'
 
 /** The e-mails a booking sends. */
 export const EMAIL_KINDS = [
@@ -41,8 +42,12 @@ export interface BookingEmailContext {
     readonly reschedule?: string
     readonly bookAgain?: string
   }
-  /** BCP 47; default en-US. */
-  readonly locale?: string
+  /**
+   * The recipient's language (BCP 47): the invitee's stored locale, or the
+   * server's for the host. Strings, dates and the text direction follow it;
+   * a language Slotkit has no translation for gets English (en-US).
+   */
+  readonly locale?: string | undefined
 }
 
 /** A rendered message. */
@@ -70,124 +75,157 @@ function escapeHtml(text: string): string {
 export function timeLines(
   context: Pick<BookingEmailContext, 'recipient' | 'host' | 'invitee' | 'locale'>,
   instant: number,
+  language: Language = languageFor(context.locale),
 ): { own: string; other: string } {
+  const m = language.messages
   const self = context.recipient === 'invitee' ? context.invitee : context.host
   const other = context.recipient === 'invitee' ? context.host : context.invitee
-  const otherLabel = context.recipient === 'invitee' ? 'your host' : 'your invitee'
-  const format = (timeZone: string) =>
-    formatSlotDateTime(instant, { timeZone, locale: context.locale })
+  const line = (template: string, party: EmailParty) =>
+    fill(template, {
+      city: zoneCityLabel(party.timeZone),
+      time: formatSlotDateTime(instant, { timeZone: party.timeZone, locale: language.locale }),
+    })
   return {
-    own: `For you (${zoneCityLabel(self.timeZone)}): ${format(self.timeZone)}`,
-    other: `For ${otherLabel} (${zoneCityLabel(other.timeZone)}): ${format(other.timeZone)}`,
+    own: line(m.forYou, self),
+    other: line(context.recipient === 'invitee' ? m.forHost : m.forInvitee, other),
   }
 }
 
-function headline(context: BookingEmailContext): { subject: string; intro: string } {
+/** The subject and intro templates of each kind of message, by recipient where they differ. */
+const HEADLINES: Record<
+  EmailKind,
+  (recipient: Recipient) => [subject: keyof ServerMessages, intro: keyof ServerMessages]
+> = {
+  confirmation: (recipient) =>
+    recipient === 'invitee'
+      ? ['subjectConfirmedInvitee', 'introConfirmedInvitee']
+      : ['subjectConfirmedHost', 'introConfirmedHost'],
+  cancellation: () => ['subjectCancelled', 'introCancelled'],
+  reschedule: () => ['subjectRescheduled', 'introRescheduled'],
+  'reminder-24h': () => ['subjectReminder24h', 'introReminder24h'],
+  'reminder-1h': () => ['subjectReminder1h', 'introReminder1h'],
+}
+
+function headline(
+  context: BookingEmailContext,
+  language: Language,
+): { subject: string; intro: string } {
   const other = context.recipient === 'invitee' ? context.host : context.invitee
   const when = formatSlotDateTime(context.startsAt, {
     timeZone: context.recipient === 'invitee' ? context.invitee.timeZone : context.host.timeZone,
-    locale: context.locale,
+    locale: language.locale,
   })
-  const what = `${context.meetingName} with ${other.name}`
-  switch (context.kind) {
-    case 'confirmation':
-      return context.recipient === 'invitee'
-        ? { subject: `Confirmed: ${what} on ${when}`, intro: `Your meeting is booked: ${what}.` }
-        : {
-            subject: `New booking: ${what} on ${when}`,
-            intro: `${other.name} booked ${context.meetingName} with you.`,
-          }
-    case 'cancellation':
-      return {
-        subject: `Cancelled: ${what} on ${when}`,
-        intro: `This meeting was cancelled: ${what}.`,
-      }
-    case 'reschedule':
-      return {
-        subject: `Rescheduled: ${what}, now on ${when}`,
-        intro: `This meeting has a new time: ${what}.`,
-      }
-    case 'reminder-24h':
-      return {
-        subject: `Reminder: ${what} in 24 hours (${when})`,
-        intro: `A reminder: ${what} starts in 24 hours.`,
-      }
-    case 'reminder-1h':
-      return {
-        subject: `Reminder: ${what} in 1 hour (${when})`,
-        intro: `A reminder: ${what} starts in 1 hour.`,
-      }
+  const values = { meeting: context.meetingName, name: other.name, when }
+  const [subject, intro] = HEADLINES[context.kind](context.recipient)
+  return {
+    subject: fill(language.messages[subject], values),
+    intro: fill(language.messages[intro], values),
   }
 }
 
 /**
- * Renders a booking e-mail (subject, plain text, HTML). Every message shows the
- * time in the recipient's zone and in the other party's, as docs/architecture.md's time model asks, and
- * the links that apply (cancel and reschedule while the booking is live, book
- * again after a cancellation).
+ * Renders a booking e-mail (subject, plain text, HTML) in the recipient's
+ * language (`context.locale`). Every message shows the time in the recipient's
+ * zone and in the other party's, as the time model of docs/architecture.md
+ * asks, and the links that apply (cancel and reschedule while the booking is
+ * live, book again after a cancellation). A right-to-left language gets
+ * `dir="rtl"`, with each value's cell `dir="auto"` so names and addresses keep
+ * their own direction.
  */
 export function renderBookingEmail(context: BookingEmailContext): RenderedEmail {
-  const { subject, intro } = headline(context)
-  const lines = timeLines(context, context.startsAt)
+  const language = languageFor(context.locale)
+  const m = language.messages
+  const { subject, intro } = headline(context, language)
+  const lines = timeLines(context, context.startsAt, language)
   const durationMinutes = Math.round((context.endsAt - context.startsAt) / 60_000)
-  const timeTitle = context.kind === 'reschedule' ? 'New time' : 'When'
+  const timeTitle = context.kind === 'reschedule' ? m.newTime : m.when
   const previous =
     context.kind === 'reschedule' && context.previousStartsAt !== undefined
-      ? timeLines(context, context.previousStartsAt)
+      ? timeLines(context, context.previousStartsAt, language)
       : undefined
   const details: [string, string][] = [
-    ['What', context.meetingName],
-    ['Host', `${context.host.name} <${context.host.email}>`],
-    ['Invitee', `${context.invitee.name} <${context.invitee.email}>`],
-    ['Duration', `${durationMinutes} minutes`],
+    [m.what, context.meetingName],
+    [m.host, `${context.host.name} <${context.host.email}>`],
+    [m.invitee, `${context.invitee.name} <${context.invitee.email}>`],
+    [m.duration, formatMinutes(durationMinutes, language.locale)],
   ]
   if (context.kind === 'cancellation' && context.cancelReason) {
-    details.push(['Reason', toOneLine(context.cancelReason)])
+    details.push([m.reason, toOneLine(context.cancelReason)])
   }
   const links: [string, string][] = []
-  if (context.links.reschedule) links.push(['Reschedule', context.links.reschedule])
-  if (context.links.cancel) links.push(['Cancel', context.links.cancel])
-  if (context.links.bookAgain) links.push(['Book again', context.links.bookAgain])
+  if (context.links.reschedule) links.push([m.reschedule, context.links.reschedule])
+  if (context.links.cancel) links.push([m.cancel, context.links.cancel])
+  if (context.links.bookAgain) links.push([m.bookAgain, context.links.bookAgain])
+  const labelled = ([label, value]: [string, string]) => fill(m.labelValue, { label, value })
 
   const text = [
     intro,
     '',
-    `${timeTitle}:`,
+    fill(m.labelOnly, { label: timeTitle }),
     `  ${lines.own}`,
     `  ${lines.other}`,
-    ...(previous ? ['', 'Previously:', `  ${previous.own}`, `  ${previous.other}`] : []),
+    ...(previous
+      ? ['', fill(m.labelOnly, { label: m.previously }), `  ${previous.own}`, `  ${previous.other}`]
+      : []),
     '',
-    ...details.map(([label, value]) => `${label}: ${value}`),
-    ...(links.length > 0 ? ['', ...links.map(([label, url]) => `${label}: ${url}`)] : []),
+    ...details.map(labelled),
+    ...(links.length > 0 ? ['', ...links.map(labelled)] : []),
     '',
     '-- ',
-    'Sent by Slotkit',
+    m.sentBy,
     '',
   ].join('\n')
 
   const e = escapeHtml
+  const rtl = language.dir === 'rtl'
+  // Email clients lack logical CSS properties: the label column's gap sits on
+  // the side the values are, by direction.
+  const labelPadding = rtl ? '.1rem 0 .1rem 1rem' : '.1rem 1rem .1rem 0'
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<html lang="${e(language.locale)}" dir="${language.dir}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;color:#1d1d1f;max-width:36rem;margin:0 auto;padding:1rem">
 <p>${e(intro)}</p>
 <h2 style="font-size:1rem;margin:1rem 0 .25rem">${e(timeTitle)}</h2>
 <p style="margin:0"><strong>${e(lines.own)}</strong><br>${e(lines.other)}</p>
 ${
   previous
-    ? `<h2 style="font-size:1rem;margin:1rem 0 .25rem">Previously</h2>
+    ? `<h2 style="font-size:1rem;margin:1rem 0 .25rem">${e(m.previously)}</h2>
 <p style="margin:0;color:#666"><s>${e(previous.own)}</s><br><s>${e(previous.other)}</s></p>`
     : ''
 }
 <table style="margin:1rem 0;border-collapse:collapse">
-${details.map(([label, value]) => `<tr><td style="padding:.1rem 1rem .1rem 0;color:#666">${e(label)}</td><td>${e(value)}</td></tr>`).join('\n')}
+${details.map(([label, value]) => `<tr><td style="padding:${labelPadding};color:#666">${e(label)}</td><td dir="auto">${e(value)}</td></tr>`).join('\n')}
 </table>
 ${
   links.length > 0
     ? `<p>${links.map(([label, url]) => `<a href="${e(url)}" style="color:#0a58ca">${e(label)}</a>`).join(' &middot; ')}</p>`
     : ''
 }
-<p style="color:#666;font-size:.875rem">Sent by Slotkit</p>
+<p style="color:#666;font-size:.875rem">${e(m.sentBy)}</p>
 </body></html>
 `
   return { subject, text, html }
+}
+
+/** "30 minutes", "30 Minuten", "30 分": the locale's words and plural, from Intl. */
+function formatMinutes(minutes: number, locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: 'minute',
+    unitDisplay: 'long',
+  }).format(minutes)
+}
+
+/** The calendar invite's title and description in a recipient's language. */
+export function inviteText(
+  language: Language,
+  names: { meeting: string; host: string; invitee: string },
+  links: { reschedule?: string | undefined; cancel?: string | undefined },
+): { summary: string; description: string } {
+  const m = language.messages
+  const lines = [m.inviteDescription]
+  if (links.reschedule)
+    lines.push(fill(m.labelValue, { label: m.reschedule, value: links.reschedule }))
+  if (links.cancel) lines.push(fill(m.labelValue, { label: m.cancel, value: links.cancel }))
+  return { summary: fill(m.inviteSummary, names), description: lines.join('\n') }
 }

@@ -3,10 +3,23 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
+/** The language of a page: its `lang` and `dir` attributes. */
+export interface PageLanguage {
+  readonly locale: string
+  readonly dir: 'ltr' | 'rtl'
+}
+
+const ENGLISH: PageLanguage = { locale: 'en', dir: 'ltr' }
+
 /** A minimal page: no framework, works with any browser. */
-export function page(title: string, body: string, script = ''): string {
+export function page(
+  title: string,
+  body: string,
+  script = '',
+  language: PageLanguage = ENGLISH,
+): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(language.locale)}" dir="${language.dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

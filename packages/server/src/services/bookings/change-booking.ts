@@ -199,6 +199,7 @@ export async function rescheduleBooking(
         name: old.inviteeName,
         email: old.inviteeEmail,
         timeZone: old.inviteeTimeZone,
+        locale: old.locale,
         answers: old.answers as Answers,
       })
       const next = await insertBooking(trx, { ...values, rescheduledFrom: old.id })

@@ -20,7 +20,7 @@ import { bumpHostGeneration } from '../generation'
 import { loadSchedulingContext } from '../scheduling-context'
 import { chooseDuration, hostIdOf } from '../slot.service'
 import { canonicalJson, sha256 } from '../tokens'
-import { checkTimeZone, parseInstant } from '../validate'
+import { checkLocale, checkTimeZone, parseInstant } from '../validate'
 import { mayMailInvitee } from './invitee-mail'
 import {
   type NewBookingValues,
@@ -78,7 +78,12 @@ export async function createBooking(
   // Stored under the zone's current name (Asia/Katmandu → Asia/Kathmandu); the
   // Idempotency-Key hash stays that of the body as sent, as before.
   const zone = checkTimeZone(sent.invitee_timezone, 'invitee_timezone')
-  const body = zone === sent.invitee_timezone ? sent : { ...sent, invitee_timezone: zone }
+  // Stored canonical (FR-fr → fr-FR); an ill-formed tag is a 400 naming `locale`.
+  const locale = sent.locale === undefined ? undefined : checkLocale(sent.locale, 'locale')
+  const body =
+    zone === sent.invitee_timezone && locale === sent.locale
+      ? sent
+      : { ...sent, invitee_timezone: zone, locale }
   const startsAt = parseInstant(body.start_time, 'start_time')
   const id = randomUUID()
   let inviteeMail: Promise<boolean> | undefined
@@ -295,6 +300,7 @@ function inviteeOf(body: CreateBookingBody, answers: Answers) {
     name: body.invitee_name,
     email: body.invitee_email,
     timeZone: body.invitee_timezone,
+    locale: body.locale,
     answers,
   }
 }

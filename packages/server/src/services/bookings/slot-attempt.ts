@@ -74,6 +74,8 @@ export interface Invitee {
   readonly name: string
   readonly email: string
   readonly timeZone: string
+  /** The invitee's language (canonical BCP 47), for their e-mails and pages; none when not sent. */
+  readonly locale: string | null | undefined
   readonly answers: Answers
 }
 
@@ -101,6 +103,7 @@ export function newBookingValues(attempt: SlotAttempt, id: string, invitee: Invi
     inviteeName: invitee.name,
     inviteeEmail: invitee.email,
     inviteeTimeZone: invitee.timeZone,
+    locale: invitee.locale ?? null,
     answers: JSON.stringify(invitee.answers),
     tokenHash,
   }
