@@ -29,6 +29,11 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
+  'INTEGRATION_NOT_CONFIGURED',
+  'ENCRYPTION_KEY_MISSING',
+  'OAUTH_STATE_INVALID',
+  'OAUTH_ACCESS_DENIED',
+  'PROVIDER_ERROR',
 ] as const
 
 /** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */

@@ -37,6 +37,7 @@ export type {
   BookingsResource,
   CreateBookingOptions,
 } from './resources/bookings'
+export type { IntegrationsResource } from './resources/integrations'
 export type { MeetingTypesResource } from './resources/meeting-types'
 export type { SlotsResource } from './resources/slots'
 export type { UsersResource } from './resources/users'
@@ -46,6 +47,8 @@ export type {
   Answers,
   AnswerValue,
   ApiSlot,
+  AuthorizeIntegrationBody,
+  AuthorizeIntegrationReply,
   Availability,
   AvailabilityRule,
   Booking,
@@ -62,14 +65,21 @@ export type {
   DateOverride,
   DateRange,
   ErrorReply,
+  Integration,
+  IntegrationCalendar,
+  IntegrationList,
+  IntegrationProvider,
+  IntegrationStatus,
   Job,
   JobCounts,
   JobList,
   JobState,
   ListBookingsQuery,
+  ListIntegrationsQuery,
   ListJobsQuery,
   MeetingType,
   MeetingTypeList,
+  PatchIntegrationBody,
   PatchMeetingTypeBody,
   PatchUserBody,
   PatchWebhookBody,
@@ -86,6 +96,8 @@ export type {
   SlotsRangeQuery,
   SlotsRangeReply,
   SlotUnavailableReply,
+  SyncResult,
+  SyncStatus,
   TimeInterval,
   User,
   Webhook,

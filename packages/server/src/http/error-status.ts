@@ -27,6 +27,11 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  INTEGRATION_NOT_CONFIGURED: 501,
+  ENCRYPTION_KEY_MISSING: 503,
+  OAUTH_STATE_INVALID: 400,
+  OAUTH_ACCESS_DENIED: 400,
+  PROVIDER_ERROR: 502,
 } as const satisfies Record<ErrorCode, number>
 
 /** The status for `code`. */
