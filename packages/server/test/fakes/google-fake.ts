@@ -681,7 +681,7 @@ export class GoogleFake {
     }
   }
 
-  #consentPage(url: URL, response: ServerResponse): void {
+  #consentPage(url: URL, response: ServerResponse) {
     this.#count('auth')
     const params = url.searchParams
     this.authorizations.push(params)
@@ -805,7 +805,7 @@ export class GoogleFake {
     return send(response, 200, {})
   }
 
-  #list(calendar: FakeCalendar, url: URL, response: ServerResponse): void {
+  #list(calendar: FakeCalendar, url: URL, response: ServerResponse) {
     const q = url.searchParams
     const maxResults = Math.min(2500, Number(q.get('maxResults') ?? 250) || 250)
     const pageToken = q.get('pageToken')
@@ -1042,7 +1042,7 @@ export class GoogleFake {
     return send(response, 200, event)
   }
 
-  #delete(calendar: FakeCalendar, eventId: string, response: ServerResponse): void {
+  #delete(calendar: FakeCalendar, eventId: string, response: ServerResponse) {
     const stored = calendar.events.get(eventId)
     if (!stored) return send(response, 404, apiError(404, 'global', 'notFound', 'Not Found'))
     if (stored.event.status === 'cancelled') {
