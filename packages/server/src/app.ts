@@ -4,8 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { Redis } from 'ioredis'
 import { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 import { type Config, publicBaseUrl } from './config/config'
+import { resolveSecretBox } from './config/encryption-key'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
+import { CalendarSync, type ProviderRegistry } from './integrations/calendar/calendar-sync'
+import { createProviderRegistry } from './integrations/calendar/registry'
+import type { CircuitBreakerOptions } from './integrations/calendar/resilience'
+import type { SecretBox } from './integrations/calendar/secret-box'
 import type { Mailer } from './integrations/email/mailer'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import type { ReminderOffsets } from './jobs/enqueue-booking-jobs'
@@ -33,6 +38,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The app's job queue (pg-boss), or null when jobs are off. */
     slotkitJobs: JobQueue | null
+    /** The app's calendar integrations (sync engine, providers, token store). */
+    slotkitCalendars: CalendarSync
   }
 }
 
@@ -59,6 +66,18 @@ export interface AppDeps {
    * when `config.runWorkers`. `false`: nothing is enqueued.
    */
   readonly jobs?: AppJobsOptions | false
+  /**
+   * Seals calendar tokens; default: from ENCRYPTION_KEY (`startServer` passes the
+   * embedded setup's generated key). Without one, connecting answers 503.
+   */
+  readonly secretBox?: SecretBox
+  /** Calendar integrations: providers (default from GOOGLE_*), push and circuit-breaker settings. */
+  readonly calendars?: {
+    readonly providers?: ProviderRegistry
+    /** Which push addresses may be used; default https only. */
+    readonly pushAllowed?: (address: URL) => boolean
+    readonly breaker?: CircuitBreakerOptions
+  }
 }
 
 /** The largest accepted request body (a whole availability with overrides fits easily). */
@@ -76,9 +95,9 @@ function packageVersion(): string {
   }
 }
 
-/** Query-string tokens never reach the logs. */
+/** Query-string tokens (and an OAuth callback's code and state) never reach the logs. */
 function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|api_key|key)=)[^&#]*/gi, '$1[REDACTED]')
+  return url.replace(/([?&](?:token|api_key|key|code|state)=)[^&#]*/gi, '$1[REDACTED]')
 }
 
 /** Logger settings: secrets are redacted wherever they could appear. */
@@ -98,6 +117,17 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         '*.password',
         '*.databaseUrl',
         '*.connectionString',
+        '*.encryptionKey',
+        '*.encryptionKeysPrevious',
+        '*.googleClientSecret',
+        '*.access_token',
+        '*.refresh_token',
+        '*.accessToken',
+        '*.refreshToken',
+        '*.credentials',
+        '*.code_verifier',
+        '*.codeVerifier',
+        'req.headers["x-goog-channel-token"]',
       ],
       censor: '[REDACTED]',
     },
@@ -168,6 +198,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   const publicUrl = () => publicBaseUrl(config, listeningPort)
+  const now = deps.now ?? Date.now
+  const calendarSync = new CalendarSync({
+    db,
+    cache,
+    log: app.log,
+    now,
+    providers: deps.calendars?.providers ?? createProviderRegistry(config, { now }),
+    box: deps.secretBox ?? (await resolveSecretBox(config, { embedded: false })),
+    publicUrl,
+    pushAllowed: deps.calendars?.pushAllowed,
+    breaker: deps.calendars?.breaker,
+  })
   let jobs: JobsRuntime | undefined
   if (deps.jobs !== false && config.databaseUrl) {
     const options = deps.jobs ?? {}
@@ -185,6 +227,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       queue: options.queue,
       workerOptions: options.workerOptions,
       resolveHost: options.resolveHost,
+      calendarSync,
     })
     const running = jobs
     // After in-flight requests (which may enqueue): workers finish their jobs, then stop.
@@ -193,6 +236,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.log.warn('no config.databaseUrl: background jobs (e-mail, reminders, webhooks) are off')
   }
   app.decorate('slotkitJobs', jobs?.queue ?? null)
+  app.decorate('slotkitCalendars', calendarSync)
+  // Before the jobs and the pools close (onClose runs last-added first): on-demand
+  // syncs still running in the background finish.
+  app.addHook('onClose', async () => calendarSync.close())
 
   await app.register(slotkitPlugin, {
     db,
@@ -209,6 +256,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     reminderOffsets: deps.jobs ? deps.jobs.reminderOffsets : undefined,
     webhookAllowPrivate: config.webhookAllowPrivate,
     resolveHost: deps.jobs ? deps.jobs.resolveHost : undefined,
+    calendarSync,
     version: packageVersion(),
   })
   return app

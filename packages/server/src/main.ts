@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app'
 import { type Config, ConfigError, loadConfig, publicBaseUrl, redactUrl } from './config/config'
+import { resolveSecretBox } from './config/encryption-key'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
 import {
@@ -88,9 +89,15 @@ export async function startServer(
     // After the migrations: a generated secret key lives in the database, shared by
     // every process on it (SECRET_KEY overrides it).
     const secrets = await resolveSecrets(config, { db, log: note })
+    // The embedded database gets a generated key file in DATA_DIR (outside the
+    // database); with DATABASE_URL only ENCRYPTION_KEY will do.
+    const secretBox = await resolveSecretBox(config, {
+      embedded: embedded !== undefined,
+      log: note,
+    })
     app = await buildApp(
       { ...config, databaseUrl },
-      { db, adminTokenHash: secrets.adminTokenHash, secretKey: secrets.secretKey },
+      { db, adminTokenHash: secrets.adminTokenHash, secretKey: secrets.secretKey, secretBox },
     )
     await app.listen({ port: config.port, host: config.host })
     if (secrets.generatedAdminToken && banner) {

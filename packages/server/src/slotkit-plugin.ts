@@ -11,6 +11,7 @@ import type { SlotCache } from './cache/slot-cache'
 import type { Db } from './db/database'
 import type { BookingRow } from './db/schema'
 import { installErrorHandling } from './http/error-handler'
+import { CalendarSync } from './integrations/calendar/calendar-sync'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import { bookingCreatedJobs, type ReminderOffsets } from './jobs/enqueue-booking-jobs'
 import type { JobQueue } from './jobs/job-queue'
@@ -22,6 +23,7 @@ import { slotsRoutes } from './routes/availability/slots.routes'
 import { bookingsRoutes } from './routes/bookings/bookings.routes'
 import type { RouteContext } from './routes/context'
 import { healthRoutes } from './routes/health/health.routes'
+import { integrationsRoutes } from './routes/integrations/integrations.routes'
 import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
 import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
@@ -72,6 +74,12 @@ export interface SlotkitPluginOptions {
   readonly webhookAllowPrivate?: boolean
   /** DNS of the webhook URL check; default node:dns. */
   readonly resolveHost?: ResolveHost
+  /**
+   * Calendar integrations (providers, sealed tokens, sync); `buildApp` makes one
+   * from config. Without it the integration routes answer 501 for every
+   * provider and slots never wait for a sync.
+   */
+  readonly calendarSync?: CalendarSync
   readonly version?: string
 }
 
@@ -128,6 +136,19 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     })
   }
   const now = options.now ?? Date.now
+  const jobs = options.jobs
+  const calendarSync =
+    options.calendarSync ??
+    new CalendarSync({
+      db: options.db,
+      cache: options.cache,
+      log: app.log,
+      now,
+      providers: new Map(),
+      box: undefined,
+      publicUrl,
+    })
+  if (!options.calendarSync) calendarSync.attachQueue(jobs)
   const baseDeps: ServiceDeps = {
     db: options.db,
     cache: options.cache,
@@ -135,8 +156,8 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     secretKey: options.secretKey,
     publicUrl,
     log: app.log,
+    calendars: calendarSync,
   }
-  const jobs = options.jobs
   // Webhook payloads never carry the invitee's links.
   const toWire = (row: BookingRow) => toWireBooking(baseDeps, row, false)
   const onBookingEvent =
@@ -190,6 +211,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       resolveHost: options.resolveHost,
     }),
   )
+  await app.register(integrationsRoutes(ctx, calendarSync))
   if (jobs) await app.register(adminJobsRoutes(ctx, jobs))
   if (options.pages ?? true) await app.register(pagesRoutes(ctx))
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema'
+import type { CalendarSync } from '../integrations/calendar/calendar-sync'
 import type { Mailer } from '../integrations/email/mailer'
 import type { ResolveHost } from '../integrations/webhooks/ssrf-guard'
 import type { JobQueue } from './job-queue'
@@ -30,4 +31,6 @@ export interface NotificationDeps {
   readonly resolveHost?: ResolveHost
   /** Locale of e-mails; default en-US. */
   readonly locale?: string
+  /** Calendar integrations: with it the calendar jobs (sync, poll, channel renewal, e-mail) run here. */
+  readonly calendarSync?: CalendarSync
 }

@@ -10,6 +10,9 @@ const descriptions: Record<number, string> = {
   413: 'Body too large.',
   422: 'Idempotency-Key reused with a different body.',
   429: 'Rate limited.',
+  501: 'Not configured on this server.',
+  502: 'An upstream provider failed.',
+  503: 'Unavailable; `error` says why.',
 }
 
 /**

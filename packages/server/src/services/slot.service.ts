@@ -6,6 +6,7 @@ import { SLOTS_TTL_MS } from '../cache/slot-cache'
 import { findMeetingTypeById } from '../db/repositories/meeting-types.repository'
 import type { MeetingTypeRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
+import { STALE_AFTER_MS } from '../integrations/calendar/calendar-sync'
 import type { ServiceDeps } from './deps'
 import {
   loadSchedulingContext,
@@ -167,8 +168,16 @@ function shapeReply(slots: readonly Slot[], timeZone: string, dates: ResolvedQue
  * `GET /api/availability/slots`: the reply as a JSON string, from the cache when
  * the host's generation is unchanged. The entry lives until the earliest of 5
  * minutes and the moment its first slot falls inside the minimum notice.
+ *
+ * On a cache miss the scheduling read also says how old the host's synced busy
+ * times are; past 10 minutes a sync starts and the reply waits for it at most
+ * 1.5 s (`refreshed` marks the second pass after a sync that changed something).
  */
-export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<string> {
+export async function listSlots(
+  deps: ServiceDeps,
+  query: SlotsQuery,
+  refreshed = false,
+): Promise<string> {
   checkTimeZone(query.timezone, 'timezone')
   const dates = resolveDates(query)
   const hostId = await hostIdOf(deps, query.meeting_type_id)
@@ -202,10 +211,20 @@ export async function listSlots(deps: ServiceDeps, query: SlotsQuery): Promise<s
     meetingTypeId: query.meeting_type_id,
     loadMeetingType: true,
     withHost: true,
+    withSyncState: deps.calendars !== undefined && !refreshed,
     ...instantRange(range),
   })
   const mt = ctx.meetingType
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
+  if (
+    deps.calendars &&
+    ctx.syncedAt !== null &&
+    deps.now() - ctx.syncedAt > STALE_AFTER_MS &&
+    (await deps.calendars.refreshStaleHost(hostId))
+  ) {
+    // The sync changed busy times and bumped the generation: read and cache anew.
+    return listSlots(deps, query, true)
+  }
   const durationMinutes = chooseDuration(mt, query.duration, 'duration')
   const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
   const body = shapeReply(slots, query.timezone, dates)

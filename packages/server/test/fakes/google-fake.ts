@@ -457,12 +457,13 @@ export class GoogleFake {
     return this.#channels.get(channelId)?.stopped === true
   }
 
-  /** Every token string the fake handed out (to check they never show up in logs). */
+  /** Every secret the fake saw or handed out: codes, tokens, channel tokens (to check logs never show them). */
   issuedSecrets(): string[] {
     return [
       ...this.#codes.keys(),
       ...this.#accessTokens.keys(),
       ...[...this.#grants.values()].map((g) => g.refreshToken),
+      ...[...this.#channels.values()].flatMap((c) => (c.token ? [c.token] : [])),
     ]
   }
 

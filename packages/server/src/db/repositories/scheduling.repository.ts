@@ -23,6 +23,11 @@ export interface SchedulingData {
     bufferAfterMinutes: number
   }[]
   events: { startsAt: number; endsAt: number; transparent: boolean }[]
+  /**
+   * With `withSyncState`: the oldest last sync (epoch ms; 0 = never) of the host's
+   * live calendar integrations; null without any (or when not asked).
+   */
+  syncedAt: number | null
 }
 
 export interface SchedulingQuery {
@@ -33,6 +38,8 @@ export interface SchedulingQuery {
   idempotencyKey?: string
   /** Also tell whether an active webhook of the host listens for this event. */
   webhookEvent?: string
+  /** Also read the oldest last sync of the host's calendar integrations (the slots endpoint's freshness check). */
+  withSyncState?: boolean
   /** Busy data whose range overlaps `[from, to)`. */
   from: number
   to: number
@@ -52,6 +59,7 @@ type Raw = {
   overrides: [string, { start_time: string; end_time: string }[]][]
   bookings: [string, string, number, number, number, number][]
   events: [number, number, boolean][]
+  synced: number | null
 }
 
 /** SQL expressions the columns of a scheduling read are built from (`null`: the part is left out). */
@@ -66,6 +74,8 @@ interface SchedulingInputs {
   readonly withHost: string | null
   readonly idempotencyKey: string | null
   readonly webhookEvent: string | null
+  /** Whether to read the integrations' oldest sync. */
+  readonly syncState: boolean
 }
 
 /**
@@ -99,7 +109,13 @@ function schedulingColumns(p: SchedulingInputs): string {
   const listens = p.webhookEvent
     ? `CASE WHEN ${p.webhookEvent} IS NOT NULL THEN EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = ${p.host} AND w.is_active AND ${p.webhookEvent} = ANY (w.events)) END`
     : 'NULL::boolean'
+  // Index-only on integrations_host_idx; NULL when the host has no live integration.
+  const synced = p.syncState
+    ? `(SELECT min(coalesce(extract(epoch FROM i.last_synced_at) * 1000, 0))::float8
+         FROM integrations i WHERE i.host_id = ${p.host} AND i.status <> 'disconnected')`
+    : 'NULL::float8'
   return `${mt} AS mt,
+      ${synced} AS synced,
       ${host} AS host,
       ${idem} AS idem,
       ${listens} AS listens,
@@ -131,8 +147,9 @@ function schedulingStatement(parts: {
   host: boolean
   idem: boolean
   listens: boolean
+  synced: boolean
 }): { text: string; optional: Optional[] } {
-  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}`
+  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}${+parts.synced}`
   const known = statements.get(key)
   if (known !== undefined) return known
   const optional: Optional[] = []
@@ -150,6 +167,7 @@ function schedulingStatement(parts: {
     withHost: parts.host ? 'true' : null,
     idempotencyKey: parts.idem ? `${param('idem')}::text` : null,
     webhookEvent: parts.listens ? `${param('event')}::text` : null,
+    syncState: parts.synced,
   })}`
   const statement = { text, optional }
   statements.set(key, statement)
@@ -157,11 +175,11 @@ function schedulingStatement(parts: {
 }
 
 /**
- * One statement, seven sub-selects, every one keyed by host (or by the meeting
+ * One statement, eight sub-selects, every one keyed by host (or by the meeting
  * type's primary key): rules, overrides, confirmed bookings overlapping the window
  * (gist index of the exclusion constraint), external busy times, and optionally
- * the meeting type, the host (with its `schedule_version`, from the same snapshot)
- * and the booking of an Idempotency-Key. Used by the slots endpoint and by the
+ * the meeting type, the host (with its `schedule_version`, from the same snapshot),
+ * the booking of an Idempotency-Key and the oldest sync of its calendar integrations. Used by the slots endpoint and by the
  * booking check: optimistically, before the insert that requires the version
  * read here, or after the host row is locked (ADR 0008).
  */
@@ -171,6 +189,7 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
     host: q.withHost === true,
     idem: q.idempotencyKey !== undefined,
     listens: q.webhookEvent !== undefined,
+    synced: q.withSyncState === true,
   })
   const values: Record<Optional, unknown> = {
     mt: q.meetingTypeId,
@@ -213,6 +232,7 @@ function parseRaw(raw: Raw): SchedulingData {
       endsAt: Number(endsAt),
       transparent,
     })),
+    syncedAt: raw.synced === null ? null : Number(raw.synced),
   }
 }
 
@@ -226,6 +246,7 @@ const MANY_SQL = `SELECT q.i, ${schedulingColumns({
   withHost: 'q.with_host',
   idempotencyKey: 'q.idem',
   webhookEvent: 'q.event',
+  syncState: false,
 })}
   FROM json_to_recordset($1::json) AS q (i int, host uuid, mt uuid, with_host boolean,
     from_s float8, to_s float8, ov_from date, ov_to date, idem text, event text)`
