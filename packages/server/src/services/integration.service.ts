@@ -60,7 +60,7 @@ function oauthProvider(
   id: string,
 ): { provider: CalendarProvider; connect: OAuthConnect; box: SecretBox } {
   const provider = deps.calendarSync.provider(id)
-  if (!provider || provider.connect.kind !== 'oauth') {
+  if (provider?.connect.kind !== 'oauth') {
     throw new ApiError(
       'INTEGRATION_NOT_CONFIGURED',
       `${id === 'google' ? 'Google Calendar' : id} is not configured on this server: set ${id.toUpperCase()}_CLIENT_ID and ${id.toUpperCase()}_CLIENT_SECRET`,
