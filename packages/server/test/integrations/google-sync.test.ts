@@ -132,7 +132,12 @@ describe('Google busy-time sync', () => {
     })
     await syncNow(app, host, integrationId)
     expect(await slotStarts(app, mt, '2027-03-03')).not.toContain('2027-03-03T15:00:00+00:00')
-    fake.upsertEvent(account, account, { ...busy, transparency: 'transparent' })
+    fake.upsertEvent(account, account, {
+      id: busy.id,
+      start: busy.start!,
+      end: busy.end!,
+      transparency: 'transparent',
+    })
     await syncNow(app, host, integrationId)
     expect(await slotStarts(app, mt, '2027-03-03')).toContain('2027-03-03T15:00:00+00:00')
   })
