@@ -96,6 +96,29 @@ export function testClock(): TestClock {
 }
 
 /**
+ * The real clock, which a test can still move (`clock.now += ms` shifts it):
+ * for tests where the fake's own clock matters too (channel lifetimes).
+ */
+export function liveClock(): TestClock {
+  let offset = 0
+  return {
+    get now() {
+      return Date.now() + offset
+    },
+    set now(value: number) {
+      offset = value - Date.now()
+    },
+  }
+}
+
+/** The first Monday at least two days after `now`, `YYYY-MM-DD` (UTC). */
+export function nextMonday(now: number): string {
+  const day = new Date(now + 2 * 86_400_000)
+  const ahead = (8 - day.getUTCDay()) % 7
+  return new Date(day.getTime() + ahead * 86_400_000).toISOString().slice(0, 10)
+}
+
+/**
  * Connects `account` of the fake to `host` the way a browser does: authorize,
  * the consent page (the fake consents and redirects), then the callback.
  */
