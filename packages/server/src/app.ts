@@ -26,12 +26,20 @@ export interface AppJobsOptions {
   /** Send e-mail through this instead of SMTP_URL / the outbox folder. */
   readonly mailer?: Mailer
   /** pg-boss schema (default `pgboss`), retry policies and polling interval. */
-  readonly queue?: Partial<Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs'>>
+  readonly queue?: Partial<
+    Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs' | 'cronIntervalSeconds'>
+  >
   /** How long before the start each reminder is due; default 24 h and 1 h. */
   readonly reminderOffsets?: ReminderOffsets
   readonly workerOptions?: RegisterWorkersOptions
   /** DNS of the webhook SSRF check; default node:dns. */
   readonly resolveHost?: ResolveHost
+  /**
+   * Run the cron schedules (calendar polling every minute, channel renewal every
+   * 15 minutes) from this process's workers; default true. Tests that share one
+   * database turn them off so one test's poller never syncs another's integrations.
+   */
+  readonly schedules?: boolean
 }
 
 declare module 'fastify' {
@@ -228,6 +236,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       workerOptions: options.workerOptions,
       resolveHost: options.resolveHost,
       calendarSync,
+      schedules: options.schedules,
     })
     const running = jobs
     // After in-flight requests (which may enqueue): workers finish their jobs, then stop.

@@ -42,6 +42,8 @@ export interface JobQueueOptions {
   readonly supervise?: boolean
   /** Run pg-boss's cron schedules (see {@link JobQueue.schedule}) from this instance; default false. */
   readonly schedule?: boolean
+  /** How often due schedules are looked for and sent, seconds (1–45); default pg-boss's (30 and 5). */
+  readonly cronIntervalSeconds?: number
   readonly log?: {
     error(obj: object, msg: string): void
     warn(obj: object, msg: string): void
@@ -219,6 +221,12 @@ export class JobQueue {
       application_name: 'slotkit-jobs',
       supervise: this.options.supervise ?? true,
       schedule: this.options.schedule ?? false,
+      ...(this.options.cronIntervalSeconds
+        ? {
+            cronMonitorIntervalSeconds: this.options.cronIntervalSeconds,
+            cronWorkerIntervalSeconds: this.options.cronIntervalSeconds,
+          }
+        : {}),
       migrate: true,
     })
     boss.on('error', (error) => this.options.log?.error({ err: error }, 'job queue error'))

@@ -37,7 +37,9 @@ export interface StartJobsOptions {
   /** Tests and embedding: a mailer instead of SMTP_URL / the outbox. */
   readonly mailer?: Mailer
   /** pg-boss schema, retry policies and polling (tests use short ones). */
-  readonly queue?: Partial<Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs'>>
+  readonly queue?: Partial<
+    Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs' | 'cronIntervalSeconds'>
+  >
   readonly workerOptions?: RegisterWorkersOptions
   readonly resolveHost?: ResolveHost
   /**
@@ -46,6 +48,8 @@ export interface StartJobsOptions {
    * minute, channel renewal every 15 minutes).
    */
   readonly calendarSync?: CalendarSync
+  /** Run the cron schedules with the workers; default true. */
+  readonly schedules?: boolean
 }
 
 /** The running job system of one process. */
@@ -66,7 +70,7 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
     connectionString: options.connectionString,
     log: options.log,
     // Cron schedules fire from processes that run workers (pg-boss sends each once).
-    schedule: options.workers && options.calendarSync !== undefined,
+    schedule: options.workers && options.calendarSync !== undefined && options.schedules !== false,
     ...options.queue,
   })
   options.calendarSync?.attachQueue(queue)
@@ -97,7 +101,7 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
     registerWorkers(deps, options.workerOptions)
   }
   const schedule = async () => {
-    if (!options.workers || !options.calendarSync) return
+    if (!options.workers || !options.calendarSync || options.schedules === false) return
     await queue.schedule(CALENDAR_POLL, '* * * * *')
     await queue.schedule(CALENDAR_RENEW_CHANNELS, '*/15 * * * *')
   }

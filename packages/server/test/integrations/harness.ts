@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { type AppDeps, buildApp } from '../../src/app'
+import { type AppDeps, buildApp, loggerOptions } from '../../src/app'
 import type { Config } from '../../src/config/config'
 import { createDb, type Db } from '../../src/db/database'
 import type { CircuitBreakerOptions } from '../../src/integrations/calendar/resilience'
@@ -33,6 +33,8 @@ export interface GoogleAppOptions {
   /** Capture the app's logs (pino JSON lines) at `level`. */
   readonly log?: { stream: Writable; level: string }
   readonly config?: Partial<Config>
+  /** Run the cron schedules (polling, channel renewal); default false. */
+  readonly schedules?: boolean
 }
 
 /** A fresh random key box (a test's ENCRYPTION_KEY). */
@@ -68,11 +70,16 @@ export async function startGoogleApp(options: GoogleAppOptions): Promise<Fastify
     secretBox: options.box ?? testBox(),
     // The fake listens on plain http; Google itself only delivers to https.
     calendars: { pushAllowed: () => true, breaker: options.breaker },
-    logger: options.log ? { level: options.log.level, stream: options.log.stream } : false,
+    // The server's own logger settings (redaction, request serializer), into the stream.
+    logger: options.log
+      ? { ...(loggerOptions(options.log.level) as object), stream: options.log.stream }
+      : false,
     jobs: {
       workers: options.workers ?? false,
       mailer: options.mailer,
-      queue: { schema, retryPolicies: FAST_RETRIES, pollIntervalMs: 500 },
+      queue: { schema, retryPolicies: FAST_RETRIES, pollIntervalMs: 500, cronIntervalSeconds: 1 },
+      // Test files share one database: a poller here would sync other files' integrations.
+      schedules: options.schedules ?? false,
     },
   }
   const app = await buildApp(config, deps)

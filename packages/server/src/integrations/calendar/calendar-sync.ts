@@ -37,7 +37,7 @@ import {
 } from './provider'
 import { backoffDelayMs, CircuitBreaker, type CircuitBreakerOptions } from './resilience'
 import type { SecretBox } from './secret-box'
-import { sealCredentials, TokenStore } from './token-store'
+import { CredentialsUnreadableError, sealCredentials, TokenStore } from './token-store'
 import { toWireIntegration } from './wire'
 
 const DAY_MS = 24 * 60 * 60_000
@@ -412,9 +412,11 @@ export class CalendarSync {
     const nextAttemptAt = new Date(
       at + backoffDelayMs(failures, providerError?.options.retryAfterMs),
     )
-    const message = providerError
-      ? providerError.message
-      : `internal error while syncing (${error instanceof Error ? error.name : 'unknown'}); see the server log`
+    const unreadable = error instanceof CredentialsUnreadableError
+    const message =
+      providerError || unreadable
+        ? (error as Error).message
+        : `internal error while syncing (${error instanceof Error ? error.name : 'unknown'}); see the server log`
     await db
       .updateTable('integrations')
       .set({
@@ -431,13 +433,14 @@ export class CalendarSync {
       integrationId: row.id,
       hostId: row.hostId,
       provider: provider.id,
-      reason: providerError?.kind ?? 'internal',
+      reason: providerError?.kind ?? (unreadable ? 'credentials-unreadable' : 'internal'),
       status: providerError?.options.status,
       failures,
       nextAttemptAt: nextAttemptAt.toISOString(),
       error: message,
     }
     if (providerError) log.warn(fields, 'calendar sync failed')
+    else if (unreadable) log.error(fields, 'calendar sync failed')
     // Not a provider error: our bug or the database. The error itself is logged
     // (it never carries tokens: provider errors are all mapped to ProviderError).
     else log.error({ ...fields, err: error }, 'calendar sync failed')

@@ -36,12 +36,29 @@ export function sealCredentials(
   }
 }
 
+/**
+ * The stored credentials cannot be opened: sealed under a key this server does
+ * not have (ENCRYPTION_KEY changed without ENCRYPTION_KEYS_PREVIOUS), or altered.
+ * The message names the key id, never a key.
+ */
+export class CredentialsUnreadableError extends Error {
+  override readonly name = 'CredentialsUnreadableError'
+}
+
 /** Opens the credentials of an integration row. */
 export function openCredentials(
   box: SecretBox,
   row: Pick<IntegrationRow, 'id' | 'credentials'>,
 ): StoredCredentials {
-  return JSON.parse(box.open(row.credentials, credentialsContext(row.id))) as StoredCredentials
+  let text: string
+  try {
+    text = box.open(row.credentials, credentialsContext(row.id))
+  } catch (error) {
+    throw new CredentialsUnreadableError(
+      `the stored credentials cannot be opened (${error instanceof Error ? error.message : 'unreadable'}): set the key they were sealed with in ENCRYPTION_KEYS_PREVIOUS, or reconnect the account`,
+    )
+  }
+  return JSON.parse(text) as StoredCredentials
 }
 
 /**
