@@ -134,6 +134,8 @@ export function createGoogleProvider(options: GoogleProviderOptions): CalendarPr
     new OAuth2Client({
       clientId: options.clientId,
       clientSecret: options.clientSecret,
+      // A token call runs while the integration row is locked: never wait forever.
+      transporterOptions: { timeout },
       endpoints: {
         oauth2AuthBaseUrl: options.authorizeUrl,
         oauth2TokenUrl: options.tokenUrl,
