@@ -28,6 +28,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'availability' },
         { name: 'meeting types' },
         { name: 'bookings' },
+        { name: 'integrations', description: 'Calendar accounts whose busy times block slots' },
         { name: 'health' },
       ],
     },

@@ -302,6 +302,47 @@ describe('choosing calendars and removing an account', () => {
   })
 })
 
+describe('OpenAPI', () => {
+  it('documents every integration route with its schemas', async () => {
+    const spec = (await app.inject({ url: '/api/openapi.json' })).json()
+    const paths = spec.paths as Record<
+      string,
+      Record<string, { tags?: string[]; responses: object }>
+    >
+    expect(Object.keys(paths['/api/integrations']!)).toEqual(['get'])
+    expect(Object.keys(paths['/api/integrations/{id}']!).sort()).toEqual(['delete', 'patch'])
+    expect(Object.keys(paths['/api/integrations/{id}/sync']!)).toEqual(['post'])
+    expect(paths['/api/integrations/google/authorize']!.post!.responses).toHaveProperty('501')
+    expect(paths['/api/integrations/google/authorize']!.post!.responses).toHaveProperty('503')
+    expect(paths['/api/integrations/google/callback']!.get!.tags).toEqual(['integrations'])
+    expect(paths['/api/integrations/google/notifications']!.post!.responses).toHaveProperty('204')
+    const item = (
+      paths['/api/integrations']!.get!.responses as Record<
+        string,
+        {
+          content: {
+            'application/json': {
+              schema: { properties: { integrations: { items: { properties: object } } } }
+            }
+          }
+        }
+      >
+    )['200']!.content['application/json'].schema.properties.integrations.items
+    // The reply schema has no field a token could leak through.
+    expect(Object.keys(item.properties).sort()).toEqual([
+      'account_email',
+      'calendars',
+      'created_at',
+      'id',
+      'last_error',
+      'last_synced_at',
+      'provider',
+      'status',
+      'user_id',
+    ])
+  })
+})
+
 describe('configuration', () => {
   it('answers 501 INTEGRATION_NOT_CONFIGURED without GOOGLE_CLIENT_ID', async () => {
     const bare = await createTestApp({ jobs: false })

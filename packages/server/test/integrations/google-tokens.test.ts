@@ -163,6 +163,26 @@ describe('access tokens', () => {
   })
 })
 
+describe('a changed ENCRYPTION_KEY without the old one', () => {
+  it('fails the sync with an error that says which variable to set, without disconnecting', async () => {
+    const app = await startGoogleApp({ fake, clock, box })
+    const stranger = await startGoogleApp({ fake, clock, box: createSecretBox(randomBytes(32)) })
+    try {
+      const host = await createHost(app, 'UTC')
+      await connectGoogle(app, fake, host, newAccount())
+      const id = await integrationOf(app, host)
+      const result = await syncNow(stranger, host, id)
+      expect(result.status).toBe('failed')
+      expect(result.error).toContain(`unknown key (id ${box.keyId})`)
+      expect(result.error).toContain('ENCRYPTION_KEYS_PREVIOUS')
+      expect((await findIntegration(db, id))!.status).toBe('error')
+    } finally {
+      await stranger.close()
+      await app.close()
+    }
+  })
+})
+
 describe('a revoked refresh token', () => {
   let app: FastifyInstance
   const sink = new SmtpSink()
