@@ -7,10 +7,17 @@
  * - {@link verifyWebhookSignature}: checks a webhook delivery on the receiving side.
  * - {@link startJobs}, {@link startWorker}: the job queue and workers (e-mail, reminders, webhooks).
  * - {@link resolveSecretKey}: SECRET_KEY, or the generated key every process on the database shares.
+ * - {@link CalendarSync}, {@link createProviderRegistry}, {@link resolveSecretBox}: calendar
+ *   integrations (providers from GOOGLE_*, tokens sealed under ENCRYPTION_KEY) for `slotkitPlugin`.
  */
 export { type AppDeps, type AppJobsOptions, BODY_LIMIT_BYTES, buildApp } from './app'
 export { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 export { type Config, ConfigError, defineConfig, loadConfig } from './config/config'
+export {
+  ENCRYPTION_KEY_FILE,
+  type ResolveSecretBoxOptions,
+  resolveSecretBox,
+} from './config/encryption-key'
 export { type ResolveSecretKeyOptions, resolveSecretKey } from './config/secrets'
 export { createDb, type Db } from './db/database'
 export {
@@ -21,6 +28,22 @@ export {
 export { migrateToLatest } from './db/migrate'
 export { seedDemo } from './db/seed-demo'
 export { ERROR_STATUS } from './http/error-status'
+export {
+  CalendarSync,
+  type CalendarSyncOptions,
+  type ProviderRegistry,
+  type SyncOutcome,
+} from './integrations/calendar/calendar-sync'
+export type {
+  BusyInterval,
+  CalendarDelta,
+  CalendarProvider,
+  OAuthConnect,
+  ProviderSession,
+  PushSupport,
+} from './integrations/calendar/provider'
+export { createProviderRegistry } from './integrations/calendar/registry'
+export { createSecretBox, type SecretBox } from './integrations/calendar/secret-box'
 export { createMailer } from './integrations/email/create-mailer'
 export type { Mailer, OutgoingEmail, SentEmail } from './integrations/email/mailer'
 export { createOutboxMailer } from './integrations/email/outbox-mailer'
@@ -34,6 +57,9 @@ export {
 } from './integrations/webhooks/signature'
 export { JobQueue, type JobQueueOptions, type JobState } from './jobs/job-queue'
 export {
+  CALENDAR_POLL,
+  CALENDAR_RENEW_CHANNELS,
+  CALENDAR_SYNC,
   DEFAULT_RETRY_POLICIES,
   DELIVER_WEBHOOK,
   DISPATCH_WEBHOOKS,
@@ -41,6 +67,7 @@ export {
   type QueueName,
   type RetryPolicy,
   SEND_EMAIL,
+  SEND_INTEGRATION_EMAIL,
   SEND_REMINDER,
 } from './jobs/queues'
 export { type RegisterWorkersOptions, registerWorkers } from './jobs/register-workers'
