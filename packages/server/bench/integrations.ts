@@ -7,7 +7,7 @@
 // Run: npm run bench:integrations -w @slotkit/server (node --import tsx; part 3 runs dist/cli.js)
 // Knobs (env): BENCH_DURATION=10 (s per load step) BENCH_HOSTS=1000 BENCH_EVENTS=5000
 //   BENCH_CHANGES=40 (notifications measured) BENCH_ONLY=initial,push,slots
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -467,7 +467,6 @@ async function main() {
     `embedded PostgreSQL, fake Google at ${fake.url}; ${cpus().length} CPUs; ${DURATION} s per load step`,
   )
   const tables: Record<string, unknown[]> = {}
-  let child: ChildProcess | undefined
   try {
     if (want('initial') || want('push')) {
       const app = await inProcessApp(pg.url, fake, dataDir)
@@ -480,7 +479,6 @@ async function main() {
     }
     if (want('slots')) tables.slots = await benchSlots(pg.url, fake, dataDir)
   } finally {
-    child?.kill('SIGTERM')
     await fake.close()
     await benchDb.destroy()
     // pg's pool.end() resolves before the server has seen every socket close.
