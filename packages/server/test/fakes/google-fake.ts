@@ -695,7 +695,12 @@ export class GoogleFake {
     }
     const back = new URL(redirectUri)
     const state = params.get('state')
-    const consent = this.consent ?? { account: [...this.#accounts.keys()][0] ?? '' }
+    // login_hint picks the account (as a browser signed in to several would); else the
+    // test's `consent`, else the first account.
+    const hint = params.get('login_hint')
+    const consent = hint
+      ? { account: hint }
+      : (this.consent ?? { account: [...this.#accounts.keys()][0] ?? '' })
     if (consent.deny) {
       back.searchParams.set('error', 'access_denied')
     } else {
