@@ -2,14 +2,15 @@
 // local fake (test/fakes/google-fake.ts), on an embedded PostgreSQL. Prints three tables:
 //   1. initial sync of one calendar with 5,000 events (after expansion): seconds, rows/s;
 //   2. one incremental change: Google's push notification → the slot is gone, p50/p99;
-//   3. slots p99 for 1,000 hosts, before and after each gets a Google integration with 200
-//      synced busy events, cached and uncached (the server as a child process, dist/cli.js).
+//   3. slots p99 of 1,000 hosts without busy times, with a Google integration and 200 synced
+//      busy events each, and with the same events written directly, cached and uncached
+//      (the server as a child process, dist/cli.js).
 // Run: npm run bench:integrations -w @slotkit/server (node --import tsx; part 3 runs dist/cli.js)
 // Knobs (env): BENCH_DURATION=10 (s per load step) BENCH_HOSTS=1000 BENCH_EVENTS=5000
 //   BENCH_CHANGES=40 (notifications measured) BENCH_ONLY=initial,push,slots
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,36 @@ function log(message: string): void {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/** CPU seconds (user + system) of `pid` alone, and of the PostgreSQL processes under this bench (Linux /proc). */
+function cpuSeconds(pid: number): { server: number; postgres: number } {
+  const ticks = 100
+  const stats = new Map<number, { ppid: number; cpu: number; comm: string }>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / ticks,
+        comm,
+      })
+    } catch {}
+  }
+  let postgres = 0
+  const queue = [process.pid]
+  while (queue.length > 0) {
+    const parent = queue.shift()!
+    for (const [child, info] of stats) {
+      if (info.ppid !== parent) continue
+      if (info.comm === 'postgres') postgres += info.cpu
+      queue.push(child)
+    }
+  }
+  return { server: stats.get(pid)?.cpu ?? 0, postgres }
 }
 
 function isoDate(ms: number): string {
@@ -334,10 +365,11 @@ async function benchPush(url: string, fake: GoogleFake) {
 }
 
 /**
- * 3. Slots p99 with and without integrations, against the CLI server: two sets of
- * `HOSTS` hosts alike but for a Google integration with `BUSY_PER_HOST` synced events
- * on the second, measured in alternation (A, B, A, B) so that load from elsewhere on
- * the machine hits both alike.
+ * 3. Slots p99 with and without integrations, against the CLI server: three sets of
+ * `HOSTS` hosts alike but for their busy times: none; a Google integration with
+ * `BUSY_PER_HOST` synced events; the same events written directly, without an
+ * integration. Measured in alternation (A, B, C, A, B, C), so that load from elsewhere
+ * on the machine hits all alike.
  */
 async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string) {
   const child = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'start'], {
@@ -371,22 +403,35 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
     child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
   })
   try {
-    log(`server at ${url}; creating 2 × ${HOSTS} hosts…`)
+    log(`server at ${url}; creating 3 × ${HOSTS} hosts…`)
     const hosts = await pool(
-      Array.from({ length: 2 * HOSTS }, (_, i) => i),
+      Array.from({ length: 3 * HOSTS }, (_, i) => i),
       16,
       (i) => createHost(url, i),
     )
     const plain = hosts.slice(0, HOSTS)
-    const synced = hosts.slice(HOSTS)
+    const synced = hosts.slice(HOSTS, 2 * HOSTS)
+    // The same busy times written directly, without an integration: what the data costs
+    // by itself, apart from the integration layer.
+    const direct = hosts.slice(2 * HOSTS)
     log(`connecting ${HOSTS} Google accounts with ${BUSY_PER_HOST} events each…`)
     const monday = nextMonday()
+    const busyAt = (e: number, i: number) =>
+      monday + Math.floor(e / 3) * DAY + (9 + ((e * 5 + i) % 8)) * 3_600_000
+    await sql`INSERT INTO external_busy (host_id, source, external_id, starts_at, ends_at)
+      SELECT h.id, 'bench', 'e' || e, to_timestamp(t.s / 1000.0), to_timestamp(t.s / 1000.0 + 1800)
+        FROM json_to_recordset(${JSON.stringify(
+          direct.flatMap((host, i) =>
+            Array.from({ length: BUSY_PER_HOST }, (_, e) => ({ id: host.id, e, s: busyAt(e, i) })),
+          ),
+        )}::json) AS t (id uuid, e int, s float8)
+        JOIN users h ON h.id = t.id`.execute(benchDb)
     const started = Date.now()
     const ids = await pool(synced, 8, async (host, i) => {
       const account = `slots${i}-${Date.now()}@bench.test`
       fake.addAccount(account)
       for (let e = 0; e < BUSY_PER_HOST; e++) {
-        const at = monday + Math.floor(e / 3) * DAY + (9 + ((e * 5 + i) % 8)) * 3_600_000
+        const at = busyAt(e, i)
         fake.upsertEvent(account, account, {
           start: { dateTime: new Date(at).toISOString() },
           end: { dateTime: new Date(at + 1_800_000).toISOString() },
@@ -414,12 +459,21 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
     )
     const rows = []
     for (let round = 1; round <= 2; round++) {
-      rows.push(...(await measureSlots(url, plain, `no integrations, round ${round}`)))
+      rows.push(...(await measureSlots(url, child.pid!, plain, `no integrations, round ${round}`)))
       rows.push(
         ...(await measureSlots(
           url,
+          child.pid!,
           synced,
           `integration + ${BUSY_PER_HOST} busy each, round ${round}`,
+        )),
+      )
+      rows.push(
+        ...(await measureSlots(
+          url,
+          child.pid!,
+          direct,
+          `${BUSY_PER_HOST} busy each written directly, round ${round}`,
         )),
       )
     }
@@ -430,7 +484,7 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
   }
 }
 
-async function measureSlots(url: string, hosts: Host[], label: string) {
+async function measureSlots(url: string, pid: number, hosts: Host[], label: string) {
   const monday = nextMonday()
   const start = isoDate(monday)
   const end = isoDate(monday + 6 * DAY)
@@ -438,8 +492,9 @@ async function measureSlots(url: string, hosts: Host[], label: string) {
   const cachedPath = `/api/availability/slots?meeting_type_id=${hosts[0]!.meetingTypeId}&start_date=${start}&end_date=${end}&timezone=UTC`
   await fetch(url + cachedPath)
   await paced({ url, rate: 1000, duration: 3, path: () => cachedPath })
+  let cpu = cpuSeconds(pid)
   const cached = await paced({ url, rate: 1000, duration: DURATION, path: () => cachedPath })
-  rows.push({ scenario: `slots 7 days, cached, 1,000/s (${label})`, ...summary(cached) })
+  rows.push({ scenario: `slots 7 days, cached, 1,000/s (${label})`, ...summary(cached, cpu, pid) })
   log(JSON.stringify(rows.at(-1)))
   // Every request a new key (host × start day × zone): loaded from PostgreSQL each time.
   let seed = Math.floor(Math.random() * 1e9)
@@ -454,15 +509,26 @@ async function measureSlots(url: string, hosts: Host[], label: string) {
   }
   await paced({ url, rate: 500, duration: 3, path: uncached(seed) })
   seed += 1_000_003
+  cpu = cpuSeconds(pid)
   const result = await paced({ url, rate: 1000, duration: DURATION, path: uncached(seed) })
-  rows.push({ scenario: `slots 7 days, uncached, 1,000/s (${label})`, ...summary(result) })
+  rows.push({
+    scenario: `slots 7 days, uncached, 1,000/s (${label})`,
+    ...summary(result, cpu, pid),
+  })
   log(JSON.stringify(rows.at(-1)))
   return rows
 }
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'UTC']
 
-function summary(result: Awaited<ReturnType<typeof paced>>) {
+function summary(
+  result: Awaited<ReturnType<typeof paced>>,
+  before: { server: number; postgres: number },
+  pid: number,
+) {
+  const after = cpuSeconds(pid)
+  const perRequest = (seconds: number) =>
+    result.requests ? +((seconds * 1000) / result.requests).toFixed(3) : Number.NaN
   return {
     'achieved/s': result.achieved,
     'p50 ms': result.p50,
@@ -470,6 +536,8 @@ function summary(result: Awaited<ReturnType<typeof paced>>) {
     'sent→reply p99 ms': result.serviceP99,
     non2xx: result.non2xx,
     errors: result.errors,
+    'node CPU ms/req': perRequest(after.server - before.server),
+    'pg CPU ms/req': perRequest(after.postgres - before.postgres),
   }
 }
 
