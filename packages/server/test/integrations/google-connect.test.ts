@@ -210,6 +210,71 @@ describe('connecting Google Calendar', () => {
   })
 })
 
+describe('bad input', () => {
+  it('gets a 400 naming the field, or a 404, never a 500', async () => {
+    const host = await createHost(app)
+    const authorize = (headers: Record<string, string>, payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/integrations/google/authorize',
+        headers,
+        payload: payload as object,
+      })
+    const badUrl = await authorize(bearer(host.apiKey), { return_url: 'javascript:alert(1)' })
+    expect(badUrl.statusCode).toBe(400)
+    expect(badUrl.json()).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      details: { field: 'return_url' },
+    })
+    const extra = await authorize(bearer(host.apiKey), { refresh_token: 'x' })
+    expect(extra.json()).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      details: { field: 'refresh_token' },
+    })
+    const nobody = await authorize(admin, { user_id: '00000000-0000-4000-8000-000000000000' })
+    expect(nobody.statusCode).toBe(404)
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/integrations/google/authorize',
+      headers: { ...bearer(host.apiKey), 'content-type': 'application/json' },
+      payload: '{"return_url":',
+    })
+    expect(malformed.json()).toMatchObject({ error: 'MALFORMED_JSON' })
+    await connectGoogle(app, fake, host, newAccount())
+    const id = await integrationOf(app, host)
+    const many = await app.inject({
+      method: 'PATCH',
+      url: `/api/integrations/${id}`,
+      headers: bearer(host.apiKey),
+      payload: { busy_calendar_ids: Array.from({ length: 101 }, (_, i) => `c${i}`) },
+    })
+    expect(many.statusCode).toBe(400)
+    expect(many.json().details.field).toBe('busy_calendar_ids')
+    const unknown = await app.inject({
+      method: 'PATCH',
+      url: `/api/integrations/${id}`,
+      headers: bearer(host.apiKey),
+      payload: { write_calendar_id: 'elsewhere@example.com' },
+    })
+    expect(unknown.json()).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      details: { field: 'write_calendar_id' },
+    })
+    for (const bad of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
+      const res = await app.inject({
+        method: 'DELETE',
+        url: `/api/integrations/${bad}`,
+        headers: bearer(host.apiKey),
+      })
+      expect(res.statusCode).toBe(404)
+    }
+    const longCode = await app.inject({
+      url: `/api/integrations/google/callback?code=${'x'.repeat(5000)}&state=s`,
+    })
+    expect(longCode.statusCode).toBe(400)
+  })
+})
+
 describe('choosing calendars and removing an account', () => {
   it('PATCH sets the busy and write calendars, and names an unknown calendar', async () => {
     const host = await createHost(app)
