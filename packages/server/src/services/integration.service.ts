@@ -115,10 +115,14 @@ export async function authorizeIntegration(
   return { authorization_url: authorizationUrl }
 }
 
-/** A session over tokens not stored yet (the callback lists calendars before it stores anything). */
+/**
+ * A session over tokens not stored yet (the callback lists calendars before it stores
+ * anything). Its own id: the request budget is per account, and connects of different
+ * accounts must not share one.
+ */
 function transientSession(tokens: OAuthTokens): ProviderSession {
   return {
-    integrationId: 'connecting',
+    integrationId: `connecting:${randomUUID()}`,
     accountEmail: '',
     accessToken: async () => tokens.accessToken,
     refreshAccessToken: async () => {

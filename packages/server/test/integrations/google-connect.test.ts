@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/db/database'
+import { createGoogleProvider } from '../../src/integrations/calendar/google/google-provider'
 import { type GoogleFake, startGoogleFake } from '../fakes/google-fake'
 import { admin, bearer, createHost, createMeetingType, createTestApp } from '../helpers'
 import {
@@ -405,6 +406,40 @@ describe('OpenAPI', () => {
       'status',
       'user_id',
     ])
+  })
+})
+
+describe('the per-account request budget', () => {
+  it('is not shared by connects of different accounts', async () => {
+    // A budget of 2 requests a minute per account: each connect lists calendars once.
+    const config = googleConfig(fake)
+    const tight = await startGoogleApp({
+      fake,
+      clock,
+      providers: new Map([
+        [
+          'google',
+          createGoogleProvider({
+            clientId: config.googleClientId!,
+            clientSecret: config.googleClientSecret!,
+            authorizeUrl: config.googleOauthAuthorizeUrl!,
+            tokenUrl: config.googleOauthTokenUrl!,
+            revokeUrl: config.googleOauthRevokeUrl!,
+            apiUrl: config.googleApiUrl!,
+            now: () => clock.now,
+            requestsPerMinute: 2,
+          }),
+        ],
+      ]),
+    })
+    try {
+      for (let i = 0; i < 3; i++) {
+        const host = await createHost(tight)
+        expect((await connectGoogle(tight, fake, host, newAccount())).status).toBe(200)
+      }
+    } finally {
+      await tight.close()
+    }
   })
 })
 

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { type AppDeps, buildApp, loggerOptions } from '../../src/app'
 import type { Config } from '../../src/config/config'
 import { createDb, type Db } from '../../src/db/database'
+import type { ProviderRegistry } from '../../src/integrations/calendar/calendar-sync'
 import type { CircuitBreakerOptions } from '../../src/integrations/calendar/resilience'
 import { createSecretBox, type SecretBox } from '../../src/integrations/calendar/secret-box'
 import type { Mailer } from '../../src/integrations/email/mailer'
@@ -35,6 +36,8 @@ export interface GoogleAppOptions {
   readonly config?: Partial<Config>
   /** Run the cron schedules (polling, channel renewal); default false. */
   readonly schedules?: boolean
+  /** Providers instead of the ones GOOGLE_* configures. */
+  readonly providers?: ProviderRegistry
 }
 
 /** A fresh random key box (a test's ENCRYPTION_KEY). */
@@ -69,7 +72,7 @@ export async function startGoogleApp(options: GoogleAppOptions): Promise<Fastify
     now: () => options.clock.now,
     secretBox: options.box ?? testBox(),
     // The fake listens on plain http; Google itself only delivers to https.
-    calendars: { pushAllowed: () => true, breaker: options.breaker },
+    calendars: { pushAllowed: () => true, breaker: options.breaker, providers: options.providers },
     // The server's own logger settings (redaction, request serializer), into the stream.
     logger: options.log
       ? { ...(loggerOptions(options.log.level) as object), stream: options.log.stream }
