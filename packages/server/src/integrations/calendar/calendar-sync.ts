@@ -585,7 +585,15 @@ export class CalendarSync {
       const deadline = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), deadlineMs)
       })
-      const finished = Promise.all(runs).then((outcomes) => outcomes.some((o) => o.changes > 0))
+      // Handled here even when the deadline wins: a sync that fails later must not
+      // become an unhandled rejection.
+      const finished = Promise.all(runs).then(
+        (outcomes) => outcomes.some((o) => o.changes > 0),
+        (error: unknown) => {
+          log.warn({ err: error, hostId }, 'on-demand calendar sync failed')
+          return false
+        },
+      )
       try {
         return await Promise.race([finished, deadline])
       } finally {
