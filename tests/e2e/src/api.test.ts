@@ -419,6 +419,13 @@ describe('coverage', () => {
     'GET /api/openapi.json': 'not wrapped: the API description itself',
     'GET /api/admin/jobs': 'admin.listJobs',
     'POST /api/admin/jobs/{id}/retry': 'admin.retryJob',
+    'POST /api/integrations/google/authorize': 'integrations.authorizeGoogle',
+    'GET /api/integrations': 'integrations.list',
+    'PATCH /api/integrations/{id}': 'integrations.update',
+    'DELETE /api/integrations/{id}': 'integrations.delete',
+    'POST /api/integrations/{id}/sync': 'integrations.sync',
+    'GET /api/integrations/google/callback': 'not wrapped: where Google sends the browser back',
+    'POST /api/integrations/google/notifications': 'not wrapped: Google’s push notifications',
   }
 
   test('every operation of the server’s OpenAPI document has a client call', async () => {
