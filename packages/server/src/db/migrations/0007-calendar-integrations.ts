@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely'
  * accounts, their calendars, and the OAuth states of connects in progress.
  * Synced busy times stay in `external_busy`, which gains the integration and
  * calendar they came from and, for all-day events, their dates. Every table
- * carries the host id, like the booking tables (DESIGN.md "Scale-out").
+ * carries the host id, like the booking tables, so the data stays shardable by
+ * host (docs/architecture.md).
  *
  * It also replaces migration 0003's per-row trigger on `external_busy` with
  * per-statement ones: a sync writes thousands of rows in one statement, and
