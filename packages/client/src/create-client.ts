@@ -2,6 +2,7 @@ import { type ClientOptions, createRequester, type RequestOptions } from './requ
 import { type AdminResource, createAdmin } from './resources/admin'
 import { type AvailabilityResource, createAvailability } from './resources/availability'
 import { type BookingsResource, createBookings } from './resources/bookings'
+import { createIntegrations, type IntegrationsResource } from './resources/integrations'
 import { createMeetingTypes, type MeetingTypesResource } from './resources/meeting-types'
 import { createSlots, type SlotsResource } from './resources/slots'
 import { createUsers, type UsersResource } from './resources/users'
@@ -34,6 +35,8 @@ export interface SlotkitClient {
   readonly bookings: BookingsResource
   /** Signed callbacks on booking events. */
   readonly webhooks: WebhooksResource
+  /** A host's connected calendar accounts (Google): connect, list, choose calendars, sync, remove. */
+  readonly integrations: IntegrationsResource
   /** Operator calls: background jobs (admin token). */
   readonly admin: AdminResource
   /**
@@ -77,6 +80,7 @@ export function createClient(options: ClientOptions): SlotkitClient {
     slots: createSlots(request),
     bookings: createBookings(request),
     webhooks: createWebhooks(request),
+    integrations: createIntegrations(request),
     admin: createAdmin(request),
     request: (method, path, { query, body, retry, ...call } = {}) =>
       request(method, path, { query, body, retry, options: call }),

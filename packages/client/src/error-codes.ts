@@ -31,6 +31,11 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
+  'INTEGRATION_NOT_CONFIGURED',
+  'ENCRYPTION_KEY_MISSING',
+  'OAUTH_STATE_INVALID',
+  'OAUTH_ACCESS_DENIED',
+  'PROVIDER_ERROR',
 ] as const
 
 /** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */

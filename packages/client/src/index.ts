@@ -33,6 +33,7 @@ export type {
   BookingsResource,
   CreateBookingOptions,
 } from './resources/bookings'
+export type { IntegrationsResource } from './resources/integrations'
 export type { MeetingTypesResource } from './resources/meeting-types'
 export type { SlotsResource } from './resources/slots'
 export type { UsersResource } from './resources/users'
@@ -44,6 +45,8 @@ export type {
   ApiKey,
   ApiKeyList,
   ApiSlot,
+  AuthorizeIntegrationBody,
+  AuthorizeIntegrationReply,
   Availability,
   AvailabilityRule,
   Booking,
@@ -62,14 +65,21 @@ export type {
   DateOverride,
   DateRange,
   ErrorReply,
+  Integration,
+  IntegrationCalendar,
+  IntegrationList,
+  IntegrationProvider,
+  IntegrationStatus,
   Job,
   JobCounts,
   JobList,
   JobState,
   ListBookingsQuery,
+  ListIntegrationsQuery,
   ListJobsQuery,
   MeetingType,
   MeetingTypeList,
+  PatchIntegrationBody,
   PatchMeetingTypeBody,
   PatchUserBody,
   PatchWebhookBody,
@@ -87,6 +97,8 @@ export type {
   SlotsRangeReply,
   SlotsReply,
   SlotUnavailableReply,
+  SyncResult,
+  SyncStatus,
   TimeInterval,
   User,
   Webhook,

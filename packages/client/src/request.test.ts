@@ -122,6 +122,26 @@ describe('requests', () => {
     expect(requests[0]).toMatchObject({ method: 'DELETE', url: '/api/webhooks/w1' })
   })
 
+  test('integrations calls reach their routes with the documented bodies', async () => {
+    const { baseUrl, requests } = await serve((_, response) => sendJson(response, 200, {}))
+    const client = createClient({ baseUrl, apiKey: 'sk_host' })
+    await client.integrations.authorizeGoogle()
+    await client.integrations.authorizeGoogle({ return_url: 'https://app.example.com/cal' })
+    await client.integrations.list()
+    await client.integrations.update('i/1', { busy_calendar_ids: ['a@example.com'] })
+    await client.integrations.sync('i1')
+    await client.integrations.delete('i1')
+    expect(requests.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual([
+      'POST /api/integrations/google/authorize {}',
+      'POST /api/integrations/google/authorize {"return_url":"https://app.example.com/cal"}',
+      'GET /api/integrations ',
+      'PATCH /api/integrations/i%2F1 {"busy_calendar_ids":["a@example.com"]}',
+      'POST /api/integrations/i1/sync ',
+      'DELETE /api/integrations/i1 ',
+    ])
+    expect(requests.every((r) => r.headers.authorization === 'Bearer sk_host')).toBe(true)
+  })
+
   test("sends the invitee's token as ?token= on get, cancel and reschedule", async () => {
     const { baseUrl, requests } = await serve((_, response) => sendJson(response, 200, {}))
     const client = createClient({ baseUrl })

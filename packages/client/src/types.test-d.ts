@@ -83,6 +83,20 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.WebhookDeliveryList>().toEqualTypeOf<Core.WebhookDeliveryList>()
   })
 
+  test('integrations', () => {
+    expectTypeOf<Client.IntegrationProvider>().toEqualTypeOf<Core.IntegrationProvider>()
+    expectTypeOf<Client.IntegrationStatus>().toEqualTypeOf<Core.IntegrationStatus>()
+    expectTypeOf<Client.AuthorizeIntegrationBody>().toEqualTypeOf<Core.AuthorizeIntegrationBody>()
+    expectTypeOf<Client.AuthorizeIntegrationReply>().toEqualTypeOf<Core.AuthorizeIntegrationReply>()
+    expectTypeOf<Client.IntegrationCalendar>().toEqualTypeOf<Core.IntegrationCalendar>()
+    expectTypeOf<Client.Integration>().toEqualTypeOf<Core.Integration>()
+    expectTypeOf<Client.ListIntegrationsQuery>().toEqualTypeOf<Core.ListIntegrationsQuery>()
+    expectTypeOf<Client.IntegrationList>().toEqualTypeOf<Core.IntegrationList>()
+    expectTypeOf<Client.PatchIntegrationBody>().toEqualTypeOf<Core.PatchIntegrationBody>()
+    expectTypeOf<Client.SyncStatus>().toEqualTypeOf<Core.SyncStatus>()
+    expectTypeOf<Client.SyncResult>().toEqualTypeOf<Core.SyncResult>()
+  })
+
   test('admin jobs', () => {
     expectTypeOf<Client.JobState>().toEqualTypeOf<Core.JobState>()
     expectTypeOf<Client.ListJobsQuery>().toEqualTypeOf<Core.ListJobsQuery>()

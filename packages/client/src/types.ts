@@ -390,7 +390,11 @@ export interface RescheduleBookingBody {
 // ---------------------------------------------------------------- webhooks
 
 /** An event a webhook can subscribe to. */
-export type WebhookEvent = 'booking.created' | 'booking.cancelled' | 'booking.rescheduled'
+export type WebhookEvent =
+  | 'booking.created'
+  | 'booking.cancelled'
+  | 'booking.rescheduled'
+  | 'integration.disconnected'
 
 /** Body of `POST /api/webhooks`: subscribe `url` to `events` of host `user_id`. */
 export interface CreateWebhookBody {
@@ -451,6 +455,98 @@ export interface WebhookDelivery {
 export interface WebhookDeliveryList {
   deliveries: WebhookDelivery[]
   next_cursor: string | null
+}
+
+// ---------------------------------------------------------------- integrations
+
+/** A calendar provider a host can connect. */
+export type IntegrationProvider = 'google'
+
+/**
+ * `active` (syncing), `error` (the last sync failed; retried with backoff) or
+ * `disconnected` (the provider refused the credentials: reconnect). Stored busy
+ * times stay in use in every state.
+ */
+export type IntegrationStatus = 'active' | 'error' | 'disconnected'
+
+/** Body of `POST /api/integrations/google/authorize`. */
+export interface AuthorizeIntegrationBody {
+  /** The host; default the owner of the key (the admin token must name one). */
+  user_id?: string
+  /** Where the browser goes after connecting, with `?integration_id=…` added. */
+  return_url?: string
+}
+
+/** Reply of `POST /api/integrations/google/authorize`. */
+export interface AuthorizeIntegrationReply {
+  /** The provider's consent page (valid 10 minutes, once): send the host's browser there. */
+  authorization_url: string
+}
+
+/** One calendar of a connected account; `id` is the provider's calendar id. */
+export interface IntegrationCalendar {
+  id: string
+  name: string
+  /** The account's main calendar. */
+  primary: boolean
+  /** Its events block the host's time. */
+  busy: boolean
+  /** Bookings are written to it. */
+  write: boolean
+}
+
+/** A connected calendar account (tokens never leave the server). */
+export interface Integration {
+  id: string
+  user_id: string
+  provider: IntegrationProvider
+  account_email: string
+  status: IntegrationStatus
+  calendars: IntegrationCalendar[]
+  /** The end of the last successful sync; null before the first. */
+  last_synced_at: string | null
+  /** Why the last sync failed or the account was disconnected. */
+  last_error: string | null
+  created_at: string
+}
+
+/** Query of `GET /api/integrations`. */
+export interface ListIntegrationsQuery {
+  /** The host; default the owner of the key (the admin token must name one). */
+  user_id?: string
+}
+
+/** Reply of `GET /api/integrations`. */
+export interface IntegrationList {
+  integrations: Integration[]
+}
+
+/** Body of `PATCH /api/integrations/:id`: at least one field. */
+export interface PatchIntegrationBody {
+  /** The calendars whose events block the host's time. */
+  busy_calendar_ids?: string[]
+  /** The calendar bookings are written to; null for none. */
+  write_calendar_id?: string | null
+}
+
+/** What a sync did (see `SyncResult.status`). */
+export type SyncStatus = 'synced' | 'deferred' | 'failed' | 'disconnected'
+
+/** Reply of `POST /api/integrations/:id/sync`. */
+export interface SyncResult {
+  integration_id: string
+  /**
+   * `synced` (the provider answered), `deferred` (not tried now: backoff, an open
+   * circuit breaker, or another sync running), `failed` or `disconnected`.
+   */
+  status: SyncStatus
+  /** Busy times added, changed or removed. */
+  changes: number
+  last_synced_at: string | null
+  /** No sync before this instant (backoff); null when none is pending. */
+  next_attempt_at: string | null
+  /** Why it was deferred or failed. */
+  error: string | null
 }
 
 // ---------------------------------------------------------------- admin

@@ -4,8 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { Redis } from 'ioredis'
 import { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 import { type Config, publicBaseUrl } from './config/config'
+import { resolveSecretBox } from './config/encryption-key'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
+import { CalendarSync, type ProviderRegistry } from './integrations/calendar/calendar-sync'
+import { createProviderRegistry } from './integrations/calendar/registry'
+import type { CircuitBreakerOptions } from './integrations/calendar/resilience'
+import type { SecretBox } from './integrations/calendar/secret-box'
 import type { Mailer } from './integrations/email/mailer'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import type { ReminderOffsets } from './jobs/enqueue-booking-jobs'
@@ -21,18 +26,28 @@ export interface AppJobsOptions {
   /** Send e-mail through this instead of SMTP_URL / the outbox folder. */
   readonly mailer?: Mailer
   /** pg-boss schema (default `pgboss`), retry policies and polling interval. */
-  readonly queue?: Partial<Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs'>>
+  readonly queue?: Partial<
+    Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs' | 'cronIntervalSeconds'>
+  >
   /** How long before the start each reminder is due; default 24 h and 1 h. */
   readonly reminderOffsets?: ReminderOffsets
   readonly workerOptions?: RegisterWorkersOptions
   /** DNS of the webhook SSRF check; default node:dns. */
   readonly resolveHost?: ResolveHost
+  /**
+   * Run the cron schedules (calendar polling every minute, channel renewal every
+   * 15 minutes) from this process's workers; default true. Tests that share one
+   * database turn them off so one test's poller never syncs another's integrations.
+   */
+  readonly schedules?: boolean
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The app's job queue (pg-boss), or null when jobs are off. */
     slotkitJobs: JobQueue | null
+    /** The app's calendar integrations (sync engine, providers, token store). */
+    slotkitCalendars: CalendarSync
   }
 }
 
@@ -64,6 +79,18 @@ export interface AppDeps {
   readonly jobs?: AppJobsOptions | false
   /** See {@link SlotkitPluginOptions.onUndocumentedReply}: reports replies OpenAPI does not describe. */
   readonly onUndocumentedReply?: SlotkitPluginOptions['onUndocumentedReply']
+  /**
+   * Seals calendar tokens; default: from ENCRYPTION_KEY (`startServer` passes the
+   * embedded setup's generated key). Without one, connecting answers 503.
+   */
+  readonly secretBox?: SecretBox
+  /** Calendar integrations: providers (default from GOOGLE_*), push and circuit-breaker settings. */
+  readonly calendars?: {
+    readonly providers?: ProviderRegistry
+    /** Which push addresses may be used; default https only. */
+    readonly pushAllowed?: (address: URL) => boolean
+    readonly breaker?: CircuitBreakerOptions
+  }
 }
 
 /** The largest accepted request body (a whole availability with overrides fits easily). */
@@ -81,9 +108,9 @@ function packageVersion(): string {
   }
 }
 
-/** Query-string tokens never reach the logs. */
+/** Query-string tokens (and an OAuth callback's code and state) never reach the logs. */
 function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|api_key|key)=)[^&#]*/gi, '$1[REDACTED]')
+  return url.replace(/([?&](?:token|api_key|key|code|state)=)[^&#]*/gi, '$1[REDACTED]')
 }
 
 /** Logger settings: secrets are redacted wherever they could appear. */
@@ -103,6 +130,17 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         '*.password',
         '*.databaseUrl',
         '*.connectionString',
+        '*.encryptionKey',
+        '*.encryptionKeysPrevious',
+        '*.googleClientSecret',
+        '*.access_token',
+        '*.refresh_token',
+        '*.accessToken',
+        '*.refreshToken',
+        '*.credentials',
+        '*.code_verifier',
+        '*.codeVerifier',
+        'req.headers["x-goog-channel-token"]',
       ],
       censor: '[REDACTED]',
     },
@@ -179,6 +217,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   const publicUrl = () => publicBaseUrl(config, listeningPort)
+  const now = deps.now ?? Date.now
+  const calendarSync = new CalendarSync({
+    db,
+    cache,
+    log: app.log,
+    now,
+    providers: deps.calendars?.providers ?? createProviderRegistry(config, { now }),
+    box: deps.secretBox ?? (await resolveSecretBox(config, { embedded: false })),
+    publicUrl,
+    pushAllowed: deps.calendars?.pushAllowed,
+    breaker: deps.calendars?.breaker,
+  })
   let jobs: JobsRuntime | undefined
   if (deps.jobs !== false && config.databaseUrl) {
     const options = deps.jobs ?? {}
@@ -196,6 +246,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       queue: options.queue,
       workerOptions: options.workerOptions,
       resolveHost: options.resolveHost,
+      calendarSync,
+      schedules: options.schedules,
     })
     const running = jobs
     // After in-flight requests (which may enqueue): workers finish their jobs, then stop.
@@ -204,6 +256,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.log.warn('no config.databaseUrl: background jobs (e-mail, reminders, webhooks) are off')
   }
   app.decorate('slotkitJobs', jobs?.queue ?? null)
+  app.decorate('slotkitCalendars', calendarSync)
+  // Before the jobs and the pools close (onClose runs last-added first): on-demand
+  // syncs still running in the background finish.
+  app.addHook('onClose', async () => calendarSync.close())
 
   await app.register(slotkitPlugin, {
     db,
@@ -226,6 +282,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     webhookAllowPrivate: config.webhookAllowPrivate,
     resolveHost: deps.jobs ? deps.jobs.resolveHost : undefined,
     onUndocumentedReply: deps.onUndocumentedReply,
+    calendarSync,
     version: packageVersion(),
   })
   return app

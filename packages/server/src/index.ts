@@ -12,6 +12,9 @@
  * - {@link loadConfig} / {@link defineConfig}: the configuration, from the environment or
  *   from code.
  * - {@link verifyWebhookSignature}: checks a webhook delivery on the receiving side.
+ * - {@link CalendarSync}, {@link createProviderRegistry}, {@link resolveSecretBox}: calendar
+ *   integrations (providers from GOOGLE_*, tokens sealed under ENCRYPTION_KEY), which
+ *   `buildApp` makes from config and `slotkitPlugin` takes as `calendarSync`.
  *
  * The repository's own tooling (e2e tests, benchmarks) uses `@slotkit/server/internal`,
  * which is not a public API.
@@ -20,10 +23,27 @@ export { type AppDeps, type AppJobsOptions, buildApp } from './app'
 export type { MailLimits } from './cache/mail-limiter'
 export { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 export { type Config, ConfigError, defineConfig, loadConfig } from './config/config'
+export { type ResolveSecretBoxOptions, resolveSecretBox } from './config/encryption-key'
 export { type ResolveSecretKeyOptions, resolveSecretKey } from './config/secrets'
 export { type CreateDbOptions, createDb, type Db } from './db/database'
 export { migrateToLatest } from './db/migrate'
 export type { UndocumentedReply } from './http/error-responses'
+export {
+  CalendarSync,
+  type CalendarSyncOptions,
+  type ProviderRegistry,
+  type SyncOutcome,
+} from './integrations/calendar/calendar-sync'
+export type {
+  BusyInterval,
+  CalendarDelta,
+  CalendarProvider,
+  OAuthConnect,
+  ProviderSession,
+  PushSupport,
+} from './integrations/calendar/provider'
+export { createProviderRegistry } from './integrations/calendar/registry'
+export type { SecretBox } from './integrations/calendar/secret-box'
 export { type CreateMailerOptions, createMailer } from './integrations/email/create-mailer'
 export type { Mailer, OutgoingEmail, SentEmail } from './integrations/email/mailer'
 export {

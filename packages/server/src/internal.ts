@@ -11,6 +11,7 @@ export {
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './db/embedded-postgres'
+export { createSecretBox } from './integrations/calendar/secret-box'
 export { createSmtpMailer, type SmtpMailerOptions } from './integrations/email/smtp-mailer'
 export { JobQueue, type JobQueueOptions } from './jobs/job-queue'
 export { type RegisterWorkersOptions, registerWorkers } from './jobs/register-workers'

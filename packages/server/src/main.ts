@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, loggerOptions } from './app'
 import { type Config, ConfigError, loadConfig, publicBaseUrl, redactUrl } from './config/config'
 import { secureDataDir } from './config/data-dir'
+import { resolveSecretBox } from './config/encryption-key'
 import { resolveSecrets } from './config/secrets'
 import { createDb, type Db } from './db/database'
 import {
@@ -92,12 +93,19 @@ export async function startServer(
     // After the migrations: a generated secret key lives in the database, shared by
     // every process on it (SECRET_KEY overrides it).
     const secrets = await resolveSecrets(config, { db, log: note })
+    // The embedded database gets a generated key file in DATA_DIR (outside the
+    // database); with DATABASE_URL only ENCRYPTION_KEY will do.
+    const secretBox = await resolveSecretBox(config, {
+      embedded: embedded !== undefined,
+      log: note,
+    })
     app = await buildApp(
       { ...config, databaseUrl },
       {
         db,
         adminTokenHash: secrets.adminTokenHash,
         secretKey: secrets.secretKey,
+        secretBox,
         // Logs go through process.stdout rather than pino's own writer: once the terminal
         // is closed every write fails with EIO, and pino's writer retries a failed write
         // forever when the process exits (the server stopped but never ended), while

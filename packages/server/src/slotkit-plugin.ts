@@ -19,6 +19,7 @@ import type { BookingRow } from './db/schema'
 import { rateLimitKey } from './http/client-key'
 import { installErrorHandling } from './http/error-handler'
 import { documentErrorReplies, type UndocumentedReply } from './http/error-responses'
+import { CalendarSync } from './integrations/calendar/calendar-sync'
 import type { ResolveHost } from './integrations/webhooks/ssrf-guard'
 import {
   bookingCreatedJobs,
@@ -34,6 +35,7 @@ import { slotsRoutes } from './routes/availability/slots.routes'
 import { bookingsRoutes } from './routes/bookings/bookings.routes'
 import type { RouteContext } from './routes/context'
 import { healthRoutes } from './routes/health/health.routes'
+import { integrationsRoutes } from './routes/integrations/integrations.routes'
 import { meetingTypesRoutes } from './routes/meeting-types/meeting-types.routes'
 import { pagesRoutes } from './routes/pages/pages.routes'
 import { usersRoutes } from './routes/users/users.routes'
@@ -107,6 +109,12 @@ export interface SlotkitPluginOptions {
    * document honest. Default: replies are not checked.
    */
   readonly onUndocumentedReply?: (reply: UndocumentedReply) => void
+  /**
+   * Calendar integrations (providers, sealed tokens, sync); `buildApp` makes one
+   * from config. Without it the integration routes answer 501 for every
+   * provider and slots never wait for a sync.
+   */
+  readonly calendarSync?: CalendarSync
   readonly version?: string
 }
 
@@ -178,6 +186,19 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     })
   }
   const now = options.now ?? Date.now
+  const jobs = options.jobs
+  const calendarSync =
+    options.calendarSync ??
+    new CalendarSync({
+      db: options.db,
+      cache: options.cache,
+      log: app.log,
+      now,
+      providers: new Map(),
+      box: undefined,
+      publicUrl,
+    })
+  if (!options.calendarSync) calendarSync.attachQueue(jobs)
   const baseDeps: ServiceDeps = {
     db: options.db,
     cache: options.cache,
@@ -186,8 +207,8 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
     publicUrl,
     log: app.log,
     apiKeyCache: auth,
+    calendars: calendarSync,
   }
-  const jobs = options.jobs
   // Webhook payloads never carry the invitee's links.
   const toWire = (row: BookingRow) => toPublicBooking(row)
   const onBookingEvent =
@@ -254,6 +275,7 @@ export const slotkitPlugin: FastifyPluginAsyncTypebox<SlotkitPluginOptions> = as
       resolveHost: options.resolveHost,
     }),
   )
+  await app.register(integrationsRoutes(ctx, calendarSync))
   if (jobs) await app.register(adminJobsRoutes(ctx, jobs))
   if (options.pages ?? true) await app.register(pagesRoutes(ctx))
 }

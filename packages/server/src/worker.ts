@@ -1,5 +1,10 @@
+import { Redis } from 'ioredis'
+import { MemorySlotCache, RedisSlotCache, type SlotCache } from './cache/slot-cache'
 import { type Config, publicBaseUrl, redactUrl } from './config/config'
+import { resolveSecretBox } from './config/encryption-key'
 import { resolveSecretKey } from './config/secrets'
+import { CalendarSync } from './integrations/calendar/calendar-sync'
+import { createProviderRegistry } from './integrations/calendar/registry'
 import type { JobLogger } from './jobs/notification-deps'
 import { openDatabase } from './main'
 import { type JobsRuntime, startJobs } from './plugins/jobs'
@@ -52,6 +57,7 @@ export async function startWorker(
     )
   }
   const { db, url } = await openDatabase(config, { note })
+  let redis: Redis | undefined
   try {
     // The key the servers use too (SECRET_KEY, else the one in the database), so the
     // links in e-mails open on any of them.
@@ -59,6 +65,27 @@ export async function startWorker(
       secretKey: config.secretKey,
       dataDir: config.dataDir,
       log: note,
+    })
+    const log = createLineLogger(config.logLevel)
+    // Syncs bump the hosts' slot-cache generations: in Redis, the servers see them.
+    // (Without REDIS_URL each server caches in process and its replies may lag a
+    // sync by up to 5 minutes; bookings are still checked against the database.)
+    let cache: SlotCache = new MemorySlotCache()
+    if (config.redisUrl) {
+      const client = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      client.on('error', (error) => log.warn({ err: error }, 'redis error'))
+      await client.connect()
+      redis = client
+      cache = new RedisSlotCache(client)
+    }
+    const calendarSync = new CalendarSync({
+      db,
+      cache,
+      log,
+      now: Date.now,
+      providers: createProviderRegistry(config, { now: Date.now }),
+      box: await resolveSecretBox(config, { embedded: false }),
+      publicUrl: () => publicBaseUrl(config),
     })
     const jobs = await startJobs({
       connectionString: url,
@@ -68,8 +95,9 @@ export async function startWorker(
       allowPrivateWebhooks: config.webhookAllowPrivate,
       secretKey,
       publicUrl: () => publicBaseUrl(config),
-      log: createLineLogger(config.logLevel),
+      log,
       workers: true,
+      calendarSync,
     })
     note(
       `worker running on ${redactUrl(url)}; e-mail via ${jobs.mailer.description}${config.publicUrl ? '' : ' (set PUBLIC_URL so links in e-mails point at your server)'}`,
@@ -77,11 +105,14 @@ export async function startWorker(
     return {
       jobs,
       async close() {
+        await calendarSync.close()
         await jobs.close()
+        await redis?.quit().catch(() => redis?.disconnect())
         await db.destroy()
       },
     }
   } catch (error) {
+    await redis?.quit().catch(() => redis?.disconnect())
     await db.destroy()
     throw error
   }

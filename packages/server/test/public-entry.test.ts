@@ -46,6 +46,7 @@ function embeddingSection(): string {
 // what it takes (database, cache, secrets, jobs, mailer), run the CLI's commands as
 // functions, and check webhook deliveries.
 const PUBLIC_VALUES = [
+  'CalendarSync',
   'ConfigError',
   'MemorySlotCache',
   'RedisSlotCache',
@@ -53,10 +54,12 @@ const PUBLIC_VALUES = [
   'buildApp',
   'createDb',
   'createMailer',
+  'createProviderRegistry',
   'defineConfig',
   'loadConfig',
   'migrateToLatest',
   'openDatabase',
+  'resolveSecretBox',
   'resolveSecretKey',
   'slotkitPlugin',
   'startJobs',

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -103,6 +103,8 @@ describe('slotkit-server CLI with embedded defaults', () => {
     const [, url] = await waitFor(first.output, /listening on (http:\/\/\S+)/)
     const [, token] = await waitFor(first.output, /^\[slotkit\]\s+(sk_admin_\S+)$/m)
     expect(first.output()).toMatch(/demo host/)
+    // The embedded setup's calendar-token key: generated into DATA_DIR, owner-only.
+    expect(statSync(join(dataDir, 'encryption-key')).mode & 0o777).toBe(0o600)
     const home = await fetch(`${url}/`).then((r) => r.text())
     expect(home).toContain('href="/docs"')
     const bookLink = /href="\/book\/([0-9a-f-]{36})"/.exec(home)

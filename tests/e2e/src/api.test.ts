@@ -247,6 +247,20 @@ describe('slots', () => {
   })
 })
 
+describe('integrations', () => {
+  test('a host lists its calendar accounts; connecting Google without GOOGLE_CLIENT_ID is 501', async () => {
+    const { user, client } = await createHost(api.baseUrl)
+    expect(await client.integrations.list()).toEqual({ integrations: [] })
+    expect(await admin.integrations.list({ user_id: user.id })).toEqual({ integrations: [] })
+    const error = await rejection(client.integrations.authorizeGoogle())
+    expect(error).toMatchObject({ status: 501, code: 'INTEGRATION_NOT_CONFIGURED' })
+    expect(await rejection(anonymous.integrations.list())).toMatchObject({ status: 401 })
+    expect(
+      await rejection(client.integrations.sync('00000000-0000-4000-8000-000000000000')),
+    ).toMatchObject({ status: 404, code: 'NOT_FOUND' })
+  })
+})
+
 describe('bookings', () => {
   test('create, get (host and invitee), list, listAll, reschedule and cancel', async () => {
     const { user, client, meetingType } = await createHost(api.baseUrl)
@@ -437,6 +451,13 @@ describe('coverage', () => {
     'GET /api/openapi.json': 'not wrapped: the API description itself',
     'GET /api/admin/jobs': 'admin.listJobs',
     'POST /api/admin/jobs/{id}/retry': 'admin.retryJob',
+    'POST /api/integrations/google/authorize': 'integrations.authorizeGoogle',
+    'GET /api/integrations': 'integrations.list',
+    'PATCH /api/integrations/{id}': 'integrations.update',
+    'DELETE /api/integrations/{id}': 'integrations.delete',
+    'POST /api/integrations/{id}/sync': 'integrations.sync',
+    'GET /api/integrations/google/callback': 'not wrapped: where Google sends the browser back',
+    'POST /api/integrations/google/notifications': 'not wrapped: Google’s push notifications',
   }
 
   test('every operation of the server’s OpenAPI document has a client call', async () => {

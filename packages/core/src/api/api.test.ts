@@ -402,14 +402,86 @@ describe('bookings', () => {
 })
 
 describe('webhooks', () => {
-  it('accepts the three booking events only', () => {
+  it('accepts the booking events and integration.disconnected only', () => {
     const body = { user_id: ID, url: 'https://example.com/hook', events: ['booking.created'] }
     expect(Value.Check(CreateWebhookBodySchema, body)).toBe(true)
+    expect(
+      Value.Check(CreateWebhookBodySchema, {
+        ...body,
+        events: [
+          'booking.created',
+          'booking.cancelled',
+          'booking.rescheduled',
+          'integration.disconnected',
+        ],
+      }),
+    ).toBe(true)
     expect(Value.Check(CreateWebhookBodySchema, { ...body, events: [] })).toBe(false)
     expect(Value.Check(CreateWebhookBodySchema, { ...body, events: ['booking.deleted'] })).toBe(
       false,
     )
     expect(Value.Check(CreateWebhookBodySchema, { ...body, url: 'ftp://example.com' })).toBe(false)
+  })
+})
+
+describe('integrations', () => {
+  const integration = {
+    id: ID,
+    user_id: ID2,
+    provider: 'google',
+    account_email: 'alice@example.com',
+    status: 'active',
+    calendars: [
+      { id: 'alice@example.com', name: 'Alice', primary: true, busy: true, write: true },
+      {
+        id: 'team@group.calendar.google.com',
+        name: 'Team',
+        primary: false,
+        busy: false,
+        write: false,
+      },
+    ],
+    last_synced_at: '2027-03-01T10:00:00Z',
+    last_error: null,
+    created_at: '2027-03-01T09:00:00.000Z',
+  }
+
+  it('accepts an integration and never a token field in a body', () => {
+    expect(Value.Check(api.IntegrationSchema, integration)).toBe(true)
+    expect(Value.Check(api.IntegrationSchema, { ...integration, status: 'paused' })).toBe(false)
+    expect(Value.Check(api.AuthorizeIntegrationBodySchema, {})).toBe(true)
+    expect(
+      Value.Check(api.AuthorizeIntegrationBodySchema, {
+        return_url: 'https://app.example.com/cal',
+      }),
+    ).toBe(true)
+    expect(Value.Check(api.AuthorizeIntegrationBodySchema, { return_url: 'javascript:x' })).toBe(
+      false,
+    )
+    expect(Value.Check(api.AuthorizeIntegrationBodySchema, { refresh_token: 'x' })).toBe(false)
+  })
+
+  it('needs at least one field on a patch and lets write_calendar_id be null', () => {
+    expect(Value.Check(api.PatchIntegrationBodySchema, {})).toBe(false)
+    expect(Value.Check(api.PatchIntegrationBodySchema, { busy_calendar_ids: [] })).toBe(true)
+    expect(Value.Check(api.PatchIntegrationBodySchema, { write_calendar_id: null })).toBe(true)
+    expect(Value.Check(api.PatchIntegrationBodySchema, { busy_calendar_ids: ['a', 'a'] })).toBe(
+      false,
+    )
+    expect(Value.Check(api.PatchIntegrationBodySchema, { busy_calendar_ids: ['a\nb'] })).toBe(false)
+  })
+
+  it('accepts a sync result', () => {
+    expect(
+      Value.Check(api.SyncResultSchema, {
+        integration_id: ID,
+        status: 'deferred',
+        changes: 0,
+        last_synced_at: null,
+        next_attempt_at: '2027-03-01T10:01:00Z',
+        error: 'rate limited by google',
+      }),
+    ).toBe(true)
   })
 })
 

@@ -102,6 +102,33 @@ export {
   SlotUnavailableReplySchema,
 } from './errors'
 export type {
+  AuthorizeIntegrationBody,
+  AuthorizeIntegrationReply,
+  Integration,
+  IntegrationCalendar,
+  IntegrationList,
+  IntegrationProvider,
+  IntegrationStatus,
+  ListIntegrationsQuery,
+  PatchIntegrationBody,
+  SyncResult,
+  SyncStatus,
+} from './integrations'
+export {
+  AuthorizeIntegrationBodySchema,
+  AuthorizeIntegrationReplySchema,
+  CalendarIdSchema,
+  INTEGRATION_PROVIDERS,
+  INTEGRATION_STATUSES,
+  IntegrationCalendarSchema,
+  IntegrationListSchema,
+  IntegrationSchema,
+  ListIntegrationsQuerySchema,
+  PatchIntegrationBodySchema,
+  SYNC_STATUSES,
+  SyncResultSchema,
+} from './integrations'
+export type {
   CreateMeetingTypeBody,
   DateRange,
   ListMeetingTypesQuery,

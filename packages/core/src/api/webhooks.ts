@@ -1,11 +1,16 @@
 import { type Static, Type } from 'typebox'
 import { DateTimeSchema, UrlSchema, UuidSchema } from './primitives'
 
-/** The events a webhook can subscribe to. */
+/**
+ * The events a webhook can subscribe to. Booking events carry `data.booking`;
+ * `integration.disconnected` (a calendar provider refused the host's credentials)
+ * carries `data.integration`.
+ */
 export const WEBHOOK_EVENTS = [
   'booking.created',
   'booking.cancelled',
   'booking.rescheduled',
+  'integration.disconnected',
 ] as const
 
 /** One of {@link WEBHOOK_EVENTS}. */
@@ -14,7 +19,11 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 /** A webhook event name. */
 export const WebhookEventSchema = Type.Enum(WEBHOOK_EVENTS, { title: 'Webhook event' })
 
-const EventsSchema = Type.Array(WebhookEventSchema, { minItems: 1, maxItems: 3, uniqueItems: true })
+const EventsSchema = Type.Array(WebhookEventSchema, {
+  minItems: 1,
+  maxItems: WEBHOOK_EVENTS.length,
+  uniqueItems: true,
+})
 
 /** Body of `POST /api/webhooks` (host key or admin token). */
 export const CreateWebhookBodySchema = Type.Object(

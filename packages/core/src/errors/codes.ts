@@ -31,6 +31,12 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
+  // Calendar integrations (issue 12).
+  'INTEGRATION_NOT_CONFIGURED',
+  'ENCRYPTION_KEY_MISSING',
+  'OAUTH_STATE_INVALID',
+  'OAUTH_ACCESS_DENIED',
+  'PROVIDER_ERROR',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

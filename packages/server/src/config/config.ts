@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { isAbsolute, resolve } from 'node:path'
+import { decodeKey } from '../integrations/calendar/secret-box'
 
 /** Log levels pino understands. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -66,6 +67,26 @@ export interface Config {
    * another site): `'*'` (default) or a list of origins; an empty list turns CORS off.
    */
   readonly corsOrigins: '*' | readonly string[]
+  /**
+   * ENCRYPTION_KEY: the key (32 bytes, base64) that seals calendar tokens at rest;
+   * unset = a key generated into `dataDir/encryption-key` with the embedded
+   * database, none with DATABASE_URL (connecting a calendar then answers 503).
+   */
+  readonly encryptionKey: string | undefined
+  /** ENCRYPTION_KEYS_PREVIOUS: older keys, still accepted to open values sealed under them. */
+  readonly encryptionKeysPrevious: readonly string[]
+  /** GOOGLE_CLIENT_ID; unset = the Google routes answer 501 INTEGRATION_NOT_CONFIGURED. */
+  readonly googleClientId: string | undefined
+  /** GOOGLE_CLIENT_SECRET (required with GOOGLE_CLIENT_ID). */
+  readonly googleClientSecret: string | undefined
+  /** GOOGLE_OAUTH_AUTHORIZE_URL: Google's consent page. */
+  readonly googleOauthAuthorizeUrl: string
+  /** GOOGLE_OAUTH_TOKEN_URL: code exchange and refresh. */
+  readonly googleOauthTokenUrl: string
+  /** GOOGLE_OAUTH_REVOKE_URL. */
+  readonly googleOauthRevokeUrl: string
+  /** GOOGLE_API_URL: the Calendar API's root (`…/calendar/v3/…` is resolved against it). */
+  readonly googleApiUrl: string
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -89,6 +110,10 @@ export const CONFIG_DEFAULTS = {
   mailPerRecipientPerHour: 5,
   mailPerClientPerHour: 20,
   authFailuresPerMinute: 20,
+  googleOauthAuthorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  googleOauthTokenUrl: 'https://oauth2.googleapis.com/token',
+  googleOauthRevokeUrl: 'https://oauth2.googleapis.com/revoke',
+  googleApiUrl: 'https://www.googleapis.com/',
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -203,6 +228,26 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const webhookAllowPrivate = readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', false)
   const runWorkers = readBoolean(env, 'RUN_WORKERS', true)
   const corsOrigins = readCorsOrigins(env)
+  const encryptionKey = readEncryptionKey(env, 'ENCRYPTION_KEY')
+  const encryptionKeysPrevious = (read(env, 'ENCRYPTION_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  for (const key of encryptionKeysPrevious) {
+    if (!decodeKey(key)) {
+      throw new ConfigError(
+        'ENCRYPTION_KEYS_PREVIOUS',
+        'must be comma-separated keys of 32 bytes, base64 each',
+      )
+    }
+  }
+  const googleClientId = read(env, 'GOOGLE_CLIENT_ID')
+  const googleClientSecret = read(env, 'GOOGLE_CLIENT_SECRET')
+  if (googleClientId !== undefined && googleClientSecret === undefined) {
+    throw new ConfigError('GOOGLE_CLIENT_SECRET', 'is required when GOOGLE_CLIENT_ID is set')
+  }
+  const googleUrl = (name: string, fallback: string) =>
+    readUrl(env, name, ['http:', 'https:']) ?? fallback
   return {
     port,
     host,
@@ -224,6 +269,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webhookAllowPrivate,
     runWorkers,
     corsOrigins,
+    encryptionKey,
+    encryptionKeysPrevious,
+    googleClientId,
+    googleClientSecret,
+    googleOauthAuthorizeUrl: googleUrl(
+      'GOOGLE_OAUTH_AUTHORIZE_URL',
+      CONFIG_DEFAULTS.googleOauthAuthorizeUrl,
+    ),
+    googleOauthTokenUrl: googleUrl('GOOGLE_OAUTH_TOKEN_URL', CONFIG_DEFAULTS.googleOauthTokenUrl),
+    googleOauthRevokeUrl: googleUrl(
+      'GOOGLE_OAUTH_REVOKE_URL',
+      CONFIG_DEFAULTS.googleOauthRevokeUrl,
+    ),
+    googleApiUrl: googleUrl('GOOGLE_API_URL', CONFIG_DEFAULTS.googleApiUrl),
   }
 }
 
@@ -248,6 +307,16 @@ function readSecretKeys(env: Env): string | undefined {
     }
   })
   return keys.join(',')
+}
+
+function readEncryptionKey(env: Env, name: string): string | undefined {
+  const raw = read(env, name)
+  if (raw === undefined) return undefined
+  // Never echo the value: it is the key.
+  if (!decodeKey(raw)) {
+    throw new ConfigError(name, 'must be 32 bytes, base64 (generate one: openssl rand -base64 32)')
+  }
+  return raw
 }
 
 function readCorsOrigins(env: Env): '*' | string[] {

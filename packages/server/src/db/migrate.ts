@@ -9,6 +9,7 @@ import * as initial from './migrations/0001-initial'
 import * as notifications from './migrations/0002-notifications'
 import * as scheduleVersion from './migrations/0003-schedule-version'
 import * as serverSecret from './migrations/0004-server-secret'
+import * as calendarIntegrations from './migrations/0007-calendar-integrations'
 import * as bookingLocale from './migrations/0008-booking-locale'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-notifications': notifications,
   '0003-schedule-version': scheduleVersion,
   '0004-server-secret': serverSecret,
+  '0007-calendar-integrations': calendarIntegrations,
   '0008-booking-locale': bookingLocale,
 }
 

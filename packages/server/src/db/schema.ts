@@ -3,6 +3,7 @@
  * snake_case columns of the migrations).
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { IntegrationTables } from './integrations.schema'
 import type { NotificationTables } from './notifications.schema'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -111,7 +112,7 @@ export interface BookingsTable {
   updatedAt: Generated<Date>
 }
 
-/** Busy times synced from external calendars (filled by the calendar-sync issue). */
+/** Busy times of external calendars: synced by integrations (migration 0007) or written directly. */
 export interface ExternalBusyTable {
   id: Generated<string>
   hostId: string
@@ -121,6 +122,12 @@ export interface ExternalBusyTable {
   endsAt: Timestamp
   transparent: Generated<boolean>
   updatedAt: Generated<Date>
+  /** The integration and calendar a synced row came from (null for rows written directly). */
+  integrationId: ColumnType<string | null, string | null | undefined, string | null>
+  calendarId: ColumnType<string | null, string | null | undefined, string | null>
+  /** An all-day event's dates (`YYYY-MM-DD`, end exclusive); its instants are their midnights in the host's zone. */
+  allDayStart: ColumnType<string | null, string | null | undefined, string | null>
+  allDayEnd: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Secrets every process on the database shares, one row per name (migration 0004). */
@@ -131,8 +138,11 @@ export interface ServerSecretsTable {
   createdAt: CreatedAt
 }
 
-/** Every table; those of migration 0002 (webhooks, deliveries, notification log) come from notifications.schema. */
-export interface Database extends NotificationTables {
+/**
+ * Every table; those of migration 0002 (webhooks, deliveries, notification log) come from
+ * notifications.schema, those of 0007 (integrations) from integrations.schema.
+ */
+export interface Database extends NotificationTables, IntegrationTables {
   users: UsersTable
   apiKeys: ApiKeysTable
   meetingTypes: MeetingTypesTable

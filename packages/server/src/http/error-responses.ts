@@ -53,7 +53,9 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   422: 'Idempotency-Key reused with a different body.',
   429: 'Rate limited; retry after Retry-After seconds.',
   500: 'Unexpected server error (logged).',
-  503: 'A dependency (database, job queue) is unavailable; retry shortly.',
+  501: 'Not configured on this server.',
+  502: 'An upstream provider (a calendar) failed.',
+  503: 'A dependency (database, job queue) is unavailable, or a setting is missing; `error` says which.',
 }
 
 /** The parts of a route that decide which errors it can answer whatever its handler does. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_RETRY_POLICIES,
   type JobPayloads,
   QUEUE_NAMES,
+  QUEUE_POLICIES,
   type QueueName,
   type RetryPolicy,
 } from './queues'
@@ -39,6 +40,10 @@ export interface JobQueueOptions {
   readonly pollIntervalMs?: number
   /** Run pg-boss maintenance (expiry, archiving) from this instance; default true. */
   readonly supervise?: boolean
+  /** Run pg-boss's cron schedules (see {@link JobQueue.schedule}) from this instance; default false. */
+  readonly schedule?: boolean
+  /** How often due schedules are looked for and sent, seconds (1–45); default pg-boss's (30 and 5). */
+  readonly cronIntervalSeconds?: number
   readonly log?: {
     error(obj: object, msg: string): void
     warn(obj: object, msg: string): void
@@ -51,6 +56,13 @@ export interface SendJobOptions {
   readonly startAfter?: Date
   /** A fixed id (UUID): sending the same id twice creates one job ({@link stableJobId}). */
   readonly id?: string
+  /**
+   * On a `short` queue: at most one queued job per key; sending another while
+   * one waits creates nothing (null).
+   */
+  readonly singletonKey?: string
+  /** Not before this many seconds from now, on the database's clock (not in {@link NewJob}s). */
+  readonly delaySeconds?: number
 }
 
 /** One job of {@link JobQueue.insertInTransaction}. */
@@ -208,7 +220,13 @@ export class JobQueue {
       max: this.options.maxConnections ?? 4,
       application_name: 'slotkit-jobs',
       supervise: this.options.supervise ?? true,
-      schedule: false,
+      schedule: this.options.schedule ?? false,
+      ...(this.options.cronIntervalSeconds
+        ? {
+            cronMonitorIntervalSeconds: this.options.cronIntervalSeconds,
+            cronWorkerIntervalSeconds: this.options.cronIntervalSeconds,
+          }
+        : {}),
       migrate: true,
     })
     boss.on('error', (error) => this.options.log?.error({ err: error }, 'job queue error'))
@@ -230,7 +248,7 @@ export class JobQueue {
       const policy = this.policies[name]
       const queue = {
         name,
-        policy: 'standard' as const,
+        policy: QUEUE_POLICIES[name],
         retryLimit: policy.retryLimit,
         retryDelay: policy.retryDelaySeconds,
         retryBackoff: policy.retryBackoff,
@@ -285,9 +303,17 @@ export class JobQueue {
     options: SendJobOptions = {},
   ): Promise<string | null> {
     if (!this.started) throw new Error(`job queue is not running: ${name} not queued`)
-    const id = await this.boss.send(name, payload as object, { ...options, db: bossDbOf(trx) })
-    // pg-boss answers null for a duplicate id (fine) and for a missing queue (not fine).
-    if (id === null && options.id === undefined) throw new Error(`${name}: job not queued`)
+    const { delaySeconds, ...rest } = options
+    const id = await this.boss.send(name, payload as object, {
+      ...rest,
+      ...(delaySeconds !== undefined && delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
+      db: bossDbOf(trx),
+    })
+    // pg-boss answers null for a duplicate id or singleton key (fine) and for a
+    // missing queue (not fine).
+    if (id === null && options.id === undefined && options.singletonKey === undefined) {
+      throw new Error(`${name}: job not queued`)
+    }
     return id
   }
 
@@ -321,7 +347,20 @@ export class JobQueue {
     options: SendJobOptions = {},
   ): Promise<string | null> {
     if (!this.started) throw new Error(`job queue is not running: ${name} not queued`)
-    return this.boss.send(name, payload as object, { ...options })
+    const { delaySeconds, ...rest } = options
+    return this.boss.send(name, payload as object, {
+      ...rest,
+      ...(delaySeconds !== undefined && delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
+    })
+  }
+
+  /**
+   * Runs `name` on a cron schedule (UTC; pg-boss sends each due job once across
+   * processes). Needs a queue started with `schedule: true` somewhere to fire.
+   */
+  async schedule(name: QueueName, cron: string): Promise<void> {
+    if (!this.started) throw new Error(`job queue is not running: ${name} not scheduled`)
+    await this.boss.schedule(name, cron, {}, { tz: 'UTC' })
   }
 
   /** Cancels jobs that have not run yet (e.g. a booking's reminders), inside `trx`. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema'
+import type { CalendarSync } from '../integrations/calendar/calendar-sync'
 import type { Mailer } from '../integrations/email/mailer'
 import type { ResolveHost } from '../integrations/webhooks/ssrf-guard'
 import type { SecretKeys } from '../services/tokens'
@@ -34,4 +35,6 @@ export interface NotificationDeps {
    * no translated locale of its own; default en-US (English).
    */
   readonly locale?: string
+  /** Calendar integrations: with it the calendar jobs (sync, poll, channel renewal, e-mail) run here. */
+  readonly calendarSync?: CalendarSync
 }

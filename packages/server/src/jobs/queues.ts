@@ -1,4 +1,4 @@
-import type { Booking, WebhookEvent } from '@slotkit/core/api'
+import type { Booking, Integration, WebhookEvent } from '@slotkit/core/api'
 
 /** Confirmation, cancellation and reschedule e-mails (to invitee and host). */
 export const SEND_EMAIL = 'booking.send-email'
@@ -8,9 +8,31 @@ export const SEND_REMINDER = 'booking.send-reminder'
 export const DISPATCH_WEBHOOKS = 'webhook.dispatch'
 /** POSTs one signed delivery. */
 export const DELIVER_WEBHOOK = 'webhook.deliver'
+/**
+ * Syncs an integration's busy calendars (or one of them, after its push
+ * notification). One queued job per integration and calendar (pg-boss policy
+ * `short`), so a burst of notifications makes one sync.
+ */
+export const CALENDAR_SYNC = 'calendar.sync'
+/** Every minute (pg-boss schedule): queues a sync of each integration not synced for 10 minutes. */
+export const CALENDAR_POLL = 'calendar.poll'
+/** Every 15 minutes: renews push channels expiring within a day, opens missing ones. */
+export const CALENDAR_RENEW_CHANNELS = 'calendar.renew-channels'
+/** Tells a host, once per disconnection, that a calendar account must be reconnected. */
+export const SEND_INTEGRATION_EMAIL = 'integration.send-email'
+// Stage B of issue 12 adds 'calendar.write-event' (write a booking to the host's calendar).
 
 /** Every queue the server creates and works. */
-export const QUEUE_NAMES = [SEND_EMAIL, SEND_REMINDER, DISPATCH_WEBHOOKS, DELIVER_WEBHOOK] as const
+export const QUEUE_NAMES = [
+  SEND_EMAIL,
+  SEND_REMINDER,
+  DISPATCH_WEBHOOKS,
+  DELIVER_WEBHOOK,
+  CALENDAR_SYNC,
+  CALENDAR_POLL,
+  CALENDAR_RENEW_CHANNELS,
+  SEND_INTEGRATION_EMAIL,
+] as const
 
 /** One of {@link QUEUE_NAMES}. */
 export type QueueName = (typeof QUEUE_NAMES)[number]
@@ -48,17 +70,41 @@ export interface SendReminderPayload {
   readonly skipInvitee?: true
 }
 
-/** `webhook.dispatch`: the event with the booking as it was when the event happened. */
+/**
+ * `webhook.dispatch`: the event with its subject as it was when the event
+ * happened: the booking of a booking event, the integration of
+ * `integration.disconnected`.
+ */
 export interface DispatchWebhooksPayload {
   /** Unique per event; deliveries are unique per (webhook, eventId). */
   readonly eventId: string
   readonly event: WebhookEvent
   readonly hostId: string
-  readonly bookingId: string
+  /** Booking events. */
+  readonly bookingId?: string
   /** RFC 3339 UTC. */
   readonly occurredAt: string
-  /** The wire booking (no manage links). */
-  readonly booking: Booking
+  /** The wire booking (no manage links), for booking events. */
+  readonly booking?: Booking
+  /** The wire integration (never a token), for `integration.disconnected`. */
+  readonly integration?: Integration
+}
+
+/** Why a sync runs (logs, and whether push channels are checked afterwards). */
+export type SyncReason = 'connect' | 'push' | 'poll' | 'demand' | 'manual' | 'settings' | 'retry'
+
+/** `calendar.sync`. */
+export interface CalendarSyncPayload {
+  readonly integrationId: string
+  /** Only this calendar (`integration_calendars.id`), after its push notification. */
+  readonly calendarId?: string
+  readonly reason: SyncReason
+}
+
+/** `integration.send-email`: the disconnection of `disconnectedAt` (RFC 3339). */
+export interface SendIntegrationEmailPayload {
+  readonly integrationId: string
+  readonly disconnectedAt: string
 }
 
 /** `webhook.deliver`. */
@@ -72,6 +118,25 @@ export interface JobPayloads {
   [SEND_REMINDER]: SendReminderPayload
   [DISPATCH_WEBHOOKS]: DispatchWebhooksPayload
   [DELIVER_WEBHOOK]: DeliverWebhookPayload
+  [CALENDAR_SYNC]: CalendarSyncPayload
+  [CALENDAR_POLL]: Record<string, never>
+  [CALENDAR_RENEW_CHANNELS]: Record<string, never>
+  [SEND_INTEGRATION_EMAIL]: SendIntegrationEmailPayload
+}
+
+/**
+ * pg-boss queue policies: `short` keeps at most one queued (not yet running) job
+ * per singleton key; the others are `standard`.
+ */
+export const QUEUE_POLICIES: Readonly<Record<QueueName, 'standard' | 'short'>> = {
+  [SEND_EMAIL]: 'standard',
+  [SEND_REMINDER]: 'standard',
+  [DISPATCH_WEBHOOKS]: 'standard',
+  [DELIVER_WEBHOOK]: 'standard',
+  [CALENDAR_SYNC]: 'short',
+  [CALENDAR_POLL]: 'standard',
+  [CALENDAR_RENEW_CHANNELS]: 'standard',
+  [SEND_INTEGRATION_EMAIL]: 'standard',
 }
 
 /** Retry policy of a queue (pg-boss: `retryDelay` seconds, doubled per attempt with jitter). */
@@ -108,5 +173,32 @@ export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = 
     retryDelaySeconds: 20,
     retryBackoff: true,
     expireInSeconds: 120,
+  },
+  // A failed sync is not thrown: the sync records its own backoff and queues the
+  // next attempt. These retries only cover a handler that crashed (database down).
+  [CALENDAR_SYNC]: {
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    retryBackoff: true,
+    expireInSeconds: 300,
+  },
+  // The next run of the schedule is the retry.
+  [CALENDAR_POLL]: {
+    retryLimit: 0,
+    retryDelaySeconds: 0,
+    retryBackoff: false,
+    expireInSeconds: 60,
+  },
+  [CALENDAR_RENEW_CHANNELS]: {
+    retryLimit: 0,
+    retryDelaySeconds: 0,
+    retryBackoff: false,
+    expireInSeconds: 600,
+  },
+  [SEND_INTEGRATION_EMAIL]: {
+    retryLimit: 10,
+    retryDelaySeconds: 20,
+    retryBackoff: true,
+    expireInSeconds: 300,
   },
 }

@@ -1,5 +1,20 @@
+import {
+  handleCalendarPoll,
+  handleCalendarSync,
+  handleRenewChannels,
+  handleSendIntegrationEmail,
+} from './calendar-jobs'
 import type { NotificationDeps } from './notification-deps'
-import { DELIVER_WEBHOOK, DISPATCH_WEBHOOKS, SEND_EMAIL, SEND_REMINDER } from './queues'
+import {
+  CALENDAR_POLL,
+  CALENDAR_RENEW_CHANNELS,
+  CALENDAR_SYNC,
+  DELIVER_WEBHOOK,
+  DISPATCH_WEBHOOKS,
+  SEND_EMAIL,
+  SEND_INTEGRATION_EMAIL,
+  SEND_REMINDER,
+} from './queues'
 import { handleSendEmail, handleSendReminder } from './send-booking-email'
 import { handleDeliverWebhook, handleDispatchWebhooks } from './webhook-jobs'
 
@@ -9,6 +24,8 @@ export interface RegisterWorkersOptions {
   readonly emailBatchSize?: number
   /** Webhook deliveries in parallel; default 10. */
   readonly webhookBatchSize?: number
+  /** Calendar syncs in parallel; default 5 (each holds a database connection while it writes). */
+  readonly calendarBatchSize?: number
 }
 
 /**
@@ -31,4 +48,20 @@ export function registerWorkers(
   deps.queue.work(DELIVER_WEBHOOK, (job) => handleDeliverWebhook(deps, job), {
     batchSize: options.webhookBatchSize ?? 10,
   })
+  const calendarSync = deps.calendarSync
+  if (calendarSync) {
+    deps.queue.work(CALENDAR_SYNC, (job) => handleCalendarSync(calendarSync, job), {
+      batchSize: options.calendarBatchSize ?? 5,
+    })
+    deps.queue.work(CALENDAR_POLL, () => handleCalendarPoll(calendarSync), { batchSize: 1 })
+    deps.queue.work(CALENDAR_RENEW_CHANNELS, () => handleRenewChannels(calendarSync), {
+      batchSize: 1,
+    })
+    const providerName = (id: string) => calendarSync.provider(id)?.name ?? id
+    deps.queue.work(
+      SEND_INTEGRATION_EMAIL,
+      (job) => handleSendIntegrationEmail(deps, providerName, job),
+      { batchSize: options.emailBatchSize ?? 10 },
+    )
+  }
 }

@@ -11,13 +11,16 @@ import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
 import { DELIVER_WEBHOOK, type DeliverWebhookPayload, type DispatchWebhooksPayload } from './queues'
 
-/** The JSON body of a delivery: the event and the booking as it was then. */
+/**
+ * The JSON body of a delivery: the event and its subject as it was then
+ * (`data.booking` for booking events, `data.integration` for `integration.disconnected`).
+ */
 export function webhookBody(payload: DispatchWebhooksPayload): string {
   return JSON.stringify({
     id: payload.eventId,
     type: payload.event,
     created_at: payload.occurredAt,
-    data: { booking: payload.booking },
+    data: payload.integration ? { integration: payload.integration } : { booking: payload.booking },
   })
 }
 
@@ -52,7 +55,7 @@ export async function handleDispatchWebhooks(
         hostId: payload.hostId,
         eventId: payload.eventId,
         event: payload.event,
-        bookingId: payload.bookingId,
+        bookingId: payload.bookingId ?? null,
         body,
       })),
     )

@@ -34,6 +34,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'bookings' },
         { name: 'webhooks' },
         { name: 'admin' },
+        { name: 'integrations', description: 'Calendar accounts whose busy times block slots' },
         { name: 'health' },
       ],
     },

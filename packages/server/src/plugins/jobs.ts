@@ -1,6 +1,7 @@
 import type { Booking } from '@slotkit/core/api'
 import { createDb, type Db } from '../db/database'
 import type { BookingRow } from '../db/schema'
+import type { CalendarSync } from '../integrations/calendar/calendar-sync'
 import { createMailer } from '../integrations/email/create-mailer'
 import type { Mailer } from '../integrations/email/mailer'
 import type { ResolveHost } from '../integrations/webhooks/ssrf-guard'
@@ -12,6 +13,7 @@ import {
 } from '../jobs/enqueue-booking-jobs'
 import { JobQueue, type JobQueueOptions } from '../jobs/job-queue'
 import type { JobLogger, NotificationDeps } from '../jobs/notification-deps'
+import { CALENDAR_POLL, CALENDAR_RENEW_CHANNELS } from '../jobs/queues'
 import { type RegisterWorkersOptions, registerWorkers } from '../jobs/register-workers'
 import type { BookingEvent } from '../services/deps'
 import { toSecretKeys } from '../services/tokens'
@@ -37,9 +39,19 @@ export interface StartJobsOptions {
   /** Tests and embedding: a mailer instead of SMTP_URL / the outbox. */
   readonly mailer?: Mailer
   /** pg-boss schema, retry policies and polling (tests use short ones). */
-  readonly queue?: Partial<Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs'>>
+  readonly queue?: Partial<
+    Pick<JobQueueOptions, 'schema' | 'retryPolicies' | 'pollIntervalMs' | 'cronIntervalSeconds'>
+  >
   readonly workerOptions?: RegisterWorkersOptions
   readonly resolveHost?: ResolveHost
+  /**
+   * Calendar integrations: syncs are queued on this queue, and with `workers`
+   * this process runs the calendar jobs and the pg-boss schedules (polling every
+   * minute, channel renewal every 15 minutes).
+   */
+  readonly calendarSync?: CalendarSync
+  /** Run the cron schedules with the workers; default true. */
+  readonly schedules?: boolean
 }
 
 /** The running job system of one process. */
@@ -60,8 +72,11 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
   const queue = new JobQueue({
     connectionString: options.connectionString,
     log: options.log,
+    // Cron schedules fire from processes that run workers (pg-boss sends each once).
+    schedule: options.workers && options.calendarSync !== undefined && options.schedules !== false,
     ...options.queue,
   })
+  options.calendarSync?.attachQueue(queue)
   const mailer =
     options.mailer ??
     createMailer({
@@ -84,8 +99,14 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
       allowPrivateWebhooks: options.allowPrivateWebhooks,
       log: options.log,
       resolveHost: options.resolveHost,
+      calendarSync: options.calendarSync,
     }
     registerWorkers(deps, options.workerOptions)
+  }
+  const schedule = async () => {
+    if (!options.workers || !options.calendarSync || options.schedules === false) return
+    await queue.schedule(CALENDAR_POLL, '* * * * *')
+    await queue.schedule(CALENDAR_RENEW_CHANNELS, '*/15 * * * *')
   }
   let retryTimer: NodeJS.Timeout | undefined
   let closed = false
@@ -93,6 +114,7 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
     try {
       await queue.start()
       startWorkers()
+      await schedule()
     } catch (error) {
       if (closed) return
       // The database is unreachable (it answers 503 meanwhile): keep trying, as

@@ -44,6 +44,11 @@ export interface ServiceDeps {
   /** Batches the optimistic booking path's reads the same way; without it each reads alone. */
   readonly schedulingReader?: SchedulingReader
   /**
+   * Calendar integrations: the slots endpoint asks it to refresh a host whose
+   * busy times are older than 10 minutes (waiting at most 1.5 s).
+   */
+  readonly calendars?: { refreshStaleHost(hostId: string): Promise<boolean> }
+  /**
    * The jobs of a new booking, written by the booking's own INSERT statement on
    * the optimistic path (ADR 0008), as `insert` writes them. Set together with the
    * default `onBookingEvent` (which queues the same jobs on the locked path);

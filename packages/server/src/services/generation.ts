@@ -1,12 +1,12 @@
-import type { ServiceDeps } from './deps'
+import type { SlotCache } from '../cache/slot-cache'
 
 /**
  * Bumps the host's generation after a committed change (booking, cancel, reschedule,
- * rules, meeting type, zone). A failure (Redis down) is logged, not thrown: the
+ * rules, meeting type, zone, calendar sync). A failure (Redis down) is logged, not thrown: the
  * change is committed, and the 5-minute TTL bounds how long a stale reply can live.
  */
 export async function bumpHostGeneration(
-  deps: Pick<ServiceDeps, 'cache' | 'log'>,
+  deps: { readonly cache: SlotCache; readonly log: { error(obj: object, msg: string): void } },
   hostId: string,
 ): Promise<void> {
   try {

@@ -56,6 +56,8 @@ export interface SchedulingContext {
   /** Whether a confirmed booking with this id was loaded (the excluded one too). */
   hasBooking(id: string): boolean
   readonly events: ExternalEvent[]
+  /** With `withSyncState`: the oldest last sync of the host's live calendar integrations (epoch ms, 0 = never), else null. */
+  readonly syncedAt: number | null
 }
 
 /**
@@ -73,6 +75,7 @@ export async function loadSchedulingContext(
     withHost?: boolean
     idempotencyKey?: string
     webhookEvent?: string
+    withSyncState?: boolean
     from: number
     to: number
     excludeBookingId?: string
@@ -86,6 +89,7 @@ export async function loadSchedulingContext(
     withHost: query.withHost,
     idempotencyKey: query.idempotencyKey,
     webhookEvent: query.webhookEvent,
+    withSyncState: query.withSyncState,
     from: query.from - BUSY_PADDING_MS,
     to: query.to + BUSY_PADDING_MS,
     overridesFrom: utcDate(query.from - 2 * DAY_MS),
@@ -121,5 +125,6 @@ export async function loadSchedulingContext(
         countsTowardLimits: b.meetingTypeId === query.meetingTypeId,
       })),
     events: data.events,
+    syncedAt: data.syncedAt,
   }
 }

@@ -7,6 +7,7 @@ import { findMeetingTypeById } from '../db/repositories/meeting-types.repository
 import type { MeetingTypeRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import type { JsonText } from '../http/json-text'
+import { STALE_AFTER_MS } from '../integrations/calendar/calendar-sync'
 import type { ServiceDeps } from './deps'
 import {
   loadSchedulingContext,
@@ -174,10 +175,15 @@ function shapeReply(
  * `GET /api/availability/slots`: the reply as a JSON string, from the cache when
  * the host's generation is unchanged. The entry lives until the earliest of 5
  * minutes and the moment its first slot falls inside the minimum notice.
+ *
+ * On a cache miss the scheduling read also says how old the host's synced busy
+ * times are; past 10 minutes a sync starts and the reply waits for it at most
+ * 1.5 s (`refreshed` marks the second pass after a sync that changed something).
  */
 export async function listSlots(
   deps: ServiceDeps,
   query: SlotsQuery,
+  refreshed = false,
 ): Promise<JsonText<SlotsReply>> {
   // The reply, the cache key and the slots all use the zone's current name.
   const timeZone = checkTimeZone(query.timezone, 'timezone')
@@ -215,10 +221,20 @@ export async function listSlots(
     meetingTypeId: query.meeting_type_id,
     loadMeetingType: true,
     withHost: true,
+    withSyncState: deps.calendars !== undefined && !refreshed,
     ...instantRange(range),
   })
   const mt = ctx.meetingType
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
+  if (
+    deps.calendars &&
+    ctx.syncedAt !== null &&
+    deps.now() - ctx.syncedAt > STALE_AFTER_MS &&
+    (await deps.calendars.refreshStaleHost(hostId))
+  ) {
+    // The sync changed busy times and bumped the generation: read and cache anew.
+    return listSlots(deps, query, true)
+  }
   const durationMinutes = chooseDuration(mt, query.duration, 'duration')
   const slots = runFindSlots(deps, mt, ctx.host.timeZone, durationMinutes, range, ctx)
   const body = shapeReply(slots, timeZone, dates)

@@ -32,6 +32,11 @@ export interface SchedulingData {
     bufferAfterMinutes: number
   }[]
   events: { startsAt: number; endsAt: number; transparent: boolean }[]
+  /**
+   * With `withSyncState`: the oldest last sync (epoch ms; 0 = never) of the host's
+   * live calendar integrations; null without any (or when not asked).
+   */
+  syncedAt: number | null
 }
 
 export interface SchedulingQuery {
@@ -42,6 +47,8 @@ export interface SchedulingQuery {
   idempotencyKey?: string
   /** Also tell whether an active webhook of the host listens for this event. */
   webhookEvent?: string
+  /** Also read the oldest last sync of the host's calendar integrations (the slots endpoint's freshness check). */
+  withSyncState?: boolean
   /** Busy data whose range overlaps `[from, to)`. */
   from: number
   to: number
@@ -67,10 +74,12 @@ interface SchedulingInputs {
   readonly withHost: Expression<boolean> | 'always' | null
   readonly idempotencyKey: Expression<string | null> | null
   readonly webhookEvent: Expression<string | null> | null
+  /** Whether to read the oldest last sync of the host's live calendar integrations. */
+  readonly syncState: boolean
 }
 
 /** `NULL` of `type`, standing for a part left out of the statement. */
-function leftOut<T>(type: 'json' | 'boolean'): Expression<T | null> {
+function leftOut<T>(type: 'json' | 'boolean' | 'float8'): Expression<T | null> {
   return sql<T | null>`NULL::${sql.raw(type)}`
 }
 
@@ -128,7 +137,7 @@ type ValueOf<TExpression> = TExpression extends Expression<infer T> ? T : never
 
 /**
  * The select list of a scheduling read, shared by the single statement and the
- * batched one, so both read exactly the same columns the same way: up to eight
+ * batched one, so both read exactly the same columns the same way: up to nine
  * sub-selects, each keyed by host (or by the meeting type's primary key), each
  * one row or an aggregate as JSON whose keys are the ones its type names.
  */
@@ -254,8 +263,24 @@ function schedulingColumns(p: SchedulingInputs) {
       e(sql`tstzrange(${e.ref('e.startsAt')}, ${e.ref('e.endsAt')}, '[)')`, '&&', range),
     )
     .$asScalar()
+  // Index-only on integrations_host_idx; NULL when the host has no live integration.
+  const synced: Expression<number | null> = p.syncState
+    ? eb
+        .selectFrom('integrations as i')
+        .select((i) =>
+          sql<
+            number | null
+          >`min(coalesce(extract(epoch FROM ${i.ref('i.lastSyncedAt')}) * 1000, 0))::float8`.as(
+            'synced',
+          ),
+        )
+        .where('i.hostId', '=', p.host)
+        .where('i.status', '<>', sql.lit('disconnected'))
+        .$asScalar()
+    : leftOut('float8')
   return [
     named(mt, 'mt'),
+    named(synced, 'synced'),
     named(host, 'host'),
     named(idem, 'idem'),
     named(listens, 'listens'),
@@ -317,14 +342,14 @@ function parameter<T>(position: number, type: string): RawBuilder<T> {
  */
 function singleStatement(
   db: Db,
-  parts: { mt: boolean; host: boolean; idem: boolean; listens: boolean },
+  parts: { mt: boolean; host: boolean; idem: boolean; listens: boolean; synced: boolean },
 ): SingleStatement {
   let byParts = singleStatements.get(db)
   if (byParts === undefined) {
     byParts = new Map()
     singleStatements.set(db, byParts)
   }
-  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}`
+  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}${+parts.synced}`
   const known = byParts.get(key)
   if (known !== undefined) return known
   const optional: Optional[] = []
@@ -342,6 +367,7 @@ function singleStatement(
     withHost: parts.host ? 'always' : null,
     idempotencyKey: parts.idem ? optionalParameter('idem', 'text') : null,
     webhookEvent: parts.listens ? optionalParameter('event', 'text') : null,
+    syncState: parts.synced,
   }).compile()
   const statement = { compiled, optional }
   byParts.set(key, statement)
@@ -349,11 +375,12 @@ function singleStatement(
 }
 
 /**
- * One statement, up to eight sub-selects, every one keyed by host (or by the
+ * One statement, up to nine sub-selects, every one keyed by host (or by the
  * meeting type's primary key): rules, overrides, confirmed bookings overlapping
  * the window (gist index of the exclusion constraint), external busy times, and
  * optionally the meeting type, the host (with its `schedule_version`, from the
- * same snapshot), the booking of an Idempotency-Key and whether a webhook listens.
+ * same snapshot), the booking of an Idempotency-Key, whether a webhook listens and
+ * the oldest sync of the host's calendar integrations.
  * Used by the slots endpoint and by the booking check: optimistically, before the
  * insert that requires the version read here, or after the host row is locked
  * (ADR 0008).
@@ -364,6 +391,7 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
     host: q.withHost === true,
     idem: q.idempotencyKey !== undefined,
     listens: q.webhookEvent !== undefined,
+    synced: q.withSyncState === true,
   })
   const values: Record<Optional, unknown> = {
     mt: q.meetingTypeId,
@@ -395,6 +423,7 @@ function toSchedulingData(row: SchedulingRow): SchedulingData {
     overrides: row.overrides,
     bookings: row.bookings,
     events: row.events,
+    syncedAt: row.synced === null ? null : Number(row.synced),
   }
 }
 
@@ -457,6 +486,8 @@ function selectBatch(db: Db) {
       withHost: queryField('with_host'),
       idempotencyKey: queryField('idem'),
       webhookEvent: queryField('event'),
+      // The booking path never waits for a sync.
+      syncState: false,
     }),
   ])
 }

@@ -1,0 +1,67 @@
+import type { Requester, RequestOptions } from '../request'
+import { id } from '../request'
+import type {
+  AuthorizeIntegrationBody,
+  AuthorizeIntegrationReply,
+  Integration,
+  IntegrationList,
+  ListIntegrationsQuery,
+  PatchIntegrationBody,
+  SyncResult,
+} from '../types'
+
+/**
+ * `client.integrations`: a host's connected calendar accounts (host key). Their
+ * busy times block slots; tokens never leave the server.
+ */
+export interface IntegrationsResource {
+  /**
+   * Starts connecting a Google account (`POST /api/integrations/google/authorize`):
+   * send the host's browser to `authorization_url`. Google sends it back to the
+   * server, which stores the account and redirects to `return_url` with
+   * `?integration_id=…` added.
+   *
+   * @example
+   * ```ts
+   * const { authorization_url } = await host.integrations.authorizeGoogle({
+   *   return_url: 'https://app.example.com/settings/calendars',
+   * })
+   * ```
+   */
+  authorizeGoogle(
+    body?: AuthorizeIntegrationBody,
+    options?: RequestOptions,
+  ): Promise<AuthorizeIntegrationReply>
+  /** The host's connected accounts and their calendars (`GET /api/integrations`). */
+  list(query?: ListIntegrationsQuery, options?: RequestOptions): Promise<IntegrationList>
+  /**
+   * Chooses the calendars that block time and the one bookings are written to
+   * (`PATCH /api/integrations/:id`); ids are those of `calendars`.
+   */
+  update(
+    integrationId: string,
+    body: PatchIntegrationBody,
+    options?: RequestOptions,
+  ): Promise<Integration>
+  /** Syncs now and answers with what the sync did (`POST /api/integrations/:id/sync`). */
+  sync(integrationId: string, options?: RequestOptions): Promise<SyncResult>
+  /**
+   * Disconnects an account (`DELETE /api/integrations/:id`): its push channels are
+   * stopped, its token revoked and its busy times removed at once.
+   */
+  delete(integrationId: string, options?: RequestOptions): Promise<void>
+}
+
+/** Builds {@link IntegrationsResource} over a requester. */
+export function createIntegrations(request: Requester): IntegrationsResource {
+  const path = (integrationId: string) => `/api/integrations/${id(integrationId)}`
+  return {
+    authorizeGoogle: (body, options) =>
+      request('POST', '/api/integrations/google/authorize', { body: body ?? {}, options }),
+    list: (query, options) => request('GET', '/api/integrations', { query, retry: true, options }),
+    update: (integrationId, body, options) =>
+      request('PATCH', path(integrationId), { body, options }),
+    sync: (integrationId, options) => request('POST', `${path(integrationId)}/sync`, { options }),
+    delete: (integrationId, options) => request('DELETE', path(integrationId), { options }),
+  }
+}

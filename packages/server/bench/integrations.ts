@@ -1,0 +1,581 @@
+// Calendar integration benchmark (issue 12): the real Google client libraries against the
+// local fake (test/fakes/google-fake.ts), on an embedded PostgreSQL. Prints three tables:
+//   1. initial sync of one calendar with 5,000 events (after expansion): seconds, rows/s;
+//   2. one incremental change: Google's push notification → the slot is gone, p50/p99;
+//   3. slots p99 of 1,000 hosts without busy times, with a Google integration and 200 synced
+//      busy events each, and with the same events written directly, cached and uncached
+//      (the server as a child process, dist/cli.js).
+// Run: npm run bench:integrations -w @slotkit/server (node --import tsx; part 3 runs dist/cli.js)
+// Knobs (env): BENCH_DURATION=10 (s per load step) BENCH_HOSTS=1000 BENCH_EVENTS=5000
+//   BENCH_CHANGES=40 (notifications measured) BENCH_ONLY=initial,push,slots
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import { buildApp, createDb, type Db, defineConfig, migrateToLatest } from '../src/index'
+import { createSecretBox, startEmbeddedPostgres } from '../src/internal'
+import { type GoogleFake, startGoogleFake } from '../test/fakes/google-fake'
+import { paced } from './paced.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000)
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000)
+const CHANGES = Number(process.env.BENCH_CHANGES ?? 40)
+const BUSY_PER_HOST = 200
+const ADMIN = 'bench-admin-token-0123456789'
+const DAY = 86_400_000
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined
+const want = (name: string) => !ONLY || ONLY.has(name)
+const KEY = randomBytes(32)
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`)
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/** CPU seconds (user + system) of `pid` alone, and of the PostgreSQL processes under this bench (Linux /proc). */
+function cpuSeconds(pid: number): { server: number; postgres: number } {
+  const ticks = 100
+  const stats = new Map<number, { ppid: number; cpu: number; comm: string }>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / ticks,
+        comm,
+      })
+    } catch {}
+  }
+  let postgres = 0
+  const queue = [process.pid]
+  while (queue.length > 0) {
+    const parent = queue.shift()!
+    for (const [child, info] of stats) {
+      if (info.ppid !== parent) continue
+      if (info.comm === 'postgres') postgres += info.cpu
+      queue.push(child)
+    }
+  }
+  return { server: stats.get(pid)?.cpu ?? 0, postgres }
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
+}
+
+/** Next Monday (UTC) at least a day ahead. */
+function nextMonday(): number {
+  const d = new Date(Date.now() + DAY)
+  const day = d.getUTCDay()
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - day) % 7 || 7))
+}
+
+/** Runs `task` over `items`, at most `limit` at once. */
+async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) => Promise<R>) {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++
+        results[i] = await task(items[i]!, i)
+      }
+    }),
+  )
+  return results
+}
+
+async function api(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  key = ADMIN,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const json = (await res.json()) as Record<string, unknown>
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+function googleEnv(fake: GoogleFake): Record<string, string> {
+  return {
+    GOOGLE_CLIENT_ID: fake.clientId,
+    GOOGLE_CLIENT_SECRET: fake.clientSecret,
+    GOOGLE_OAUTH_AUTHORIZE_URL: fake.urls.authorize,
+    GOOGLE_OAUTH_TOKEN_URL: fake.urls.token,
+    GOOGLE_OAUTH_REVOKE_URL: fake.urls.revoke,
+    GOOGLE_API_URL: fake.urls.api,
+  }
+}
+
+interface Host {
+  id: string
+  key: string
+  meetingTypeId: string
+}
+
+async function createHost(url: string, i: number): Promise<Host> {
+  const user = await api(url, 'POST', '/api/users', {
+    email: `host${i}-${Date.now()}@bench.test`,
+    name: `Host ${i}`,
+    time_zone: 'UTC',
+  })
+  const key = user.api_key as string
+  await api(
+    url,
+    'PUT',
+    `/api/users/${user.id}/availability`,
+    {
+      rules: [1, 2, 3, 4, 5].map((d) => ({
+        day_of_week: d,
+        start_time: '09:00',
+        end_time: '17:00',
+      })),
+    },
+    key,
+  )
+  const mt = await api(
+    url,
+    'POST',
+    '/api/meeting-types',
+    {
+      user_id: user.id,
+      name: 'Call',
+      duration_minutes: 30,
+      min_notice_minutes: 0,
+      max_days_ahead: 120,
+    },
+    key,
+  )
+  return { id: user.id as string, key, meetingTypeId: mt.id as string }
+}
+
+/**
+ * Connects `account` to `host` as a browser would: authorize, the fake's consent page (the
+ * account chosen by login_hint, so connects can run in parallel), the callback.
+ */
+async function connect(url: string, host: Host, account: string): Promise<string> {
+  const { authorization_url } = await api(
+    url,
+    'POST',
+    '/api/integrations/google/authorize',
+    {},
+    host.key,
+  )
+  const page = new URL(authorization_url as string)
+  page.searchParams.set('login_hint', account)
+  const consent = await fetch(page, { redirect: 'manual' })
+  const back = new URL(consent.headers.get('location')!)
+  const done = await fetch(`${url}${back.pathname}${back.search}`, { redirect: 'manual' })
+  if (done.status !== 200) throw new Error(`callback: ${done.status} ${await done.text()}`)
+  const list = await api(url, 'GET', '/api/integrations', undefined, host.key)
+  return (list.integrations as { id: string }[])[0]!.id
+}
+
+/** An in-process app (the server's code) with push allowed to its own http address. */
+async function inProcessApp(
+  databaseUrl: string,
+  fake: GoogleFake,
+  dataDir: string,
+): Promise<FastifyInstance> {
+  const config = defineConfig({
+    databaseUrl,
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'warn',
+    rateLimitPerMinute: 0,
+    adminToken: ADMIN,
+    publicUrl: undefined,
+    googleClientId: fake.clientId,
+    googleClientSecret: fake.clientSecret,
+    googleOauthAuthorizeUrl: fake.urls.authorize,
+    googleOauthTokenUrl: fake.urls.token,
+    googleOauthRevokeUrl: fake.urls.revoke,
+    googleApiUrl: fake.urls.api,
+  })
+  const app = await buildApp(config, {
+    secretBox: createSecretBox(KEY),
+    calendars: { pushAllowed: () => true },
+    jobs: { workers: true, schedules: false, queue: { schema: 'pgboss_bench' } },
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return app
+}
+
+function urlOf(app: FastifyInstance): string {
+  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+}
+
+async function slotsOf(url: string, mt: string, date: string): Promise<string[]> {
+  const res = await fetch(
+    `${url}/api/availability/slots?meeting_type_id=${mt}&date=${date}&timezone=UTC`,
+  )
+  const json = (await res.json()) as { slots: { start: string }[] }
+  return json.slots.map((s) => s.start)
+}
+
+/** 1. One calendar of `EVENTS` events: a fifth single events, the rest daily series, expanded. */
+async function benchInitialSync(url: string, fake: GoogleFake, runs = 3) {
+  const rows = []
+  for (let run = 0; run < runs; run++) {
+    const account = `initial${run}-${Date.now()}@bench.test`
+    fake.addAccount(account)
+    const start = nextMonday()
+    const singles = Math.floor(EVENTS / 5)
+    for (let i = 0; i < singles; i++) {
+      const at = start + (i % 100) * DAY + (9 + (i % 8)) * 3_600_000 + Math.floor(i / 800) * 900_000
+      fake.upsertEvent(account, account, {
+        start: { dateTime: new Date(at).toISOString() },
+        end: { dateTime: new Date(at + 1_800_000).toISOString() },
+      })
+    }
+    const series = Math.ceil((EVENTS - singles) / 80)
+    for (let s = 0; s < series; s++) {
+      fake.addRecurringEvent(account, account, {
+        id: `series${s}`,
+        start: new Date(start + s * 60_000 + 7 * 3_600_000).toISOString(),
+        durationMinutes: 15,
+        count: Math.min(80, EVENTS - singles - s * 80),
+      })
+    }
+    // Its meeting type books 120 days ahead: the whole calendar is in the sync window.
+    const host = await createHost(url, 100_000 + run)
+    const id = await connect(url, host, account)
+    // The connect queued a first sync; wait for it, then time a full one on its own.
+    await waitSynced(url, host, id)
+    await resetCursor(id)
+    const t0 = performance.now()
+    const result = await api(url, 'POST', `/api/integrations/${id}/sync`, undefined, host.key)
+    const seconds = (performance.now() - t0) / 1000
+    const stored = await countRows(id)
+    rows.push({
+      scenario: `initial sync, ${EVENTS} events`,
+      status: result.status,
+      'rows written': result.changes,
+      'rows stored': stored,
+      seconds: +seconds.toFixed(2),
+      'rows/s': Math.round(stored / seconds),
+    })
+    log(JSON.stringify(rows.at(-1)))
+  }
+  return rows
+}
+
+let benchDb: Db
+async function waitSynced(url: string, host: Host, id: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const list = await api(url, 'GET', '/api/integrations', undefined, host.key)
+    const integration = (list.integrations as { id: string; last_synced_at: string | null }[]).find(
+      (x) => x.id === id,
+    )
+    if (integration?.last_synced_at) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('the first sync did not finish')
+}
+async function resetCursor(id: string): Promise<void> {
+  await sql`DELETE FROM external_busy WHERE integration_id = ${id}`.execute(benchDb)
+  await sql`UPDATE integration_calendars SET sync_cursor = NULL WHERE integration_id = ${id}`.execute(
+    benchDb,
+  )
+}
+async function countRows(id: string): Promise<number> {
+  const { rows } = await sql<{
+    n: number
+  }>`SELECT count(*)::int AS n FROM external_busy WHERE integration_id = ${id}`.execute(benchDb)
+  return rows[0]!.n
+}
+
+/** 2. A change in Google → the notification → the sync job → the slot is gone. */
+async function benchPush(url: string, fake: GoogleFake) {
+  const account = `push-${Date.now()}@bench.test`
+  fake.addAccount(account)
+  const host = await createHost(url, 200_000)
+  const id = await connect(url, host, account)
+  await waitSynced(url, host, id)
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await sql<{
+      c: string | null
+    }>`SELECT channel_id AS c FROM integration_calendars WHERE integration_id = ${id} AND is_primary`.execute(
+      benchDb,
+    )
+    if (rows[0]?.c) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const monday = nextMonday()
+  const latencies: number[] = []
+  for (let i = 0; i < CHANGES; i++) {
+    const date = isoDate(monday + (Math.floor(i / 16) * 7 + (i % 5)) * DAY)
+    const slot = `${date}T${String(9 + ((i * 3) % 8)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00+00:00`
+    const before = await slotsOf(url, host.meetingTypeId, date)
+    if (!before.includes(slot)) continue
+    const startMs = Date.parse(slot)
+    const t0 = performance.now()
+    // Google sends the notification as soon as the event is stored.
+    fake.upsertEvent(account, account, {
+      start: { dateTime: new Date(startMs).toISOString() },
+      end: { dateTime: new Date(startMs + 1_800_000).toISOString() },
+    })
+    for (;;) {
+      if (!(await slotsOf(url, host.meetingTypeId, date)).includes(slot)) break
+      if (performance.now() - t0 > 20_000) throw new Error('the change never arrived')
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    latencies.push(performance.now() - t0)
+  }
+  latencies.sort((a, b) => a - b)
+  const row = {
+    scenario: 'change → notification → slot gone',
+    changes: latencies.length,
+    'p50 ms': +percentile(latencies, 50).toFixed(0),
+    'p99 ms': +percentile(latencies, 99).toFixed(0),
+    'max ms': +percentile(latencies, 100).toFixed(0),
+  }
+  log(JSON.stringify(row))
+  return [row]
+}
+
+/**
+ * 3. Slots p99 with and without integrations, against the CLI server: three sets of
+ * `HOSTS` hosts alike but for their busy times: none; a Google integration with
+ * `BUSY_PER_HOST` synced events; the same events written directly, without an
+ * integration. Measured in alternation (A, B, C, A, B, C), so that load from elsewhere
+ * on the machine hits all alike.
+ */
+async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string) {
+  const child = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'start'], {
+    env: {
+      ...process.env,
+      ...googleEnv(fake),
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      ENCRYPTION_KEY: KEY.toString('base64'),
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      ADMIN_TOKEN: ADMIN,
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk
+      // The server's warnings and errors (JSON lines) reach the bench's stderr.
+      for (const line of chunk.toString().split('\n')) {
+        if (/"level":(40|50|60)/.test(line))
+          process.stderr.write(`[server] ${line.slice(0, 400)}\n`)
+      }
+      const match = /listening on (http:\/\/\S+)/.exec(out)
+      if (match) resolve(match[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
+  })
+  try {
+    log(`server at ${url}; creating 3 × ${HOSTS} hosts…`)
+    const hosts = await pool(
+      Array.from({ length: 3 * HOSTS }, (_, i) => i),
+      16,
+      (i) => createHost(url, i),
+    )
+    const plain = hosts.slice(0, HOSTS)
+    const synced = hosts.slice(HOSTS, 2 * HOSTS)
+    // The same busy times written directly, without an integration: what the data costs
+    // by itself, apart from the integration layer.
+    const direct = hosts.slice(2 * HOSTS)
+    log(`connecting ${HOSTS} Google accounts with ${BUSY_PER_HOST} events each…`)
+    const monday = nextMonday()
+    const busyAt = (e: number, i: number) =>
+      monday + Math.floor(e / 3) * DAY + (9 + ((e * 5 + i) % 8)) * 3_600_000
+    await sql`INSERT INTO external_busy (host_id, source, external_id, starts_at, ends_at)
+      SELECT h.id, 'bench', 'e' || e, to_timestamp(t.s / 1000.0), to_timestamp(t.s / 1000.0 + 1800)
+        FROM json_to_recordset(${JSON.stringify(
+          direct.flatMap((host, i) =>
+            Array.from({ length: BUSY_PER_HOST }, (_, e) => ({ id: host.id, e, s: busyAt(e, i) })),
+          ),
+        )}::json) AS t (id uuid, e int, s float8)
+        JOIN users h ON h.id = t.id`.execute(benchDb)
+    const started = Date.now()
+    const ids = await pool(synced, 8, async (host, i) => {
+      const account = `slots${i}-${Date.now()}@bench.test`
+      fake.addAccount(account)
+      for (let e = 0; e < BUSY_PER_HOST; e++) {
+        const at = busyAt(e, i)
+        fake.upsertEvent(account, account, {
+          start: { dateTime: new Date(at).toISOString() },
+          end: { dateTime: new Date(at + 1_800_000).toISOString() },
+        })
+      }
+      return connect(url, host, account)
+    })
+    // Each connect queued a first sync (the server's workers run them): wait for all.
+    for (;;) {
+      const { rows: done } = await sql<{
+        n: number
+      }>`SELECT count(*)::int AS n FROM integrations WHERE id = ANY(${ids}::uuid[]) AND last_synced_at IS NOT NULL`.execute(
+        benchDb,
+      )
+      if (done[0]!.n === ids.length) break
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    const { rows: stored } = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM external_busy WHERE integration_id = ANY(${ids}::uuid[])`.execute(
+      benchDb,
+    )
+    log(
+      `${ids.length} integrations, ${stored[0]!.n} busy rows, connected and synced in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
+    const rows = []
+    for (let round = 1; round <= 2; round++) {
+      rows.push(...(await measureSlots(url, child.pid!, plain, `no integrations, round ${round}`)))
+      rows.push(
+        ...(await measureSlots(
+          url,
+          child.pid!,
+          synced,
+          `integration + ${BUSY_PER_HOST} busy each, round ${round}`,
+        )),
+      )
+      rows.push(
+        ...(await measureSlots(
+          url,
+          child.pid!,
+          direct,
+          `${BUSY_PER_HOST} busy each written directly, round ${round}`,
+        )),
+      )
+    }
+    return rows
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((r) => child.once('exit', r))
+  }
+}
+
+async function measureSlots(url: string, pid: number, hosts: Host[], label: string) {
+  const monday = nextMonday()
+  const start = isoDate(monday)
+  const end = isoDate(monday + 6 * DAY)
+  const rows = []
+  const cachedPath = `/api/availability/slots?meeting_type_id=${hosts[0]!.meetingTypeId}&start_date=${start}&end_date=${end}&timezone=UTC`
+  await fetch(url + cachedPath)
+  await paced({ url, rate: 1000, duration: 3, path: () => cachedPath })
+  let cpu = cpuSeconds(pid)
+  const cached = await paced({ url, rate: 1000, duration: DURATION, path: () => cachedPath })
+  rows.push({ scenario: `slots 7 days, cached, 1,000/s (${label})`, ...summary(cached, cpu, pid) })
+  log(JSON.stringify(rows.at(-1)))
+  // Every request a new key (host × start day × zone): loaded from PostgreSQL each time.
+  let seed = Math.floor(Math.random() * 1e9)
+  const uncached = (base: number) => (i: number) => {
+    const n = base + i
+    const host = hosts[n % hosts.length]!
+    const offset = Math.floor(n / hosts.length) % 56
+    const zone = ZONES[Math.floor(n / (hosts.length * 56)) % ZONES.length]
+    const s = isoDate(monday + offset * DAY)
+    const e = isoDate(monday + (offset + 6) * DAY)
+    return `/api/availability/slots?meeting_type_id=${host.meetingTypeId}&start_date=${s}&end_date=${e}&timezone=${zone}`
+  }
+  await paced({ url, rate: 500, duration: 3, path: uncached(seed) })
+  seed += 1_000_003
+  cpu = cpuSeconds(pid)
+  const result = await paced({ url, rate: 1000, duration: DURATION, path: uncached(seed) })
+  rows.push({
+    scenario: `slots 7 days, uncached, 1,000/s (${label})`,
+    ...summary(result, cpu, pid),
+  })
+  log(JSON.stringify(rows.at(-1)))
+  return rows
+}
+
+const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'UTC']
+
+function summary(
+  result: Awaited<ReturnType<typeof paced>>,
+  before: { server: number; postgres: number },
+  pid: number,
+) {
+  const after = cpuSeconds(pid)
+  const perRequest = (seconds: number) =>
+    result.requests ? +((seconds * 1000) / result.requests).toFixed(3) : Number.NaN
+  return {
+    'achieved/s': result.achieved,
+    'p50 ms': result.p50,
+    'p99 ms': result.p99,
+    'sent→reply p99 ms': result.serviceP99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    'node CPU ms/req': perRequest(after.server - before.server),
+    'pg CPU ms/req': perRequest(after.postgres - before.postgres),
+  }
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'slotkit-bench-int-'))
+  chmodSync(dataDir, 0o711)
+  const pg = await startEmbeddedPostgres({ dataDir })
+  benchDb = createDb({ connectionString: pg.url, max: 4 })
+  await migrateToLatest(benchDb)
+  const fake = await startGoogleFake()
+  log(
+    `embedded PostgreSQL, fake Google at ${fake.url}; ${cpus().length} CPUs; ${DURATION} s per load step`,
+  )
+  const tables: Record<string, unknown[]> = {}
+  try {
+    if (want('initial') || want('push')) {
+      const app = await inProcessApp(pg.url, fake, dataDir)
+      try {
+        if (want('initial')) tables.initial = await benchInitialSync(urlOf(app), fake)
+        if (want('push')) tables.push = await benchPush(urlOf(app), fake)
+      } finally {
+        await app.close()
+      }
+    }
+    if (want('slots')) tables.slots = await benchSlots(pg.url, fake, dataDir)
+  } finally {
+    await fake.close()
+    await benchDb.destroy()
+    // pg's pool.end() resolves before the server has seen every socket close.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await pg.stop()
+    const relocated = (() => {
+      try {
+        return readFileSync(join(dataDir, 'postgres-location'), 'utf8').trim()
+      } catch {
+        return ''
+      }
+    })()
+    if (relocated) rmSync(relocated, { recursive: true, force: true })
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  for (const rows of Object.values(tables)) console.table(rows)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,39 @@
+import type { Config } from '../../config/config'
+import type { ProviderRegistry } from './calendar-sync'
+import { createGoogleProvider } from './google/google-provider'
+import type { CalendarProvider } from './provider'
+
+/**
+ * The calendar providers this server has credentials for: Google when
+ * GOOGLE_CLIENT_ID is set. A provider missing here answers 501
+ * INTEGRATION_NOT_CONFIGURED; its existing integrations stop syncing.
+ */
+export function createProviderRegistry(
+  config: Pick<
+    Config,
+    | 'googleClientId'
+    | 'googleClientSecret'
+    | 'googleOauthAuthorizeUrl'
+    | 'googleOauthTokenUrl'
+    | 'googleOauthRevokeUrl'
+    | 'googleApiUrl'
+  >,
+  options: { now: () => number },
+): ProviderRegistry {
+  const providers = new Map<string, CalendarProvider>()
+  if (config.googleClientId && config.googleClientSecret) {
+    providers.set(
+      'google',
+      createGoogleProvider({
+        clientId: config.googleClientId,
+        clientSecret: config.googleClientSecret,
+        authorizeUrl: config.googleOauthAuthorizeUrl,
+        tokenUrl: config.googleOauthTokenUrl,
+        revokeUrl: config.googleOauthRevokeUrl,
+        apiUrl: config.googleApiUrl,
+        now: options.now,
+      }),
+    )
+  }
+  return providers
+}

@@ -1,0 +1,123 @@
+/**
+ * Provider-independent fault handling of the calendar layer: backoff after a
+ * failed sync, a circuit breaker per provider, and a per-account request budget.
+ */
+
+/** The first wait after a failure (the seed: "back off and retry later, start at 60 seconds"). */
+export const BACKOFF_BASE_MS = 60_000
+/** The longest wait between attempts. */
+export const BACKOFF_MAX_MS = 6 * 60 * 60_000
+
+/**
+ * How long to wait before the next attempt after `failures` failures in a row
+ * (1 = the first): 60 s doubling per failure up to 6 h, and never less than the
+ * provider's Retry-After.
+ */
+export function backoffDelayMs(failures: number, retryAfterMs?: number): number {
+  const exponential = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1))
+  return Math.max(exponential, Math.min(retryAfterMs ?? 0, BACKOFF_MAX_MS))
+}
+
+/**
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110
+ * §10.2.3); undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined
+  const text = value.trim()
+  if (/^[0-9]+(\.[0-9]+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** Options of {@link CircuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the circuit; default 5. */
+  readonly threshold?: number
+  /** How long it stays open before one trial call, ms; default 60 s. */
+  readonly openMs?: number
+}
+
+/**
+ * A circuit breaker for one provider, in process. After `threshold` failures in
+ * a row (5xx, timeouts, network errors, across all of the provider's accounts)
+ * it opens: syncs are skipped, and slots come from the busy times already
+ * stored. After `openMs` one trial is let through (half-open); its success
+ * closes the circuit, its failure opens it again.
+ */
+export class CircuitBreaker {
+  readonly #threshold: number
+  readonly #openMs: number
+  #failures = 0
+  #openUntil = 0
+  #trialRunning = false
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    this.#threshold = options.threshold ?? 5
+    this.#openMs = options.openMs ?? 60_000
+  }
+
+  /** Whether a call may go out now; in the half-open state only one at a time. */
+  tryAcquire(now: number): boolean {
+    if (this.#failures < this.#threshold) return true
+    if (now < this.#openUntil || this.#trialRunning) return false
+    this.#trialRunning = true
+    return true
+  }
+
+  /** Until when calls are refused (epoch ms), or undefined when closed. */
+  openUntil(now: number): number | undefined {
+    return this.#failures >= this.#threshold && now < this.#openUntil ? this.#openUntil : undefined
+  }
+
+  success(): void {
+    this.#failures = 0
+    this.#openUntil = 0
+    this.#trialRunning = false
+  }
+
+  failure(now: number): void {
+    this.#failures += 1
+    this.#trialRunning = false
+    if (this.#failures >= this.#threshold) this.#openUntil = now + this.#openMs
+  }
+
+  /** A call that neither failed nor succeeded at the provider (say, skipped): frees a half-open trial. */
+  release(): void {
+    this.#trialRunning = false
+  }
+}
+
+/**
+ * A sliding-window request budget per key (an integration: Google's quota is
+ * per user per project, 600 requests a minute). One process syncs an
+ * integration at a time (a lease in the database), so an in-process budget is
+ * the account's budget.
+ */
+export class RequestBudget {
+  readonly #limit: number
+  readonly #windowMs: number
+  readonly #sent = new Map<string, number[]>()
+
+  constructor(limit: number, windowMs = 60_000) {
+    this.#limit = limit
+    this.#windowMs = windowMs
+  }
+
+  /** Takes one request of `key`'s budget, or returns how long until one is free (ms). */
+  take(key: string, now: number): number | undefined {
+    const recent = (this.#sent.get(key) ?? []).filter((at) => at > now - this.#windowMs)
+    if (recent.length >= this.#limit) {
+      this.#sent.set(key, recent)
+      return recent[0]! + this.#windowMs - now
+    }
+    recent.push(now)
+    this.#sent.set(key, recent)
+    // Bounded: keys of accounts that went quiet are dropped.
+    if (this.#sent.size > 10_000) {
+      for (const [k, times] of this.#sent)
+        if (times.every((at) => at <= now - this.#windowMs)) this.#sent.delete(k)
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,283 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  AuthorizeIntegrationBodySchema,
+  AuthorizeIntegrationReplySchema,
+  IdParamsSchema,
+  IntegrationListSchema,
+  IntegrationSchema,
+  ListIntegrationsQuerySchema,
+  PatchIntegrationBodySchema,
+  SyncResultSchema,
+} from '@slotkit/core/api'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { ApiError, isApiError } from '../../http/api-error'
+import { statusOf } from '../../http/error-status'
+import type { CalendarSync } from '../../integrations/calendar/calendar-sync'
+import { type Principal, requireUser } from '../../plugins/auth'
+import {
+  authorizeIntegration,
+  completeIntegration,
+  getIntegrationRow,
+  type IntegrationServiceDeps,
+  listIntegrations,
+  patchIntegration,
+  removeIntegration,
+  syncIntegrationNow,
+} from '../../services/integration.service'
+import type { RouteContext } from '../context'
+import { escapeHtml, page } from '../pages/html'
+
+const CallbackQuerySchema = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 512 })),
+    error: Type.Optional(Type.String({ maxLength: 512 })),
+    scope: Type.Optional(Type.String({ maxLength: 4096 })),
+  },
+  { title: 'OAuth callback query' },
+)
+
+const NotificationHeadersSchema = Type.Object(
+  {
+    'x-goog-channel-id': Type.String({ minLength: 1, maxLength: 64 }),
+    'x-goog-channel-token': Type.Optional(Type.String({ maxLength: 256 })),
+    'x-goog-resource-state': Type.String({ minLength: 1, maxLength: 32 }),
+    'x-goog-resource-id': Type.Optional(Type.String({ maxLength: 256 })),
+    'x-goog-message-number': Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { title: 'Google push notification headers' },
+)
+
+/** The host a request acts for: `userId` when given (the admin must give one), else the key's owner. */
+function hostOf(principal: Principal | null, userId: string | undefined): string {
+  if (principal?.kind === 'admin') {
+    if (!userId) {
+      throw new ApiError('VALIDATION_FAILED', 'user_id: is required with the admin token', {
+        field: 'user_id',
+      })
+    }
+    return userId
+  }
+  const host = userId ?? (principal?.kind === 'user' ? principal.userId : '')
+  requireUser(principal, host)
+  return host
+}
+
+/** The small page the browser lands on after a callback: "Connected", or why not. */
+function callbackPage(title: string, body: string): string {
+  return page(`${title} · Slotkit`, `<h1>${escapeHtml(title)}</h1>\n${body}`)
+}
+
+/**
+ * A host's calendar integrations: connect Google (authorize → consent → callback),
+ * list, choose calendars, sync now, remove; and Google's push notifications.
+ */
+export function integrationsRoutes(
+  ctx: RouteContext,
+  calendarSync: CalendarSync,
+): FastifyPluginAsyncTypebox {
+  const deps: IntegrationServiceDeps = { ...ctx.deps, calendarSync }
+  // Routes declared `auth: 'key'`: any key got past the guard (401 before 404, so an
+  // anonymous caller learns nothing about ids); the integration's host is checked here.
+  const owned = async (request: FastifyRequest, id: string) => {
+    const row = await getIntegrationRow(deps, id)
+    requireUser(request.slotkitPrincipal, row.hostId)
+    return row
+  }
+  return async (app) => {
+    app.post(
+      '/api/integrations/google/authorize',
+      {
+        // A POST without a body is an empty one.
+        preValidation: async (request) => {
+          const mutable = request as { body: unknown }
+          mutable.body ??= {}
+        },
+        config: { auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: "Start connecting a host's Google Calendar: the consent page to open",
+          description:
+            'Answers the Google consent page (offline access, consent prompt, PKCE S256, a random single-use state bound to the host, valid 10 minutes). Google sends the browser back to `PUBLIC_URL/api/integrations/google/callback`. 501 INTEGRATION_NOT_CONFIGURED without GOOGLE_CLIENT_ID; 503 ENCRYPTION_KEY_MISSING without a key to seal tokens with.',
+          body: AuthorizeIntegrationBodySchema,
+          errors: [
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INTEGRATION_NOT_CONFIGURED',
+            'ENCRYPTION_KEY_MISSING',
+          ],
+          response: { 200: AuthorizeIntegrationReplySchema },
+        },
+      },
+      async (request) => {
+        const hostId = hostOf(request.slotkitPrincipal, request.body.user_id)
+        return authorizeIntegration(deps, 'google', hostId, request.body.return_url)
+      },
+    )
+
+    app.get(
+      '/api/integrations/google/callback',
+      {
+        config: { ...ctx.publicRateLimit, auth: 'public' },
+        schema: {
+          tags: ['integrations'],
+          summary: 'Where Google sends the browser back (public)',
+          description:
+            'Stores the connected account, then redirects to the return_url given to authorize (with `?integration_id=…`) or shows a "Connected" page. A forged, reused or expired state, or `?error=access_denied`, gets a 400 HTML page and stores nothing.',
+          querystring: CallbackQuerySchema,
+          produces: ['text/html'],
+          // Answered as an HTML page with the code's status, not as JSON.
+          errors: [
+            'OAUTH_STATE_INVALID',
+            'OAUTH_ACCESS_DENIED',
+            'INTEGRATION_NOT_CONFIGURED',
+            'ENCRYPTION_KEY_MISSING',
+            'PROVIDER_ERROR',
+          ],
+        },
+      },
+      async (request, reply) => {
+        try {
+          const done = await completeIntegration(deps, 'google', request.query)
+          if (done.returnUrl) {
+            const target = new URL(done.returnUrl)
+            target.searchParams.set('integration_id', done.integrationId)
+            return reply.redirect(target.toString(), 302)
+          }
+          return reply
+            .type('text/html; charset=utf-8')
+            .send(
+              callbackPage(
+                'Connected',
+                `<p class="ok">Google Calendar ${escapeHtml(done.accountEmail)} is connected: its busy times now block your booking slots.</p>\n<p class="muted">You can close this window.</p>`,
+              ),
+            )
+        } catch (error) {
+          if (!isApiError(error)) throw error
+          return reply
+            .code(statusOf(error.code))
+            .type('text/html; charset=utf-8')
+            .send(
+              callbackPage(
+                'Not connected',
+                `<p class="error" data-error="${error.code}">${escapeHtml(error.message)}</p>\n<p class="muted">Error code: ${error.code}</p>`,
+              ),
+            )
+        }
+      },
+    )
+
+    // Google's notifications are empty POSTs that may say Content-Type: application/json,
+    // which Fastify's JSON parser rejects: this route alone takes any body and ignores it.
+    await app.register(async (untyped) => {
+      const scope = untyped.withTypeProvider<TypeBoxTypeProvider>()
+      scope.removeAllContentTypeParsers()
+      scope.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: 64 * 1024 },
+        (_req, _body, done) => done(null, undefined),
+      )
+      scope.post(
+        '/api/integrations/google/notifications',
+        {
+          config: { auth: 'public' },
+          schema: {
+            tags: ['integrations'],
+            summary:
+              'Google Calendar push notifications (public; verified by channel id and token)',
+            description:
+              'Google POSTs an empty body with X-Goog-* headers when a watched calendar changes. The channel token is checked in constant time, a sync of that calendar is queued (one per calendar however many notifications arrive), and the reply is immediate.',
+            headers: NotificationHeadersSchema,
+            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            response: { 204: Type.Null() },
+          },
+        },
+        async (request, reply) => {
+          const result = await calendarSync.notify('google', {
+            channelId: request.headers['x-goog-channel-id'],
+            token: request.headers['x-goog-channel-token'],
+            state: request.headers['x-goog-resource-state'],
+          })
+          if (result === 'unknown') throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          if (result === 'forbidden') {
+            throw new ApiError('UNAUTHORIZED', 'The channel token does not match this channel')
+          }
+          reply.code(204)
+          return null
+        },
+      )
+    })
+
+    app.get(
+      '/api/integrations',
+      {
+        config: { auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: "A host's connected calendar accounts and their calendars (never tokens)",
+          querystring: ListIntegrationsQuerySchema,
+          errors: ['FORBIDDEN'],
+          response: { 200: IntegrationListSchema },
+        },
+      },
+      async (request) => {
+        const hostId = hostOf(request.slotkitPrincipal, request.query.user_id)
+        return listIntegrations(deps, hostId)
+      },
+    )
+
+    app.patch(
+      '/api/integrations/:id',
+      {
+        config: { auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: 'Choose the calendars that block time and the one bookings go to',
+          params: IdParamsSchema,
+          body: PatchIntegrationBodySchema,
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 200: IntegrationSchema },
+        },
+      },
+      async (request) =>
+        patchIntegration(deps, await owned(request, request.params.id), request.body),
+    )
+
+    app.delete(
+      '/api/integrations/:id',
+      {
+        config: { auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: 'Disconnect an account: channels stopped, token revoked, busy times removed',
+          params: IdParamsSchema,
+          errors: ['FORBIDDEN', 'NOT_FOUND'],
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        await removeIntegration(deps, await owned(request, request.params.id))
+        reply.code(204)
+        return null
+      },
+    )
+
+    app.post(
+      '/api/integrations/:id/sync',
+      {
+        config: { auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: 'Sync now and answer with what the sync did',
+          description:
+            'Backoff after failures and the provider circuit breaker still apply: the result is then `deferred` with `next_attempt_at`.',
+          params: IdParamsSchema,
+          errors: ['FORBIDDEN', 'NOT_FOUND', 'ENCRYPTION_KEY_MISSING'],
+          response: { 200: SyncResultSchema },
+        },
+      },
+      async (request) => syncIntegrationNow(deps, await owned(request, request.params.id)),
+    )
+  }
+}

@@ -1,0 +1,475 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { formatUtc } from '@slotkit/core'
+import type {
+  Integration,
+  IntegrationList,
+  PatchIntegrationBody,
+  SyncResult,
+} from '@slotkit/core/api'
+import type { Db } from '../db/database'
+import type { IntegrationRow } from '../db/integrations.schema'
+import {
+  consumeOauthState,
+  deleteBusyExcept,
+  findCalendars,
+  findIntegration,
+  insertOauthState,
+  listHostIntegrations,
+} from '../db/repositories/integrations.repository'
+import { ApiError, invalidField, notFound } from '../http/api-error'
+import type { CalendarSync, SyncOutcome } from '../integrations/calendar/calendar-sync'
+import {
+  type CalendarProvider,
+  type OAuthConnect,
+  type OAuthTokens,
+  ProviderError,
+  type ProviderSession,
+} from '../integrations/calendar/provider'
+import type { SecretBox } from '../integrations/calendar/secret-box'
+import { openCredentials, sealCredentials } from '../integrations/calendar/token-store'
+import { toWireIntegration } from '../integrations/calendar/wire'
+import type { ServiceDeps } from './deps'
+import { bumpHostGeneration } from './generation'
+
+/** A connect must come back within this. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000
+
+/** What the integration use cases need. */
+export interface IntegrationServiceDeps
+  extends Pick<ServiceDeps, 'db' | 'cache' | 'now' | 'log' | 'publicUrl'> {
+  readonly calendarSync: CalendarSync
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** The authenticated data a state's sealed PKCE verifier is bound to. */
+function stateContext(stateHash: string): string {
+  return `oauth-state:${stateHash}`
+}
+
+/** The callback address registered with the provider: PUBLIC_URL + `/api/integrations/<provider>/callback`. */
+export function callbackUrl(deps: Pick<ServiceDeps, 'publicUrl'>, provider: string): string {
+  return `${deps.publicUrl()}/api/integrations/${provider}/callback`
+}
+
+/** The configured OAuth provider `id` and the secret box, or the 501/503 that explains what is missing. */
+function oauthProvider(
+  deps: IntegrationServiceDeps,
+  id: string,
+): { provider: CalendarProvider; connect: OAuthConnect; box: SecretBox } {
+  const provider = deps.calendarSync.provider(id)
+  if (provider?.connect.kind !== 'oauth') {
+    throw new ApiError(
+      'INTEGRATION_NOT_CONFIGURED',
+      `${id === 'google' ? 'Google Calendar' : id} is not configured on this server: set ${id.toUpperCase()}_CLIENT_ID and ${id.toUpperCase()}_CLIENT_SECRET`,
+      { provider: id },
+    )
+  }
+  const box = deps.calendarSync.box
+  if (!box) {
+    throw new ApiError(
+      'ENCRYPTION_KEY_MISSING',
+      'ENCRYPTION_KEY is not set: calendar tokens cannot be stored encrypted. Set ENCRYPTION_KEY (32 random bytes, base64) on every server and worker',
+      { variable: 'ENCRYPTION_KEY' },
+    )
+  }
+  return { provider, connect: provider.connect, box }
+}
+
+/**
+ * `POST /api/integrations/<provider>/authorize`: a random single-use state bound
+ * to the host (stored hashed, 10 minutes) and a PKCE verifier (stored sealed);
+ * answers the provider's consent page carrying the state and the S256 challenge.
+ */
+export async function authorizeIntegration(
+  deps: IntegrationServiceDeps,
+  providerId: string,
+  hostId: string,
+  returnUrl: string | undefined,
+): Promise<{ authorization_url: string }> {
+  const { connect, box } = oauthProvider(deps, providerId)
+  const host = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', hostId)
+    .executeTakeFirst()
+  if (!host) throw notFound('User')
+  const state = randomBytes(32).toString('base64url')
+  const verifier = randomBytes(48).toString('base64url')
+  const stateHash = sha256Hex(state)
+  await insertOauthState(deps.db, {
+    stateHash,
+    hostId,
+    provider: providerId,
+    codeVerifier: box.seal(verifier, stateContext(stateHash)),
+    returnUrl: returnUrl ?? null,
+    expiresAt: new Date(deps.now() + OAUTH_STATE_TTL_MS),
+  })
+  const authorizationUrl = connect.authorizationUrl({
+    redirectUri: callbackUrl(deps, providerId),
+    state,
+    codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+  })
+  return { authorization_url: authorizationUrl }
+}
+
+/**
+ * A session over tokens not stored yet (the callback lists calendars before it stores
+ * anything). Its own id: the request budget is per account, and connects of different
+ * accounts must not share one.
+ */
+function transientSession(tokens: OAuthTokens): ProviderSession {
+  return {
+    integrationId: `connecting:${randomUUID()}`,
+    accountEmail: '',
+    accessToken: async () => tokens.accessToken,
+    refreshAccessToken: async () => {
+      throw new ProviderError('connect', 'unauthorized', 'the new access token was refused')
+    },
+    credentials: async () => ({}),
+  }
+}
+
+/**
+ * `GET /api/integrations/<provider>/callback`: uses the state once, exchanges the
+ * code with the PKCE verifier, lists the account's calendars, and stores the
+ * integration (sealed tokens) and its calendars: reconnecting an account updates
+ * its integration. Busy = write = the primary calendar by default. The first
+ * sync is queued. A denied, forged, reused or expired callback stores nothing.
+ */
+export async function completeIntegration(
+  deps: IntegrationServiceDeps,
+  providerId: string,
+  query: { code?: string; state?: string; error?: string },
+): Promise<{ integrationId: string; accountEmail: string; returnUrl: string | null }> {
+  const { provider, connect, box } = oauthProvider(deps, providerId)
+  const consumed = query.state
+    ? await consumeOauthState(deps.db, {
+        stateHash: sha256Hex(query.state),
+        provider: providerId,
+        now: new Date(deps.now()),
+      })
+    : undefined
+  if (query.error !== undefined) {
+    throw new ApiError(
+      'OAUTH_ACCESS_DENIED',
+      query.error === 'access_denied'
+        ? `Access to ${provider.name} was declined; nothing was connected`
+        : `${provider.name} did not authorize the connection (${query.error.slice(0, 100)}); nothing was connected`,
+      { field: 'error' },
+    )
+  }
+  if (!consumed) {
+    throw new ApiError(
+      'OAUTH_STATE_INVALID',
+      'state: unknown, already used or expired (a connection must finish within 10 minutes); start again',
+      { field: 'state' },
+    )
+  }
+  if (!query.code) {
+    throw new ApiError('OAUTH_STATE_INVALID', 'code: missing from the callback; start again', {
+      field: 'code',
+    })
+  }
+  const stateHash = sha256Hex(query.state!)
+  const codeVerifier = box.open(consumed.codeVerifier, stateContext(stateHash))
+  let tokens: OAuthTokens
+  let account: Awaited<ReturnType<CalendarProvider['listCalendars']>>
+  try {
+    tokens = await connect.exchangeCode({
+      code: query.code,
+      codeVerifier,
+      redirectUri: callbackUrl(deps, providerId),
+    })
+    account = await provider.listCalendars(transientSession(tokens))
+  } catch (error) {
+    if (error instanceof ProviderError && (error.kind === 'revoked' || error.kind === 'rejected')) {
+      throw new ApiError(
+        'OAUTH_ACCESS_DENIED',
+        `${provider.name} refused the authorization (${error.message}); nothing was connected`,
+        { provider: providerId },
+      )
+    }
+    deps.log.warn(
+      {
+        provider: providerId,
+        error:
+          error instanceof ProviderError
+            ? error.message
+            : String(error instanceof Error ? error.name : error),
+      },
+      'connecting a calendar failed at the provider',
+    )
+    throw new ApiError(
+      'PROVIDER_ERROR',
+      `${provider.name} could not be reached to finish the connection; try again`,
+      { provider: providerId },
+    )
+  }
+  const integrationId = await storeIntegration(deps.db, box, {
+    hostId: consumed.hostId,
+    provider: providerId,
+    accountEmail: account.accountEmail,
+    tokens,
+    calendars: account.calendars,
+    now: deps.now(),
+  })
+  deps.log.info(
+    { integrationId, hostId: consumed.hostId, provider: providerId },
+    'calendar account connected',
+  )
+  await deps.calendarSync.enqueue(integrationId, { reason: 'connect' })
+  return { integrationId, accountEmail: account.accountEmail, returnUrl: consumed.returnUrl }
+}
+
+async function storeIntegration(
+  db: Db,
+  box: SecretBox,
+  input: {
+    hostId: string
+    provider: string
+    accountEmail: string
+    tokens: OAuthTokens
+    calendars: Awaited<ReturnType<CalendarProvider['listCalendars']>>['calendars']
+    now: number
+  },
+): Promise<string> {
+  const at = new Date(input.now)
+  return db.transaction().execute(async (trx) => {
+    const existing = () =>
+      trx
+        .selectFrom('integrations')
+        .selectAll()
+        .where('hostId', '=', input.hostId)
+        .where('provider', '=', input.provider)
+        .where((eb) => eb(eb.fn('lower', ['accountEmail']), '=', input.accountEmail.toLowerCase()))
+        .forUpdate()
+        .executeTakeFirst()
+    const tokens = {
+      accessToken: input.tokens.accessToken,
+      refreshToken: input.tokens.refreshToken,
+    }
+    let row = await existing()
+    let id = row?.id
+    if (!id) {
+      const fresh = randomUUID()
+      const inserted = await trx
+        .insertInto('integrations')
+        .values({
+          id: fresh,
+          hostId: input.hostId,
+          provider: input.provider,
+          accountEmail: input.accountEmail,
+          ...sealCredentials(box, fresh, tokens),
+          accessExpiresAt: new Date(input.tokens.expiresAt),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst()
+      id = inserted?.id
+      // Another callback for the same account won the insert: update that row.
+      if (!id) row = await existing()
+    }
+    if (row) {
+      id = row.id
+      await trx
+        .updateTable('integrations')
+        .set({
+          accountEmail: input.accountEmail,
+          ...sealCredentials(box, row.id, tokens),
+          accessExpiresAt: new Date(input.tokens.expiresAt),
+          status: 'active',
+          lastError: null,
+          failureCount: 0,
+          nextAttemptAt: null,
+          disconnectedAt: null,
+          disconnectNotifiedAt: null,
+          updatedAt: at,
+        })
+        .where('id', '=', row.id)
+        .execute()
+    }
+    const integrationId = id!
+    const known = await findCalendars(trx, [integrationId])
+    const hasWrite = known.some((c) => c.write)
+    for (const calendar of input.calendars) {
+      await trx
+        .insertInto('integrationCalendars')
+        .values({
+          integrationId,
+          hostId: input.hostId,
+          externalId: calendar.externalId,
+          name: calendar.name.slice(0, 1000),
+          timeZone: calendar.timeZone,
+          isPrimary: calendar.primary,
+          // Defaults: the primary calendar blocks time and receives bookings.
+          busy: calendar.primary,
+          write: calendar.primary && !hasWrite,
+        })
+        .onConflict((oc) =>
+          oc.columns(['integrationId', 'externalId']).doUpdateSet({
+            name: calendar.name.slice(0, 1000),
+            timeZone: calendar.timeZone,
+            isPrimary: calendar.primary,
+            updatedAt: at,
+          }),
+        )
+        .execute()
+    }
+    // Calendars the account no longer has go, with their busy times.
+    const listed = new Set(input.calendars.map((c) => c.externalId))
+    const gone = known.filter((c) => !listed.has(c.externalId)).map((c) => c.id)
+    if (gone.length > 0)
+      await trx.deleteFrom('integrationCalendars').where('id', 'in', gone).execute()
+    return integrationId
+  })
+}
+
+/** The integration `id` of `hostId`'s scope, or 404 (a host never learns of another's). */
+export async function getIntegrationRow(
+  deps: Pick<ServiceDeps, 'db'>,
+  id: string,
+): Promise<IntegrationRow> {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findIntegration(deps.db, id) : undefined
+  if (!row) throw notFound('Integration')
+  return row
+}
+
+/** `GET /api/integrations`. */
+export async function listIntegrations(
+  deps: Pick<ServiceDeps, 'db'>,
+  hostId: string,
+): Promise<IntegrationList> {
+  const rows = await listHostIntegrations(deps.db, hostId)
+  return { integrations: rows.map((row) => toWireIntegration(row, row.calendars)) }
+}
+
+/**
+ * `PATCH /api/integrations/:id`: which calendars block time and which receives
+ * bookings. A calendar that stops blocking loses its stored busy times at once
+ * (and its push channel); one that starts is synced in the background.
+ */
+export async function patchIntegration(
+  deps: IntegrationServiceDeps,
+  row: IntegrationRow,
+  body: PatchIntegrationBody,
+): Promise<Integration> {
+  const calendars = await findCalendars(deps.db, [row.id])
+  const byExternal = new Map(calendars.map((c) => [c.externalId, c]))
+  const unknown = (body.busy_calendar_ids ?? []).filter((id) => !byExternal.has(id))
+  if (unknown.length > 0) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `busy_calendar_ids: not calendars of this account: ${unknown.slice(0, 5).join(', ')}`,
+      { field: 'busy_calendar_ids', unknown },
+    )
+  }
+  if (body.write_calendar_id && !byExternal.has(body.write_calendar_id)) {
+    throw invalidField('write_calendar_id', 'is not a calendar of this account')
+  }
+  const busyIds = body.busy_calendar_ids ? new Set(body.busy_calendar_ids) : undefined
+  const stopped = busyIds ? calendars.filter((c) => c.busy && !busyIds.has(c.externalId)) : []
+  const started = busyIds ? calendars.filter((c) => !c.busy && busyIds.has(c.externalId)) : []
+  const at = new Date(deps.now())
+  const removed = await deps.db.transaction().execute(async (trx) => {
+    let removedRows = 0
+    if (busyIds) {
+      for (const calendar of calendars) {
+        const busy = busyIds.has(calendar.externalId)
+        if (busy === calendar.busy) continue
+        await trx
+          .updateTable('integrationCalendars')
+          // Off: its cursor goes too, so turning it on again lists it in full.
+          .set({ busy, ...(busy ? {} : { syncCursor: null, windowEnd: null }), updatedAt: at })
+          .where('id', '=', calendar.id)
+          .execute()
+        if (!busy) removedRows += await deleteBusyExcept(trx, calendar.id, [])
+      }
+    }
+    if (body.write_calendar_id !== undefined) {
+      await trx
+        .updateTable('integrationCalendars')
+        .set({ write: false, updatedAt: at })
+        .where('integrationId', '=', row.id)
+        .where('write', '=', true)
+        .execute()
+      if (body.write_calendar_id !== null) {
+        await trx
+          .updateTable('integrationCalendars')
+          .set({ write: true, updatedAt: at })
+          .where('id', '=', byExternal.get(body.write_calendar_id)!.id)
+          .execute()
+      }
+    }
+    return removedRows
+  })
+  if (removed > 0) await bumpHostGeneration(deps, row.hostId)
+  if (stopped.length > 0) await deps.calendarSync.stopChannels(row, stopped)
+  if (started.length > 0) await deps.calendarSync.enqueue(row.id, { reason: 'settings' })
+  const fresh = (await findIntegration(deps.db, row.id)) ?? row
+  return toWireIntegration(fresh, await findCalendars(deps.db, [row.id]))
+}
+
+/**
+ * `DELETE /api/integrations/:id`: stops its push channels and deletes it with its
+ * calendars and busy times (the host's slots change at once), then revokes its
+ * token at the provider. Provider calls are best effort: a provider that is down
+ * never keeps an integration alive.
+ */
+export async function removeIntegration(
+  deps: IntegrationServiceDeps,
+  row: IntegrationRow,
+): Promise<void> {
+  const calendars = await findCalendars(deps.db, [row.id])
+  await deps.calendarSync.stopChannels(row, calendars)
+  const box = deps.calendarSync.box
+  let refreshToken: string | undefined
+  try {
+    refreshToken = box ? openCredentials(box, row).refreshToken : undefined
+  } catch {
+    refreshToken = undefined
+  }
+  await deps.db.deleteFrom('integrations').where('id', '=', row.id).execute()
+  await bumpHostGeneration(deps, row.hostId)
+  const provider = deps.calendarSync.provider(row.provider)
+  if (refreshToken && provider?.connect.kind === 'oauth') {
+    // Revoking the refresh token ends the whole grant (its access tokens too).
+    await provider.connect.revoke(refreshToken).catch((error: unknown) =>
+      deps.log.warn(
+        {
+          integrationId: row.id,
+          provider: row.provider,
+          error: error instanceof ProviderError ? error.message : 'revoke failed',
+        },
+        'could not revoke a deleted integration’s token at the provider',
+      ),
+    )
+  }
+  deps.log.info(
+    { integrationId: row.id, hostId: row.hostId, provider: row.provider },
+    'calendar account removed',
+  )
+}
+
+/** The wire shape of a sync outcome. */
+export function toWireSyncResult(outcome: SyncOutcome): SyncResult {
+  const at = (d: Date | null) => (d ? formatUtc(d.getTime()) : null)
+  return {
+    integration_id: outcome.integrationId,
+    status: outcome.status,
+    changes: outcome.changes,
+    last_synced_at: at(outcome.lastSyncedAt),
+    next_attempt_at: at(outcome.nextAttemptAt),
+    error: outcome.error,
+  }
+}
+
+/** `POST /api/integrations/:id/sync`: syncs now (backoff and circuit breaker still apply). */
+export async function syncIntegrationNow(
+  deps: IntegrationServiceDeps,
+  row: IntegrationRow,
+): Promise<SyncResult> {
+  return toWireSyncResult(await deps.calendarSync.sync(row.id, { reason: 'manual' }))
+}
