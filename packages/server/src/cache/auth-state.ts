@@ -20,7 +20,7 @@ export interface AuthState {
   recordFailure(client: string): Promise<void>
   /** The current generation of the API-key set; a key cached under another one is looked up again. */
   generation(): Promise<string>
-  /** Makes every cached key look-up, in every process, stale. */
+  /** Makes every cached key look-up, in every process, stale. Throws when Redis did not bump it. */
   bumpGeneration(): Promise<void>
 }
 
@@ -82,10 +82,14 @@ export class RedisAuthState implements AuthState {
   }
   async bumpGeneration(): Promise<void> {
     const key = apiKeyGenerationKey()
-    await this.redis
+    const replies = await this.redis
       .multi()
       .set(key, String(Date.now() * 1000), 'NX')
       .incr(key)
       .exec()
+    // EXEC succeeds even when a command inside it failed (INCR of a value that is
+    // not a number): that is a bump that did not happen, and the caller must hear it.
+    const failed = replies?.find(([error]) => error)?.[0]
+    if (failed) throw failed
   }
 }

@@ -31,6 +31,14 @@ export interface Authenticator extends ApiKeyCacheControl {
 /** Failed authentications per client (address, or IPv6 /64) per minute before 429, by default. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20
 
+/**
+ * How long a process trusts a key it found valid without asking the database again
+ * (while the key-set generation stays the same). Also the longest a revoked key can
+ * still be accepted by another process when the revocation could not bump the
+ * generation (Redis unreachable).
+ */
+const VALID_KEY_TTL_MS = 30_000
+
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
   readonly db: Db
@@ -43,19 +51,22 @@ export interface AuthenticatorOptions {
   readonly log?: FastifyBaseLogger
 }
 
-/** A key found valid, and the key-set generation it was looked up under. */
+/** A key found valid, and what it was looked up under. */
 interface CachedKey {
   readonly userId: string
+  /** The key-set generation read before the look-up. */
   readonly generation: string
+  /** This process's count of revocations before the look-up. */
+  readonly revocations: number
 }
 
 /**
  * Bearer-token authentication. Keys are looked up by their sha-256, and the
  * look-ups are cached in process:
  *
- * - a valid key for 30 s, but only while the key-set generation (bumped by every
- *   revocation, in Redis when there is Redis) is the one it was looked up under, so
- *   a revoked key is refused by every process at once;
+ * - a valid key for {@link VALID_KEY_TTL_MS}, but only while the key-set generation
+ *   (bumped by every revocation, in Redis when there is Redis) is the one it was
+ *   looked up under, so a revoked key is refused by every process at once;
  * - an unknown hash for 5 s, so a flood of one bad key costs one query.
  *
  * A client (address, or IPv6 /64) whose failed attempts reach `failuresPerMinute`
@@ -66,9 +77,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const { db, adminTokenHash, log } = options
   const limit = options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE
   const state: AuthState = options.redis ? new RedisAuthState(options.redis) : new MemoryAuthState()
-  const keys = new LRUCache<string, CachedKey>({ max: 10_000, ttl: 30_000 })
+  const keys = new LRUCache<string, CachedKey>({ max: 10_000, ttl: VALID_KEY_TTL_MS })
   // Bounded, so a spray of random keys cannot grow memory; each entry is one hash.
   const unknown = new LRUCache<string, true>({ max: 10_000, ttl: 5_000 })
+  // Counts this process's revocations. A look-up that started before one (and saw
+  // the key still active) is cached under the count it started with, so it is not
+  // trusted afterwards even when the revocation could not bump the generation.
+  let revocations = 0
+  // A revocation whose generation bump failed: retried before this process next
+  // authenticates a key, so other processes stop trusting their cached keys soon
+  // after Redis is back.
+  let bumpPending = false
 
   // Redis trouble must not lock everyone out (as the public rate limiter's
   // skipOnError): no limit then, and no cached key without a known generation.
@@ -86,11 +105,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     throw new ApiError('UNAUTHORIZED', message)
   }
 
+  async function retryBump(): Promise<void> {
+    // Cleared first, so concurrent requests do not all retry; set again on failure.
+    bumpPending = false
+    const done = await guarded('bumping the API-key generation again', async () => {
+      await state.bumpGeneration()
+      return true
+    })
+    if (!done) bumpPending = true
+  }
+
   return {
     async principalOf(request) {
       const header = request.headers.authorization
       if (header === undefined) return undefined
       const client = rateLimitKey(request.ip)
+      if (bumpPending) await retryBump()
+      const revocationsBefore = revocations
       const [failures, generation] = await Promise.all([
         limit > 0 ? guarded('reading the failure count', () => state.failures(client)) : 0,
         guarded('reading the API-key generation', () => state.generation()),
@@ -108,7 +139,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const hash = sha256(match[1]!)
       if (sameDigest(hash, adminTokenHash)) return { kind: 'admin' }
       const cached = keys.get(hash)
-      if (cached && generation !== undefined && cached.generation === generation) {
+      if (
+        cached &&
+        generation !== undefined &&
+        cached.generation === generation &&
+        cached.revocations === revocationsBefore
+      ) {
         return { kind: 'user', userId: cached.userId }
       }
       if (unknown.has(hash)) return refuse(client, 'Unknown or revoked API key')
@@ -120,7 +156,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       // The generation was read before the look-up: a revocation committed after the
       // look-up bumps it past this value, so this entry is never trusted again.
-      if (generation !== undefined) keys.set(hash, { userId: key.userId, generation })
+      if (generation !== undefined) {
+        keys.set(hash, { userId: key.userId, generation, revocations: revocationsBefore })
+      }
       return { kind: 'user', userId: key.userId }
     },
 
@@ -132,7 +170,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
     async keysRevoked() {
       keys.clear()
-      await state.bumpGeneration()
+      revocations += 1
+      try {
+        await state.bumpGeneration()
+      } catch (error) {
+        // The revocation is committed: the caller's reply must not turn into a 500
+        // (the rotated key would be lost). This process trusts none of its earlier
+        // look-ups any more; other processes may still accept a revoked key from their
+        // caches until the bump is retried (before this process next authenticates a
+        // key) or, at the latest, until their entries expire.
+        bumpPending = true
+        log?.error(
+          { err: error },
+          `authentication: could not bump the API-key generation; other processes may accept revoked keys for up to ${VALID_KEY_TTL_MS / 1000} s`,
+        )
+      }
     },
   }
 }
