@@ -23,7 +23,8 @@ export type Principal =
 export interface Authenticator extends ApiKeyCacheControl {
   /**
    * The caller, `undefined` without an Authorization header; 401 for an unknown
-   * key, 429 once the client's failed attempts reached the limit.
+   * key, 429 for a key not known to be valid once the client's failed attempts
+   * reached the limit.
    */
   principalOf(request: FastifyRequest): Promise<Principal | undefined>
 }
@@ -70,8 +71,11 @@ interface CachedKey {
  * - an unknown hash for 5 s, so a flood of one bad key costs one query.
  *
  * A client (address, or IPv6 /64) whose failed attempts reach `failuresPerMinute`
- * gets 429 RATE_LIMITED with Retry-After, before its token is hashed or looked up,
- * until its minute (counted from its first failure) is over.
+ * gets 429 RATE_LIMITED with Retry-After, until its minute (counted from its first
+ * failure) is over, for every key that would need a database look-up and that this
+ * process has not found valid before. The admin token, a cached key and a key known
+ * to be valid still work: many clients share an address (a NAT, a proxy without
+ * TRUST_PROXY), and one of them sending bad keys must not lock the others out.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { db, adminTokenHash, log } = options
@@ -80,6 +84,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const keys = new LRUCache<string, CachedKey>({ max: 10_000, ttl: VALID_KEY_TTL_MS })
   // Bounded, so a spray of random keys cannot grow memory; each entry is one hash.
   const unknown = new LRUCache<string, true>({ max: 10_000, ttl: 5_000 })
+  // Hashes this process found valid (or created), with no expiry: over the failure
+  // limit they are still looked up, so a host whose entry in `keys` expired (or was
+  // cleared by any revocation) is not locked out by its neighbours' bad keys. Only a
+  // successful look-up or a new key adds one: bad keys can neither fill nor evict it.
+  const knownValid = new LRUCache<string, true>({ max: 10_000 })
   // Counts this process's revocations. A look-up that started before one (and saw
   // the key still active) is cached under the count it started with, so it is not
   // trusted afterwards even when the revocation could not bump the generation.
@@ -115,10 +124,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (!done) bumpPending = true
   }
 
+  async function tooManyFailures(client: string): Promise<never> {
+    const retryMs = (await guarded('reading the window', () => state.retryAfterMs(client))) ?? 1
+    const seconds = Math.max(1, Math.ceil(Math.min(retryMs, AUTH_FAILURE_WINDOW_MS) / 1000))
+    throw new RateLimitedError(
+      `Too many failed authentications: at most ${limit} per minute from one address; retry in ${seconds} s`,
+      seconds,
+    )
+  }
+
   return {
     async principalOf(request) {
       const header = request.headers.authorization
       if (header === undefined) return undefined
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+      const hash = token === undefined ? undefined : sha256(token)
+      // Before the limit, and without Redis: see createAuthenticator.
+      if (hash !== undefined && sameDigest(hash, adminTokenHash)) return { kind: 'admin' }
       const client = rateLimitKey(request.ip)
       if (bumpPending) await retryBump()
       const revocationsBefore = revocations
@@ -126,19 +148,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         limit > 0 ? guarded('reading the failure count', () => state.failures(client)) : 0,
         guarded('reading the API-key generation', () => state.generation()),
       ])
-      if (failures !== undefined && failures >= limit && limit > 0) {
-        const retryMs = (await guarded('reading the window', () => state.retryAfterMs(client))) ?? 1
-        const seconds = Math.max(1, Math.ceil(Math.min(retryMs, AUTH_FAILURE_WINDOW_MS) / 1000))
-        throw new RateLimitedError(
-          `Too many failed authentications: at most ${limit} per minute from one address; retry in ${seconds} s`,
-          seconds,
-        )
-      }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-      if (!match) return refuse(client, 'Authorization must be "Bearer <key>"')
-      const hash = sha256(match[1]!)
-      if (sameDigest(hash, adminTokenHash)) return { kind: 'admin' }
-      const cached = keys.get(hash)
+      const cached = hash === undefined ? undefined : keys.get(hash)
       if (
         cached &&
         generation !== undefined &&
@@ -147,13 +157,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       ) {
         return { kind: 'user', userId: cached.userId }
       }
+      if (limit > 0 && failures !== undefined && failures >= limit) {
+        // Only a key found valid before may still cost a look-up (which also tells
+        // whether it has been revoked since); anything else is refused without one.
+        if (hash === undefined || !knownValid.has(hash)) return tooManyFailures(client)
+      }
+      if (hash === undefined) return refuse(client, 'Authorization must be "Bearer <key>"')
       if (unknown.has(hash)) return refuse(client, 'Unknown or revoked API key')
       const key = await findActiveApiKey(db, hash)
       if (!key) {
         unknown.set(hash, true)
         keys.delete(hash)
+        knownValid.delete(hash)
         return refuse(client, 'Unknown or revoked API key')
       }
+      knownValid.set(hash, true)
       // The generation was read before the look-up: a revocation committed after the
       // look-up bumps it past this value, so this entry is never trusted again.
       if (generation !== undefined) {
@@ -166,6 +184,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // A new key is 192 random bits, so nobody can have tried it before; dropping
       // the entry anyway makes "a new key works at once" hold without that argument.
       unknown.delete(keyHash)
+      // Valid from now: a host rotating keys behind an address that is over the
+      // failure limit (the old key's failures) can use the new one with this process.
+      knownValid.set(keyHash, true)
     },
 
     async keysRevoked() {
