@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import type { KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { loadConfig } from '../src/config/config'
@@ -257,6 +259,71 @@ describe.skipIf(!redisUrl())('failed authentications across processes (Redis)', 
       await b.close()
       redisA.disconnect()
       redisB.disconnect()
+    }
+  })
+})
+
+/**
+ * The commands Redis ran for `app`'s connection `redis` while `action` ran, as MONITOR
+ * shows them. A marker sent afterwards on the same connection closes the list: Redis
+ * runs one connection's commands in order, and MONITOR reports them in that order.
+ */
+async function commandsDuring(
+  monitor: Awaited<ReturnType<Redis['monitor']>>,
+  redis: Redis,
+  action: () => Promise<unknown>,
+): Promise<string[][]> {
+  const source = ((await redis.client('INFO')) as string).match(/\baddr=(\S+)/)?.[1]
+  const marker = `end-of-request-${randomUUID()}`
+  const seen: string[][] = []
+  let done: () => void = () => {}
+  const ended = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  const listen = (_time: string, args: string[], from: string) => {
+    if (from !== source) return
+    if (args[0] === 'echo' && args[1] === marker) done()
+    else seen.push(args)
+  }
+  monitor.on('monitor', listen)
+  try {
+    await action()
+    await redis.echo(marker)
+    await ended
+  } finally {
+    monitor.off('monitor', listen)
+  }
+  return seen
+}
+
+describe.skipIf(!redisUrl())('Redis work per authentication', () => {
+  it('is one command for a key, none for the admin token or without credentials', async () => {
+    const redis = newRedis()
+    const monitor = await new Redis(redisUrl()).monitor()
+    const app = await createTestApp({ redis, redisUrl: redisUrl() })
+    try {
+      const host = await createHost(app)
+      const remoteAddress = nextAddress()
+      const request = (headers: Record<string, string>) =>
+        app.inject({ url: `/api/users/${host.id}`, remoteAddress, headers })
+      const withKey = await commandsDuring(monitor, redis, async () => {
+        expect((await request(bearer(host.apiKey))).statusCode).toBe(200)
+      })
+      expect(withKey).toEqual([
+        ['mget', `slotkit:v1:auth-failures:${remoteAddress}`, 'slotkit:v1:api-keys:gen'],
+      ])
+      const asAdmin = await commandsDuring(monitor, redis, async () => {
+        expect((await request(admin)).statusCode).toBe(200)
+      })
+      expect(asAdmin).toEqual([])
+      const anonymous = await commandsDuring(monitor, redis, async () => {
+        expect((await request({})).statusCode).toBe(401)
+      })
+      expect(anonymous).toEqual([])
+    } finally {
+      await app.close()
+      monitor.disconnect()
+      redis.disconnect()
     }
   })
 })

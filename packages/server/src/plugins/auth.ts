@@ -76,6 +76,9 @@ interface CachedKey {
  * process has not found valid before. The admin token, a cached key and a key known
  * to be valid still work: many clients share an address (a NAT, a proxy without
  * TRUST_PROXY), and one of them sending bad keys must not lock the others out.
+ *
+ * Per request with a key: one Redis command (MGET of the failure count and the
+ * generation); none for the admin token or without an Authorization header.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { db, adminTokenHash, log } = options
@@ -144,20 +147,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const client = rateLimitKey(request.ip)
       if (bumpPending) await retryBump()
       const revocationsBefore = revocations
-      const [failures, generation] = await Promise.all([
-        limit > 0 ? guarded('reading the failure count', () => state.failures(client)) : 0,
-        guarded('reading the API-key generation', () => state.generation()),
-      ])
+      const snapshot = await guarded('reading the failure count and API-key generation', () =>
+        state.read(limit > 0 ? client : undefined),
+      )
       const cached = hash === undefined ? undefined : keys.get(hash)
       if (
         cached &&
-        generation !== undefined &&
-        cached.generation === generation &&
+        snapshot &&
+        cached.generation === snapshot.generation &&
         cached.revocations === revocationsBefore
       ) {
         return { kind: 'user', userId: cached.userId }
       }
-      if (limit > 0 && failures !== undefined && failures >= limit) {
+      if (limit > 0 && snapshot && snapshot.failures >= limit) {
         // Only a key found valid before may still cost a look-up (which also tells
         // whether it has been revoked since); anything else is refused without one.
         if (hash === undefined || !knownValid.has(hash)) return tooManyFailures(client)
@@ -174,8 +176,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       knownValid.set(hash, true)
       // The generation was read before the look-up: a revocation committed after the
       // look-up bumps it past this value, so this entry is never trusted again.
-      if (generation !== undefined) {
-        keys.set(hash, { userId: key.userId, generation, revocations: revocationsBefore })
+      if (snapshot) {
+        keys.set(hash, {
+          userId: key.userId,
+          generation: snapshot.generation,
+          revocations: revocationsBefore,
+        })
       }
       return { kind: 'user', userId: key.userId }
     },
