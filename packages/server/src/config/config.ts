@@ -42,7 +42,8 @@ export interface Config {
   readonly mailPerClientPerHour: number
   /**
    * Failed authentications per client IP (IPv6: per /64) per minute; then requests with
-   * a key from it get 429 for the rest of the minute. 0 turns the limit off.
+   * a key from it that is not known to be valid get 429 for the rest of the minute
+   * (the admin token still works). 0 turns the limit off.
    */
   readonly authFailuresPerMinute: number
   /** Seed a demo host into an empty database on start. */
