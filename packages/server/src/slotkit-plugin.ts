@@ -71,7 +71,8 @@ export interface SlotkitPluginOptions {
   readonly mailLimits?: MailLimits
   /**
    * Failed authentications (unknown key or admin token) per client address (IPv6: per
-   * /64) per minute before every request with a key from it gets 429; default 20, 0 = off.
+   * /64) per minute before a key from it that is not known to be valid gets 429 (the
+   * admin token and valid keys seen before still work); default 20, 0 = off.
    */
   readonly authFailuresPerMinute?: number
   /**

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import type { KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { loadConfig } from '../src/config/config'
@@ -57,21 +59,82 @@ describe('failed authentications per client address (in process)', () => {
     const retryAfter = Number(limited.headers['retry-after'])
     expect(retryAfter).toBeGreaterThanOrEqual(1)
     expect(retryAfter).toBeLessThanOrEqual(60)
-    // Refused before the token is even looked at: the admin token too, from that address.
-    const adminFromThere = await app.inject({
-      url: '/api/users/00000000-0000-4000-8000-000000000000',
+    // Requests without credentials from there are not affected, nor other addresses.
+    expect((await app.inject({ url: '/healthz', remoteAddress: address })).statusCode).toBe(200)
+    expect(await attempts(app, nextAddress(), badKey(), 1)).toEqual([401])
+  })
+
+  it('still accepts the admin token and keys known to be valid from an address over the limit', async () => {
+    const host = await createHost(app) // its key is now cached
+    const other = await createHost(app)
+    // Another client behind the same address (a NAT, a proxy without TRUST_PROXY).
+    const address = nextAddress()
+    expect(await attempts(app, address, badKey(), 20)).toEqual(Array(20).fill(401))
+    const asAdmin = await app.inject({
+      url: `/api/users/${host.id}`,
       remoteAddress: address,
       headers: admin,
     })
-    expect(adminFromThere.statusCode).toBe(429)
-    // Requests without credentials from there are not affected, nor other addresses.
-    expect((await app.inject({ url: '/healthz', remoteAddress: address })).statusCode).toBe(200)
-    const elsewhere = await app.inject({
-      url: '/api/users/00000000-0000-4000-8000-000000000000',
-      remoteAddress: nextAddress(),
+    expect(asAdmin.statusCode, asAdmin.body).toBe(200)
+    const asHost = await app.inject({
+      url: `/api/users/${host.id}`,
+      remoteAddress: address,
+      headers: bearer(host.apiKey),
+    })
+    expect(asHost.statusCode, asHost.body).toBe(200)
+    // A key the database would have to be asked about is refused unread, with Retry-After.
+    const unknown = await app.inject({
+      url: `/api/users/${host.id}`,
+      remoteAddress: address,
+      headers: { authorization: badKey() },
+    })
+    expect(unknown.statusCode).toBe(429)
+    expect(unknown.json().error).toBe('RATE_LIMITED')
+    expect(Number(unknown.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(await attempts(app, address, 'Basic dXNlcjpwYXNz', 1)).toEqual([429])
+
+    // Any revocation empties the cache of valid keys: a key this process found valid
+    // before is looked up again (and still works), even from this address.
+    const spare = (
+      await app.inject({ method: 'POST', url: `/api/users/${other.id}/api-keys`, headers: admin })
+    ).json()
+    const revoked = await app.inject({
+      method: 'DELETE',
+      url: `/api/users/${other.id}/api-keys/${spare.id}`,
       headers: admin,
     })
-    expect(elsewhere.statusCode).toBe(404)
+    expect(revoked.statusCode).toBe(204)
+    const again = await app.inject({
+      url: `/api/users/${other.id}`,
+      remoteAddress: address,
+      headers: bearer(other.apiKey),
+    })
+    expect(again.statusCode, again.body).toBe(200)
+    // The revoked key was known too: looked up once (401), then refused unread.
+    const spareAuth = `Bearer ${spare.api_key}`
+    expect(await attempts(app, address, spareAuth, 2)).toEqual([401, 429])
+  })
+
+  it('lets a host use its new key while its old one, rotated out, fills the limit', async () => {
+    const host = await createHost(app)
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/api/users/${host.id}/api-keys`,
+      headers: bearer(host.apiKey),
+      payload: { revoke_others: true },
+    })
+    expect(rotated.statusCode).toBe(201)
+    // Workers behind one address that still send the old key...
+    const address = nextAddress()
+    const old = `Bearer ${host.apiKey}`
+    expect(await attempts(app, address, old, 21)).toEqual([...Array(20).fill(401), 429])
+    // ...do not lock out the ones already on the new key.
+    const fresh = await app.inject({
+      url: `/api/users/${host.id}`,
+      remoteAddress: address,
+      headers: bearer(rotated.json().api_key),
+    })
+    expect(fresh.statusCode, fresh.body).toBe(200)
   })
 
   it('counts malformed Authorization headers as failures', async () => {
@@ -196,6 +259,71 @@ describe.skipIf(!redisUrl())('failed authentications across processes (Redis)', 
       await b.close()
       redisA.disconnect()
       redisB.disconnect()
+    }
+  })
+})
+
+/**
+ * The commands Redis ran for `app`'s connection `redis` while `action` ran, as MONITOR
+ * shows them. A marker sent afterwards on the same connection closes the list: Redis
+ * runs one connection's commands in order, and MONITOR reports them in that order.
+ */
+async function commandsDuring(
+  monitor: Awaited<ReturnType<Redis['monitor']>>,
+  redis: Redis,
+  action: () => Promise<unknown>,
+): Promise<string[][]> {
+  const source = ((await redis.client('INFO')) as string).match(/\baddr=(\S+)/)?.[1]
+  const marker = `end-of-request-${randomUUID()}`
+  const seen: string[][] = []
+  let done: () => void = () => {}
+  const ended = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  const listen = (_time: string, args: string[], from: string) => {
+    if (from !== source) return
+    if (args[0] === 'echo' && args[1] === marker) done()
+    else seen.push(args)
+  }
+  monitor.on('monitor', listen)
+  try {
+    await action()
+    await redis.echo(marker)
+    await ended
+  } finally {
+    monitor.off('monitor', listen)
+  }
+  return seen
+}
+
+describe.skipIf(!redisUrl())('Redis work per authentication', () => {
+  it('is one command for a key, none for the admin token or without credentials', async () => {
+    const redis = newRedis()
+    const monitor = await new Redis(redisUrl()).monitor()
+    const app = await createTestApp({ redis, redisUrl: redisUrl() })
+    try {
+      const host = await createHost(app)
+      const remoteAddress = nextAddress()
+      const request = (headers: Record<string, string>) =>
+        app.inject({ url: `/api/users/${host.id}`, remoteAddress, headers })
+      const withKey = await commandsDuring(monitor, redis, async () => {
+        expect((await request(bearer(host.apiKey))).statusCode).toBe(200)
+      })
+      expect(withKey).toEqual([
+        ['mget', `slotkit:v1:auth-failures:${remoteAddress}`, 'slotkit:v1:api-keys:gen'],
+      ])
+      const asAdmin = await commandsDuring(monitor, redis, async () => {
+        expect((await request(admin)).statusCode).toBe(200)
+      })
+      expect(asAdmin).toEqual([])
+      const anonymous = await commandsDuring(monitor, redis, async () => {
+        expect((await request({})).statusCode).toBe(401)
+      })
+      expect(anonymous).toEqual([])
+    } finally {
+      await app.close()
+      monitor.disconnect()
+      redis.disconnect()
     }
   })
 })

@@ -42,13 +42,16 @@ export interface TestAppOptions extends Partial<Config> {
   db?: Db
   /** Background jobs; default: enqueue on pg-boss, no workers (test/notifications run them). */
   jobs?: AppDeps['jobs']
+  /** Logger options (e.g. a stream collecting the lines); default: `logLevel` (silent). */
+  logger?: AppDeps['logger']
 }
 
 /** A new app on the shared test database (close it in afterAll). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const { now, redis, jobs, db, ...config } = options
+  const { now, redis, jobs, db, logger, ...config } = options
   const deps: AppDeps = {
     db,
+    logger,
     adminTokenHash: sha256(ADMIN_TOKEN),
     // SECRET_KEY's value when a test sets one (a comma-separated list, newest first).
     secretKey: config.secretKey ?? SECRET_KEY,

@@ -45,7 +45,13 @@ describe('SECRET_KEY as a list of keys, newest first', () => {
     expect(short).toThrow(ConfigError)
     expect(short).toThrow(/key 2 of 2 .* at least 32 characters/)
     expect(short).not.toThrow(/too-short-key/)
-    expect(() => loadConfig({ SECRET_KEY: `${KEY_B},,${KEY_A}` })).toThrow(/key 2 of 3/)
+    expect(() => loadConfig({ SECRET_KEY: `${KEY_B},,${KEY_A}` })).toThrow(
+      'SECRET_KEY: key 2 of 3 (comma-separated, newest first) must be at least 32 characters, not empty',
+    )
+    // A single key's message does not explain the list.
+    expect(() => loadConfig({ SECRET_KEY: ' too-short-key ' })).toThrow(
+      /^SECRET_KEY: must be at least 32 characters$/,
+    )
     expect(toSecretKeys(`${KEY_B},${KEY_A}`)).toEqual([KEY_B, KEY_A])
   })
 })

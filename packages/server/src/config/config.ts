@@ -42,7 +42,8 @@ export interface Config {
   readonly mailPerClientPerHour: number
   /**
    * Failed authentications per client IP (IPv6: per /64) per minute; then requests with
-   * a key from it get 429 for the rest of the minute. 0 turns the limit off.
+   * a key from it that is not known to be valid get 429 for the rest of the minute
+   * (the admin token still works). 0 turns the limit off.
    */
   readonly authFailuresPerMinute: number
   /** Seed a demo host into an empty database on start. */
@@ -295,18 +296,13 @@ function readSecretKeys(env: Env): string | undefined {
   const raw = read(env, 'SECRET_KEY')
   if (raw === undefined) return undefined
   const keys = raw.split(',').map((key) => key.trim())
-  if (keys.length === 1 && keys[0]!.length < 32) {
-    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters')
-  }
-  keys.forEach((key, index) => {
-    if (key.length < 32) {
-      throw new ConfigError(
-        'SECRET_KEY',
-        `key ${index + 1} of ${keys.length} (comma-separated, newest first) must be at least 32 characters${key === '' ? ', not empty' : ''}`,
-      )
-    }
-  })
-  return keys.join(',')
+  const index = keys.findIndex((key) => key.length < 32)
+  if (index === -1) return keys.join(',')
+  // One key is the usual case: its message need not explain the list.
+  const which =
+    keys.length === 1 ? '' : `key ${index + 1} of ${keys.length} (comma-separated, newest first) `
+  const empty = keys[index] === '' ? ', not empty' : ''
+  throw new ConfigError('SECRET_KEY', `${which}must be at least 32 characters${empty}`)
 }
 
 function readEncryptionKey(env: Env, name: string): string | undefined {

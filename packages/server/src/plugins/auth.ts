@@ -23,13 +23,22 @@ export type Principal =
 export interface Authenticator extends ApiKeyCacheControl {
   /**
    * The caller, `undefined` without an Authorization header; 401 for an unknown
-   * key, 429 once the client's failed attempts reached the limit.
+   * key, 429 for a key not known to be valid once the client's failed attempts
+   * reached the limit.
    */
   principalOf(request: FastifyRequest): Promise<Principal | undefined>
 }
 
 /** Failed authentications per client (address, or IPv6 /64) per minute before 429, by default. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20
+
+/**
+ * How long a process trusts a key it found valid without asking the database again
+ * (while the key-set generation stays the same). Also the longest a revoked key can
+ * still be accepted by another process when the revocation could not bump the
+ * generation (Redis unreachable).
+ */
+const VALID_KEY_TTL_MS = 30_000
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
@@ -43,32 +52,54 @@ export interface AuthenticatorOptions {
   readonly log?: FastifyBaseLogger
 }
 
-/** A key found valid, and the key-set generation it was looked up under. */
+/** A key found valid, and what it was looked up under. */
 interface CachedKey {
   readonly userId: string
+  /** The key-set generation read before the look-up. */
   readonly generation: string
+  /** This process's count of revocations before the look-up. */
+  readonly revocations: number
 }
 
 /**
  * Bearer-token authentication. Keys are looked up by their sha-256, and the
  * look-ups are cached in process:
  *
- * - a valid key for 30 s, but only while the key-set generation (bumped by every
- *   revocation, in Redis when there is Redis) is the one it was looked up under, so
- *   a revoked key is refused by every process at once;
+ * - a valid key for {@link VALID_KEY_TTL_MS}, but only while the key-set generation
+ *   (bumped by every revocation, in Redis when there is Redis) is the one it was
+ *   looked up under, so a revoked key is refused by every process at once;
  * - an unknown hash for 5 s, so a flood of one bad key costs one query.
  *
  * A client (address, or IPv6 /64) whose failed attempts reach `failuresPerMinute`
- * gets 429 RATE_LIMITED with Retry-After, before its token is hashed or looked up,
- * until its minute (counted from its first failure) is over.
+ * gets 429 RATE_LIMITED with Retry-After, until its minute (counted from its first
+ * failure) is over, for every key that would need a database look-up and that this
+ * process has not found valid before. The admin token, a cached key and a key known
+ * to be valid still work: many clients share an address (a NAT, a proxy without
+ * TRUST_PROXY), and one of them sending bad keys must not lock the others out.
+ *
+ * Per request with a key: one Redis command (MGET of the failure count and the
+ * generation); none for the admin token or without an Authorization header.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { db, adminTokenHash, log } = options
   const limit = options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE
   const state: AuthState = options.redis ? new RedisAuthState(options.redis) : new MemoryAuthState()
-  const keys = new LRUCache<string, CachedKey>({ max: 10_000, ttl: 30_000 })
+  const keys = new LRUCache<string, CachedKey>({ max: 10_000, ttl: VALID_KEY_TTL_MS })
   // Bounded, so a spray of random keys cannot grow memory; each entry is one hash.
   const unknown = new LRUCache<string, true>({ max: 10_000, ttl: 5_000 })
+  // Hashes this process found valid (or created), with no expiry: over the failure
+  // limit they are still looked up, so a host whose entry in `keys` expired (or was
+  // cleared by any revocation) is not locked out by its neighbours' bad keys. Only a
+  // successful look-up or a new key adds one: bad keys can neither fill nor evict it.
+  const knownValid = new LRUCache<string, true>({ max: 10_000 })
+  // Counts this process's revocations. A look-up that started before one (and saw
+  // the key still active) is cached under the count it started with, so it is not
+  // trusted afterwards even when the revocation could not bump the generation.
+  let revocations = 0
+  // A revocation whose generation bump failed: retried before this process next
+  // authenticates a key, so other processes stop trusting their cached keys soon
+  // after Redis is back.
+  let bumpPending = false
 
   // Redis trouble must not lock everyone out (as the public rate limiter's
   // skipOnError): no limit then, and no cached key without a known generation.
@@ -86,41 +117,72 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     throw new ApiError('UNAUTHORIZED', message)
   }
 
+  async function retryBump(): Promise<void> {
+    // Cleared first, so concurrent requests do not all retry; set again on failure.
+    bumpPending = false
+    const done = await guarded('bumping the API-key generation again', async () => {
+      await state.bumpGeneration()
+      return true
+    })
+    if (!done) bumpPending = true
+  }
+
+  async function tooManyFailures(client: string): Promise<never> {
+    const retryMs = (await guarded('reading the window', () => state.retryAfterMs(client))) ?? 1
+    const seconds = Math.max(1, Math.ceil(Math.min(retryMs, AUTH_FAILURE_WINDOW_MS) / 1000))
+    throw new RateLimitedError(
+      `Too many failed authentications: at most ${limit} per minute from one address; retry in ${seconds} s`,
+      seconds,
+    )
+  }
+
   return {
     async principalOf(request) {
       const header = request.headers.authorization
       if (header === undefined) return undefined
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+      const hash = token === undefined ? undefined : sha256(token)
+      // Before the limit, and without Redis: see createAuthenticator.
+      if (hash !== undefined && sameDigest(hash, adminTokenHash)) return { kind: 'admin' }
       const client = rateLimitKey(request.ip)
-      const [failures, generation] = await Promise.all([
-        limit > 0 ? guarded('reading the failure count', () => state.failures(client)) : 0,
-        guarded('reading the API-key generation', () => state.generation()),
-      ])
-      if (failures !== undefined && failures >= limit && limit > 0) {
-        const retryMs = (await guarded('reading the window', () => state.retryAfterMs(client))) ?? 1
-        const seconds = Math.max(1, Math.ceil(Math.min(retryMs, AUTH_FAILURE_WINDOW_MS) / 1000))
-        throw new RateLimitedError(
-          `Too many failed authentications: at most ${limit} per minute from one address; retry in ${seconds} s`,
-          seconds,
-        )
-      }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-      if (!match) return refuse(client, 'Authorization must be "Bearer <key>"')
-      const hash = sha256(match[1]!)
-      if (sameDigest(hash, adminTokenHash)) return { kind: 'admin' }
-      const cached = keys.get(hash)
-      if (cached && generation !== undefined && cached.generation === generation) {
+      if (bumpPending) await retryBump()
+      const revocationsBefore = revocations
+      const snapshot = await guarded('reading the failure count and API-key generation', () =>
+        state.read(limit > 0 ? client : undefined),
+      )
+      const cached = hash === undefined ? undefined : keys.get(hash)
+      if (
+        cached &&
+        snapshot &&
+        cached.generation === snapshot.generation &&
+        cached.revocations === revocationsBefore
+      ) {
         return { kind: 'user', userId: cached.userId }
       }
+      if (limit > 0 && snapshot && snapshot.failures >= limit) {
+        // Only a key found valid before may still cost a look-up (which also tells
+        // whether it has been revoked since); anything else is refused without one.
+        if (hash === undefined || !knownValid.has(hash)) return tooManyFailures(client)
+      }
+      if (hash === undefined) return refuse(client, 'Authorization must be "Bearer <key>"')
       if (unknown.has(hash)) return refuse(client, 'Unknown or revoked API key')
       const key = await findActiveApiKey(db, hash)
       if (!key) {
         unknown.set(hash, true)
         keys.delete(hash)
+        knownValid.delete(hash)
         return refuse(client, 'Unknown or revoked API key')
       }
+      knownValid.set(hash, true)
       // The generation was read before the look-up: a revocation committed after the
       // look-up bumps it past this value, so this entry is never trusted again.
-      if (generation !== undefined) keys.set(hash, { userId: key.userId, generation })
+      if (snapshot) {
+        keys.set(hash, {
+          userId: key.userId,
+          generation: snapshot.generation,
+          revocations: revocationsBefore,
+        })
+      }
       return { kind: 'user', userId: key.userId }
     },
 
@@ -128,11 +190,28 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // A new key is 192 random bits, so nobody can have tried it before; dropping
       // the entry anyway makes "a new key works at once" hold without that argument.
       unknown.delete(keyHash)
+      // Valid from now: a host rotating keys behind an address that is over the
+      // failure limit (the old key's failures) can use the new one with this process.
+      knownValid.set(keyHash, true)
     },
 
     async keysRevoked() {
       keys.clear()
-      await state.bumpGeneration()
+      revocations += 1
+      try {
+        await state.bumpGeneration()
+      } catch (error) {
+        // The revocation is committed: the caller's reply must not turn into a 500
+        // (the rotated key would be lost). This process trusts none of its earlier
+        // look-ups any more; other processes may still accept a revoked key from their
+        // caches until the bump is retried (before this process next authenticates a
+        // key) or, at the latest, until their entries expire.
+        bumpPending = true
+        log?.error(
+          { err: error },
+          `authentication: could not bump the API-key generation; other processes may accept revoked keys for up to ${VALID_KEY_TTL_MS / 1000} s`,
+        )
+      }
     },
   }
 }

@@ -13,7 +13,12 @@ import type { SecretKeys } from './tokens'
 export interface ApiKeyCacheControl {
   /** A key was created: forget that its hash was looked up in vain. */
   keyCreated(keyHash: string): void
-  /** Keys were revoked (committed): no process may accept them from its cache any more. */
+  /**
+   * Keys were revoked (committed): no process may accept them from its cache any
+   * more. Never throws: the revocation stands, and a failure to tell the other
+   * processes (Redis unreachable) is logged; they then stop trusting their cached
+   * keys when the bump is retried or, at the latest, when the entries expire (30 s).
+   */
   keysRevoked(): Promise<void>
 }
 

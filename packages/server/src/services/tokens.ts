@@ -82,7 +82,7 @@ export function reissuedToken(keys: SecretKeys, bookingId: string) {
   return { token, tokenHash: sha256(token) }
 }
 
-/** A new API key `sk_live_<random>` and what is stored of it. */
+/** A new API key, `sk_` and 32 base64url characters (192 random bits), and what is stored of it. */
 export function newApiKey(): { key: string; prefix: string; keyHash: string } {
   const key = `sk_${randomBytes(24).toString('base64url')}`
   return { key, prefix: key.slice(0, 10), keyHash: sha256(key) }

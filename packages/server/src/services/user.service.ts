@@ -93,7 +93,9 @@ function toWireApiKey(row: ApiKeyRow): ApiKey {
  * `POST /api/users/:id/api-keys`: a new key for the user, returned this once. With
  * `revoke_others` every other active key of the user is revoked in the same
  * transaction (rotation in one call), and no process accepts them any more once
- * this returns.
+ * this returns. Once committed, the new key is returned even when Redis could not
+ * tell the other processes (see `keysRevoked`): a 500 would lose it, and with the
+ * old keys revoked only the admin could let the host in again.
  */
 export async function createApiKey(
   deps: Pick<ServiceDeps, 'db' | 'apiKeyCache'>,
@@ -132,8 +134,8 @@ export async function listApiKeys(
 
 /**
  * `DELETE /api/users/:id/api-keys/:key_id`: revokes the key at once in every
- * process. 404 unless the key belongs to the user; revoking a revoked key again
- * succeeds (a retried DELETE). The key making the call may revoke itself, and a
+ * process (with Redis unreachable: see `keysRevoked`). 404 unless the key belongs
+ * to the user; revoking a revoked key again succeeds (a retried DELETE). The key making the call may revoke itself, and a
  * user's last key may go: the admin token can always create a new one.
  */
 export async function revokeApiKey(
