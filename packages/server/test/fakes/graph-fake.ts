@@ -293,6 +293,8 @@ export class GraphFake {
   readonly bearerTokens: string[] = []
   /** The query of every consent-page visit, and the tenant in its path. */
   readonly authorizations: { tenant: string; params: URLSearchParams }[] = []
+  /** The tenant in the path of every token request. */
+  readonly tokenTenants: string[] = []
   /** Every refresh: the refresh token used and the one issued in its place. */
   readonly refreshes: { used: string; issued: string }[] = []
   /** Every validation handshake. */
@@ -769,7 +771,10 @@ export class GraphFake {
     if (oauth) {
       if (oauth[2] === 'authorize' && method === 'GET')
         return this.#consentPage(oauth[1]!, url, response)
-      if (oauth[2] === 'token' && method === 'POST') return this.#token(request, response)
+      if (oauth[2] === 'token' && method === 'POST') {
+        this.tokenTenants.push(oauth[1]!)
+        return this.#token(request, response)
+      }
       return send(response, 405, {
         error: 'invalid_request',
         error_description: 'Method not allowed',
