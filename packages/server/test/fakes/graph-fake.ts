@@ -285,6 +285,8 @@ export class GraphFake {
   readonly mailboxConcurrency: number
   /** Deliver change notifications on every change (default true). */
   autoNotify = true
+  /** The origin paging and delta links are written with (default: the fake's own). */
+  linkOrigin: string | undefined
   /** Who consents on the next visit to the consent page, and whether they refuse. */
   consent: { account: string; deny?: boolean } | undefined
   /** Requests per endpoint. */
@@ -989,7 +991,7 @@ export class GraphFake {
     const maxPage = /odata\.maxpagesize=(\d+)/.exec(prefer)
     const pageSize = Math.max(1, Math.min(Number(maxPage?.[1] ?? 10), 1000))
     const link = (kind: '$skiptoken' | '$deltatoken', value: string) =>
-      `${this.#url}/v1.0/me/calendars/${encodeURIComponent(calendar.id)}/calendarView/delta?${kind}=${encodeURIComponent(value)}`
+      `${this.linkOrigin ?? this.#url}/v1.0/me/calendars/${encodeURIComponent(calendar.id)}/calendarView/delta?${kind}=${encodeURIComponent(value)}`
     const answerPage = (key: string): Answer => {
       const state = this.#pages.get(key)!
       const items = state.items.slice(state.offset, state.offset + pageSize)
