@@ -305,6 +305,8 @@ export class GraphFake {
   readonly deliveries: GraphDelivery[] = []
   /** `Prefer` headers of delta requests, in order. */
   readonly deltaPreferences: string[] = []
+  /** What each delta request was: `initial` (a time range: a full round), `page` (a nextLink) or `delta` (a deltaLink). */
+  readonly deltaKinds: ('initial' | 'page' | 'delta')[] = []
   /** Requests answered 429 because the mailbox had too many in flight. */
   concurrencyThrottled = 0
 
@@ -568,6 +570,13 @@ export class GraphFake {
           changeType,
         }),
       )
+  }
+
+  /** Graph forgets a subscription without telling (it expired unrenewed): a PATCH then gets 404. */
+  dropSubscription(subscriptionId: string): void {
+    const subscription = this.#subscriptions.get(subscriptionId)
+    if (!subscription) throw new Error(`no subscription ${subscriptionId}`)
+    subscription.removed = true
   }
 
   /** Whether a subscription was deleted (DELETE /subscriptions/{id}) or removed by Graph. */
@@ -1021,6 +1030,9 @@ export class GraphFake {
       }
     }
     const skipToken = url.searchParams.get('$skiptoken')
+    this.deltaKinds.push(
+      skipToken !== null ? 'page' : url.searchParams.has('$deltatoken') ? 'delta' : 'initial',
+    )
     if (skipToken !== null) {
       const state = this.#pages.get(skipToken)
       if (!state || state.calendar !== calendar)
