@@ -127,6 +127,8 @@ describe('requests', () => {
     const client = createClient({ baseUrl, apiKey: 'sk_host' })
     await client.integrations.authorizeGoogle()
     await client.integrations.authorizeGoogle({ return_url: 'https://app.example.com/cal' })
+    await client.integrations.authorizeMicrosoft()
+    await client.integrations.authorizeMicrosoft({ user_id: 'u1' })
     await client.integrations.list()
     await client.integrations.update('i/1', { busy_calendar_ids: ['a@example.com'] })
     await client.integrations.sync('i1')
@@ -134,6 +136,8 @@ describe('requests', () => {
     expect(requests.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual([
       'POST /api/integrations/google/authorize {}',
       'POST /api/integrations/google/authorize {"return_url":"https://app.example.com/cal"}',
+      'POST /api/integrations/microsoft/authorize {}',
+      'POST /api/integrations/microsoft/authorize {"user_id":"u1"}',
       'GET /api/integrations ',
       'PATCH /api/integrations/i%2F1 {"busy_calendar_ids":["a@example.com"]}',
       'POST /api/integrations/i1/sync ',

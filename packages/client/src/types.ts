@@ -459,8 +459,8 @@ export interface WebhookDeliveryList {
 
 // ---------------------------------------------------------------- integrations
 
-/** A calendar provider a host can connect. */
-export type IntegrationProvider = 'google'
+/** A calendar provider a host can connect: Google Calendar, or Microsoft 365 / Outlook.com. */
+export type IntegrationProvider = 'google' | 'microsoft'
 
 /**
  * `active` (syncing), `error` (the last sync failed; retried with backoff) or
@@ -469,7 +469,7 @@ export type IntegrationProvider = 'google'
  */
 export type IntegrationStatus = 'active' | 'error' | 'disconnected'
 
-/** Body of `POST /api/integrations/google/authorize`. */
+/** Body of `POST /api/integrations/{google,microsoft}/authorize`. */
 export interface AuthorizeIntegrationBody {
   /** The host; default the owner of the key (the admin token must name one). */
   user_id?: string
@@ -477,7 +477,7 @@ export interface AuthorizeIntegrationBody {
   return_url?: string
 }
 
-/** Reply of `POST /api/integrations/google/authorize`. */
+/** Reply of `POST /api/integrations/{google,microsoft}/authorize`. */
 export interface AuthorizeIntegrationReply {
   /** The provider's consent page (valid 10 minutes, once): send the host's browser there. */
   authorization_url: string

@@ -1,13 +1,18 @@
-// Calendar integration benchmark (issue 12): the real Google client libraries against the
-// local fake (test/fakes/google-fake.ts), on an embedded PostgreSQL. Prints three tables:
-//   1. initial sync of one calendar with 5,000 events (after expansion): seconds, rows/s;
-//   2. one incremental change: Google's push notification → the slot is gone, p50/p99;
+// Calendar integration benchmark (issues 12 and 13): the real Google client libraries against
+// the local fake Google (test/fakes/google-fake.ts) and the real Microsoft Graph client against
+// the local fake Microsoft (test/fakes/graph-fake.ts, HTTPS with a CA made at start and trusted
+// through NODE_EXTRA_CA_CERTS: the script re-runs itself with it), on an embedded PostgreSQL.
+// Prints these tables:
+//   1. initial sync of one calendar with 5,000 events (after expansion), Google and Microsoft
+//      (calendarView/delta, 200 a page): seconds, rows/s;
+//   2. one incremental change: the provider's push notification → the slot is gone, p50/p99;
 //   3. slots p99 of 1,000 hosts without busy times, with a Google integration and 200 synced
-//      busy events each, and with the same events written directly, cached and uncached
-//      (the server as a child process, dist/cli.js).
+//      busy events each, with a Microsoft integration and the same, and with the same events
+//      written directly, cached and uncached (the server as a child process, dist/cli.js).
 // Run: npm run bench:integrations -w @slotkit/server (node --import tsx; part 3 runs dist/cli.js)
 // Knobs (env): BENCH_DURATION=10 (s per load step) BENCH_HOSTS=1000 BENCH_EVENTS=5000
 //   BENCH_CHANGES=40 (notifications measured) BENCH_ONLY=initial,push,slots
+//   BENCH_PROVIDERS=google,microsoft
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -19,6 +24,8 @@ import { sql } from 'kysely'
 import { buildApp, createDb, type Db, defineConfig, migrateToLatest } from '../src/index'
 import { createSecretBox, startEmbeddedPostgres } from '../src/internal'
 import { type GoogleFake, startGoogleFake } from '../test/fakes/google-fake'
+import { type GraphFake, startGraphFake } from '../test/fakes/graph-fake'
+import { createTestTls, writeCaBundle } from '../test/fakes/test-ca'
 import { paced } from './paced.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -31,6 +38,7 @@ const ADMIN = 'bench-admin-token-0123456789'
 const DAY = 86_400_000
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined
 const want = (name: string) => !ONLY || ONLY.has(name)
+const PROVIDERS = new Set((process.env.BENCH_PROVIDERS ?? 'google,microsoft').split(','))
 const KEY = randomBytes(32)
 
 function log(message: string): void {
@@ -129,6 +137,76 @@ function googleEnv(fake: GoogleFake): Record<string, string> {
   }
 }
 
+function microsoftEnv(graph: GraphFake): Record<string, string> {
+  return {
+    MICROSOFT_CLIENT_ID: graph.clientId,
+    MICROSOFT_CLIENT_SECRET: graph.clientSecret,
+    MICROSOFT_LOGIN_URL: graph.url,
+    MICROSOFT_GRAPH_URL: graph.url,
+  }
+}
+
+/** What the scenarios need of a provider's fake: accounts, events, and the connect route. */
+interface BenchProvider {
+  readonly id: 'google' | 'microsoft'
+  /** Creates an account; answers the id of its main calendar. */
+  addAccount(account: string): string
+  addEvent(account: string, calendarId: string, startMs: number, endMs: number): void
+  /** A daily series of `count` occurrences, stored expanded. */
+  addSeries(
+    account: string,
+    calendarId: string,
+    series: number,
+    startMs: number,
+    minutes: number,
+    count: number,
+  ): void
+}
+
+function googleBench(fake: GoogleFake): BenchProvider {
+  return {
+    id: 'google',
+    addAccount(account) {
+      fake.addAccount(account)
+      return account
+    },
+    addEvent(account, calendarId, startMs, endMs) {
+      fake.upsertEvent(account, calendarId, {
+        start: { dateTime: new Date(startMs).toISOString() },
+        end: { dateTime: new Date(endMs).toISOString() },
+      })
+    },
+    addSeries(account, calendarId, series, startMs, minutes, count) {
+      fake.addRecurringEvent(account, calendarId, {
+        id: `series${series}`,
+        start: new Date(startMs).toISOString(),
+        durationMinutes: minutes,
+        count,
+      })
+    },
+  }
+}
+
+function microsoftBench(graph: GraphFake): BenchProvider {
+  return {
+    id: 'microsoft',
+    addAccount: (account) => graph.addAccount(account).calendarId,
+    addEvent(account, calendarId, startMs, endMs) {
+      graph.upsertEvent(account, calendarId, {
+        start: new Date(startMs).toISOString(),
+        end: new Date(endMs).toISOString(),
+      })
+    },
+    addSeries(account, calendarId, _series, startMs, minutes, count) {
+      graph.addRecurringEvent(account, calendarId, {
+        start: new Date(startMs).toISOString(),
+        durationMinutes: minutes,
+        count,
+      })
+    },
+  }
+}
+
 interface Host {
   id: string
   key: string
@@ -175,11 +253,16 @@ async function createHost(url: string, i: number): Promise<Host> {
  * Connects `account` to `host` as a browser would: authorize, the fake's consent page (the
  * account chosen by login_hint, so connects can run in parallel), the callback.
  */
-async function connect(url: string, host: Host, account: string): Promise<string> {
+async function connect(
+  url: string,
+  host: Host,
+  account: string,
+  provider: BenchProvider['id'] = 'google',
+): Promise<string> {
   const { authorization_url } = await api(
     url,
     'POST',
-    '/api/integrations/google/authorize',
+    `/api/integrations/${provider}/authorize`,
     {},
     host.key,
   )
@@ -197,6 +280,7 @@ async function connect(url: string, host: Host, account: string): Promise<string
 async function inProcessApp(
   databaseUrl: string,
   fake: GoogleFake,
+  graph: GraphFake,
   dataDir: string,
 ): Promise<FastifyInstance> {
   const config = defineConfig({
@@ -214,6 +298,10 @@ async function inProcessApp(
     googleOauthTokenUrl: fake.urls.token,
     googleOauthRevokeUrl: fake.urls.revoke,
     googleApiUrl: fake.urls.api,
+    microsoftClientId: graph.clientId,
+    microsoftClientSecret: graph.clientSecret,
+    microsoftLoginUrl: graph.url,
+    microsoftGraphUrl: graph.url,
   })
   const app = await buildApp(config, {
     secretBox: createSecretBox(KEY),
@@ -237,32 +325,31 @@ async function slotsOf(url: string, mt: string, date: string): Promise<string[]>
 }
 
 /** 1. One calendar of `EVENTS` events: a fifth single events, the rest daily series, expanded. */
-async function benchInitialSync(url: string, fake: GoogleFake, runs = 3) {
+async function benchInitialSync(url: string, provider: BenchProvider, runs = 3) {
   const rows = []
   for (let run = 0; run < runs; run++) {
-    const account = `initial${run}-${Date.now()}@bench.test`
-    fake.addAccount(account)
+    const account = `initial${run}-${provider.id}-${Date.now()}@bench.test`
+    const calendarId = provider.addAccount(account)
     const start = nextMonday()
     const singles = Math.floor(EVENTS / 5)
     for (let i = 0; i < singles; i++) {
       const at = start + (i % 100) * DAY + (9 + (i % 8)) * 3_600_000 + Math.floor(i / 800) * 900_000
-      fake.upsertEvent(account, account, {
-        start: { dateTime: new Date(at).toISOString() },
-        end: { dateTime: new Date(at + 1_800_000).toISOString() },
-      })
+      provider.addEvent(account, calendarId, at, at + 1_800_000)
     }
     const series = Math.ceil((EVENTS - singles) / 80)
     for (let s = 0; s < series; s++) {
-      fake.addRecurringEvent(account, account, {
-        id: `series${s}`,
-        start: new Date(start + s * 60_000 + 7 * 3_600_000).toISOString(),
-        durationMinutes: 15,
-        count: Math.min(80, EVENTS - singles - s * 80),
-      })
+      provider.addSeries(
+        account,
+        calendarId,
+        s,
+        start + s * 60_000 + 7 * 3_600_000,
+        15,
+        Math.min(80, EVENTS - singles - s * 80),
+      )
     }
     // Its meeting type books 120 days ahead: the whole calendar is in the sync window.
-    const host = await createHost(url, 100_000 + run)
-    const id = await connect(url, host, account)
+    const host = await createHost(url, (provider.id === 'google' ? 100_000 : 150_000) + run)
+    const id = await connect(url, host, account, provider.id)
     // The connect queued a first sync; wait for it, then time a full one on its own.
     await waitSynced(url, host, id)
     await resetCursor(id)
@@ -271,7 +358,7 @@ async function benchInitialSync(url: string, fake: GoogleFake, runs = 3) {
     const seconds = (performance.now() - t0) / 1000
     const stored = await countRows(id)
     rows.push({
-      scenario: `initial sync, ${EVENTS} events`,
+      scenario: `initial sync, ${EVENTS} events (${provider.id})`,
       status: result.status,
       'rows written': result.changes,
       'rows stored': stored,
@@ -308,12 +395,12 @@ async function countRows(id: string): Promise<number> {
   return rows[0]!.n
 }
 
-/** 2. A change in Google → the notification → the sync job → the slot is gone. */
-async function benchPush(url: string, fake: GoogleFake) {
-  const account = `push-${Date.now()}@bench.test`
-  fake.addAccount(account)
-  const host = await createHost(url, 200_000)
-  const id = await connect(url, host, account)
+/** 2. A change at the provider → its notification → the sync job → the slot is gone. */
+async function benchPush(url: string, provider: BenchProvider) {
+  const account = `push-${provider.id}-${Date.now()}@bench.test`
+  const calendarId = provider.addAccount(account)
+  const host = await createHost(url, provider.id === 'google' ? 200_000 : 250_000)
+  const id = await connect(url, host, account, provider.id)
   await waitSynced(url, host, id)
   for (let i = 0; i < 200; i++) {
     const { rows } = await sql<{
@@ -333,11 +420,8 @@ async function benchPush(url: string, fake: GoogleFake) {
     if (!before.includes(slot)) continue
     const startMs = Date.parse(slot)
     const t0 = performance.now()
-    // Google sends the notification as soon as the event is stored.
-    fake.upsertEvent(account, account, {
-      start: { dateTime: new Date(startMs).toISOString() },
-      end: { dateTime: new Date(startMs + 1_800_000).toISOString() },
-    })
+    // The fake sends the notification as soon as the event is stored.
+    provider.addEvent(account, calendarId, startMs, startMs + 1_800_000)
     for (;;) {
       if (!(await slotsOf(url, host.meetingTypeId, date)).includes(slot)) break
       if (performance.now() - t0 > 20_000) throw new Error('the change never arrived')
@@ -347,7 +431,7 @@ async function benchPush(url: string, fake: GoogleFake) {
   }
   latencies.sort((a, b) => a - b)
   const row = {
-    scenario: 'change → notification → slot gone',
+    scenario: `change → notification → slot gone (${provider.id})`,
     changes: latencies.length,
     'p50 ms': +percentile(latencies, 50).toFixed(0),
     'p99 ms': +percentile(latencies, 99).toFixed(0),
@@ -364,11 +448,18 @@ async function benchPush(url: string, fake: GoogleFake) {
  * integration. Measured in alternation (A, B, C, A, B, C), so that load from elsewhere
  * on the machine hits all alike.
  */
-async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string) {
+async function benchSlots(
+  databaseUrl: string,
+  fake: GoogleFake,
+  graph: GraphFake,
+  dataDir: string,
+) {
+  // The server trusts the fake Microsoft through the NODE_EXTRA_CA_CERTS it inherits.
   const child = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'start'], {
     env: {
       ...process.env,
       ...googleEnv(fake),
+      ...microsoftEnv(graph),
       PORT: '0',
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
@@ -396,9 +487,9 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
     child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
   })
   try {
-    log(`server at ${url}; creating 3 × ${HOSTS} hosts…`)
+    log(`server at ${url}; creating 4 × ${HOSTS} hosts…`)
     const hosts = await pool(
-      Array.from({ length: 3 * HOSTS }, (_, i) => i),
+      Array.from({ length: 4 * HOSTS }, (_, i) => i),
       16,
       (i) => createHost(url, i),
     )
@@ -406,8 +497,8 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
     const synced = hosts.slice(HOSTS, 2 * HOSTS)
     // The same busy times written directly, without an integration: what the data costs
     // by itself, apart from the integration layer.
-    const direct = hosts.slice(2 * HOSTS)
-    log(`connecting ${HOSTS} Google accounts with ${BUSY_PER_HOST} events each…`)
+    const direct = hosts.slice(2 * HOSTS, 3 * HOSTS)
+    const onMicrosoft = hosts.slice(3 * HOSTS)
     const monday = nextMonday()
     const busyAt = (e: number, i: number) =>
       monday + Math.floor(e / 3) * DAY + (9 + ((e * 5 + i) % 8)) * 3_600_000
@@ -419,48 +510,52 @@ async function benchSlots(databaseUrl: string, fake: GoogleFake, dataDir: string
           ),
         )}::json) AS t (id uuid, e int, s float8)
         JOIN users h ON h.id = t.id`.execute(benchDb)
-    const started = Date.now()
-    const ids = await pool(synced, 8, async (host, i) => {
-      const account = `slots${i}-${Date.now()}@bench.test`
-      fake.addAccount(account)
-      for (let e = 0; e < BUSY_PER_HOST; e++) {
-        const at = busyAt(e, i)
-        fake.upsertEvent(account, account, {
-          start: { dateTime: new Date(at).toISOString() },
-          end: { dateTime: new Date(at + 1_800_000).toISOString() },
-        })
+    const connectAll = async (provider: BenchProvider, set: Host[]) => {
+      const started = Date.now()
+      const ids = await pool(set, 8, async (host, i) => {
+        const account = `slots${i}-${provider.id}-${Date.now()}@bench.test`
+        const calendarId = provider.addAccount(account)
+        for (let e = 0; e < BUSY_PER_HOST; e++) {
+          const at = busyAt(e, i)
+          provider.addEvent(account, calendarId, at, at + 1_800_000)
+        }
+        return connect(url, host, account, provider.id)
+      })
+      // Each connect queued a first sync (the server's workers run them): wait for all.
+      for (;;) {
+        const { rows: done } = await sql<{
+          n: number
+        }>`SELECT count(*)::int AS n FROM integrations WHERE id = ANY(${ids}::uuid[]) AND last_synced_at IS NOT NULL`.execute(
+          benchDb,
+        )
+        if (done[0]!.n === ids.length) break
+        await new Promise((r) => setTimeout(r, 250))
       }
-      return connect(url, host, account)
-    })
-    // Each connect queued a first sync (the server's workers run them): wait for all.
-    for (;;) {
-      const { rows: done } = await sql<{
+      const { rows: stored } = await sql<{
         n: number
-      }>`SELECT count(*)::int AS n FROM integrations WHERE id = ANY(${ids}::uuid[]) AND last_synced_at IS NOT NULL`.execute(
+      }>`SELECT count(*)::int AS n FROM external_busy WHERE integration_id = ANY(${ids}::uuid[])`.execute(
         benchDb,
       )
-      if (done[0]!.n === ids.length) break
-      await new Promise((r) => setTimeout(r, 250))
+      log(
+        `${ids.length} ${provider.id} integrations, ${stored[0]!.n} busy rows, connected and synced in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      )
     }
-    const { rows: stored } = await sql<{
-      n: number
-    }>`SELECT count(*)::int AS n FROM external_busy WHERE integration_id = ANY(${ids}::uuid[])`.execute(
-      benchDb,
-    )
-    log(
-      `${ids.length} integrations, ${stored[0]!.n} busy rows, connected and synced in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    )
+    const sets: [Host[], string][] = [[plain, 'no integrations']]
+    if (PROVIDERS.has('google')) {
+      log(`connecting ${HOSTS} Google accounts with ${BUSY_PER_HOST} events each…`)
+      await connectAll(googleBench(fake), synced)
+      sets.push([synced, `Google + ${BUSY_PER_HOST} busy each`])
+    }
+    if (PROVIDERS.has('microsoft')) {
+      log(`connecting ${HOSTS} Microsoft mailboxes with ${BUSY_PER_HOST} events each…`)
+      await connectAll(microsoftBench(graph), onMicrosoft)
+      sets.push([onMicrosoft, `Microsoft + ${BUSY_PER_HOST} busy each`])
+    }
     const rows = []
     for (let round = 1; round <= 2; round++) {
-      rows.push(...(await measureSlots(url, child.pid!, plain, `no integrations, round ${round}`)))
-      rows.push(
-        ...(await measureSlots(
-          url,
-          child.pid!,
-          synced,
-          `integration + ${BUSY_PER_HOST} busy each, round ${round}`,
-        )),
-      )
+      for (const [set, label] of sets) {
+        rows.push(...(await measureSlots(url, child.pid!, set, `${label}, round ${round}`)))
+      }
       rows.push(
         ...(await measureSlots(
           url,
@@ -534,30 +629,68 @@ function summary(
   }
 }
 
+/**
+ * NODE_EXTRA_CA_CERTS is read when Node starts: without it (the first run), make the test
+ * CA and a certificate for the fake Microsoft, then run this script again with it set.
+ * Answers the folder holding the certificate and key in the second run.
+ */
+function trustedTlsDir(): string | undefined {
+  const dir = process.env.SLOTKIT_BENCH_TLS_DIR
+  if (dir) return dir
+  const made = mkdtempSync(join(tmpdir(), 'slotkit-bench-ca-'))
+  const tls = createTestTls(made)
+  const bundle = writeCaBundle(made, tls, process.env.NODE_EXTRA_CA_CERTS)
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, SLOTKIT_BENCH_TLS_DIR: made },
+    stdio: 'inherit',
+  })
+  child.on('exit', (code) => {
+    rmSync(made, { recursive: true, force: true })
+    process.exit(code ?? 1)
+  })
+  return undefined
+}
+
 async function main() {
+  const tlsDir = trustedTlsDir()
+  if (!tlsDir) return
   const dataDir = mkdtempSync(join(tmpdir(), 'slotkit-bench-int-'))
   chmodSync(dataDir, 0o711)
   const pg = await startEmbeddedPostgres({ dataDir })
   benchDb = createDb({ connectionString: pg.url, max: 4 })
   await migrateToLatest(benchDb)
   const fake = await startGoogleFake()
+  const graph = await startGraphFake({
+    tls: {
+      cert: readFileSync(join(tlsDir, 'server.pem'), 'utf8'),
+      key: readFileSync(join(tlsDir, 'server.key'), 'utf8'),
+    },
+  })
   log(
-    `embedded PostgreSQL, fake Google at ${fake.url}; ${cpus().length} CPUs; ${DURATION} s per load step`,
+    `embedded PostgreSQL, fake Google at ${fake.url}, fake Microsoft at ${graph.url}; ${cpus().length} CPUs; ${DURATION} s per load step`,
   )
+  const providers = [
+    ...(PROVIDERS.has('google') ? [googleBench(fake)] : []),
+    ...(PROVIDERS.has('microsoft') ? [microsoftBench(graph)] : []),
+  ]
   const tables: Record<string, unknown[]> = {}
   try {
     if (want('initial') || want('push')) {
-      const app = await inProcessApp(pg.url, fake, dataDir)
+      const app = await inProcessApp(pg.url, fake, graph, dataDir)
       try {
-        if (want('initial')) tables.initial = await benchInitialSync(urlOf(app), fake)
-        if (want('push')) tables.push = await benchPush(urlOf(app), fake)
+        for (const provider of providers) {
+          if (want('initial'))
+            tables[`initial-${provider.id}`] = await benchInitialSync(urlOf(app), provider)
+          if (want('push')) tables[`push-${provider.id}`] = await benchPush(urlOf(app), provider)
+        }
       } finally {
         await app.close()
       }
     }
-    if (want('slots')) tables.slots = await benchSlots(pg.url, fake, dataDir)
+    if (want('slots')) tables.slots = await benchSlots(pg.url, fake, graph, dataDir)
   } finally {
     await fake.close()
+    await graph.close()
     await benchDb.destroy()
     // pg's pool.end() resolves before the server has seen every socket close.
     await new Promise((resolve) => setTimeout(resolve, 500))

@@ -133,6 +133,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         '*.encryptionKey',
         '*.encryptionKeysPrevious',
         '*.googleClientSecret',
+        '*.microsoftClientSecret',
+        '*.clientState',
         '*.access_token',
         '*.refresh_token',
         '*.accessToken',

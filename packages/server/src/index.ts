@@ -13,7 +13,7 @@
  *   from code.
  * - {@link verifyWebhookSignature}: checks a webhook delivery on the receiving side.
  * - {@link CalendarSync}, {@link createProviderRegistry}, {@link resolveSecretBox}: calendar
- *   integrations (providers from GOOGLE_*, tokens sealed under ENCRYPTION_KEY), which
+ *   integrations (providers from GOOGLE_* and MICROSOFT_*, tokens sealed under ENCRYPTION_KEY), which
  *   `buildApp` makes from config and `slotkitPlugin` takes as `calendarSync`.
  *
  * The repository's own tooling (e2e tests, benchmarks) uses `@slotkit/server/internal`,

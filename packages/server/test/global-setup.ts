@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node'
 import { createDb } from '../src/db/database'
 import { ensureDatabase, freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
+import { createTestTls, writeCaBundle } from './fakes/test-ca'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,11 @@ declare module 'vitest' {
     databaseUrlTemplate: string
     /** A running redis-server, or '' when none is available (never under CI). */
     redisUrl: string
+    /**
+     * The certificate and key the HTTPS fakes serve (test/fakes/test-ca.ts), signed by
+     * a CA this run made; `caBundle` is the NODE_EXTRA_CA_CERTS the workers started with.
+     */
+    testTls: { cert: string; key: string; ca: string; caBundle: string }
   }
 }
 
@@ -93,11 +99,26 @@ export default async function setup(project: TestProject) {
   await db.destroy()
 
   const redis = await startRedis()
+
+  // The Graph client sends its bearer token over https only, so the Microsoft fake is
+  // https with a CA made now. NODE_EXTRA_CA_CERTS is read when a Node process starts:
+  // the test workers are forked after this setup with this environment (vitest passes
+  // process.env on), so they trust the CA, as does a server a test starts as a child.
+  const tlsDir = await mkdtemp(join(tmpdir(), 'slotkit-test-ca-'))
+  const tls = createTestTls(tlsDir)
+  const previousCaCerts = process.env.NODE_EXTRA_CA_CERTS
+  const caBundle = writeCaBundle(tlsDir, tls, previousCaCerts)
+  process.env.NODE_EXTRA_CA_CERTS = caBundle
+
   project.provide('databaseUrl', databaseUrl)
   project.provide('databaseUrlTemplate', template)
   project.provide('redisUrl', redis?.url ?? '')
+  project.provide('testTls', { cert: tls.cert, key: tls.key, ca: tls.ca, caBundle })
 
   return async () => {
+    if (previousCaCerts === undefined) delete process.env.NODE_EXTRA_CA_CERTS
+    else process.env.NODE_EXTRA_CA_CERTS = previousCaCerts
+    await rm(tlsDir, { recursive: true, force: true })
     redis?.process.kill('SIGTERM')
     await stopPostgres()
   }

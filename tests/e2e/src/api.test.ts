@@ -248,12 +248,18 @@ describe('slots', () => {
 })
 
 describe('integrations', () => {
-  test('a host lists its calendar accounts; connecting Google without GOOGLE_CLIENT_ID is 501', async () => {
+  test('a host lists its calendar accounts; connecting Google or Microsoft unconfigured is 501', async () => {
     const { user, client } = await createHost(api.baseUrl)
     expect(await client.integrations.list()).toEqual({ integrations: [] })
     expect(await admin.integrations.list({ user_id: user.id })).toEqual({ integrations: [] })
     const error = await rejection(client.integrations.authorizeGoogle())
     expect(error).toMatchObject({ status: 501, code: 'INTEGRATION_NOT_CONFIGURED' })
+    const microsoft = await rejection(client.integrations.authorizeMicrosoft())
+    expect(microsoft).toMatchObject({
+      status: 501,
+      code: 'INTEGRATION_NOT_CONFIGURED',
+      details: { provider: 'microsoft' },
+    })
     expect(await rejection(anonymous.integrations.list())).toMatchObject({ status: 401 })
     expect(
       await rejection(client.integrations.sync('00000000-0000-4000-8000-000000000000')),
@@ -458,6 +464,11 @@ describe('coverage', () => {
     'POST /api/integrations/{id}/sync': 'integrations.sync',
     'GET /api/integrations/google/callback': 'not wrapped: where Google sends the browser back',
     'POST /api/integrations/google/notifications': 'not wrapped: Google’s push notifications',
+    'POST /api/integrations/microsoft/authorize': 'integrations.authorizeMicrosoft',
+    'GET /api/integrations/microsoft/callback':
+      'not wrapped: where Microsoft sends the browser back',
+    'POST /api/integrations/microsoft/notifications':
+      'not wrapped: Microsoft Graph’s change and lifecycle notifications',
   }
 
   test('every operation of the server’s OpenAPI document has a client call', async () => {

@@ -32,6 +32,24 @@ export interface IntegrationsResource {
     body?: AuthorizeIntegrationBody,
     options?: RequestOptions,
   ): Promise<AuthorizeIntegrationReply>
+  /**
+   * Starts connecting a Microsoft 365 or Outlook.com account
+   * (`POST /api/integrations/microsoft/authorize`): send the host's browser to
+   * `authorization_url`, Microsoft's sign-in and consent page. Microsoft sends it
+   * back to the server, which stores the mailbox and redirects to `return_url`
+   * with `?integration_id=…` added.
+   *
+   * @example
+   * ```ts
+   * const { authorization_url } = await host.integrations.authorizeMicrosoft({
+   *   return_url: 'https://app.example.com/settings/calendars',
+   * })
+   * ```
+   */
+  authorizeMicrosoft(
+    body?: AuthorizeIntegrationBody,
+    options?: RequestOptions,
+  ): Promise<AuthorizeIntegrationReply>
   /** The host's connected accounts and their calendars (`GET /api/integrations`). */
   list(query?: ListIntegrationsQuery, options?: RequestOptions): Promise<IntegrationList>
   /**
@@ -58,6 +76,8 @@ export function createIntegrations(request: Requester): IntegrationsResource {
   return {
     authorizeGoogle: (body, options) =>
       request('POST', '/api/integrations/google/authorize', { body: body ?? {}, options }),
+    authorizeMicrosoft: (body, options) =>
+      request('POST', '/api/integrations/microsoft/authorize', { body: body ?? {}, options }),
     list: (query, options) => request('GET', '/api/integrations', { query, retry: true, options }),
     update: (integrationId, body, options) =>
       request('PATCH', path(integrationId), { body, options }),

@@ -449,6 +449,8 @@ describe('integrations', () => {
   it('accepts an integration and never a token field in a body', () => {
     expect(Value.Check(api.IntegrationSchema, integration)).toBe(true)
     expect(Value.Check(api.IntegrationSchema, { ...integration, status: 'paused' })).toBe(false)
+    expect(Value.Check(api.IntegrationSchema, { ...integration, provider: 'microsoft' })).toBe(true)
+    expect(Value.Check(api.IntegrationSchema, { ...integration, provider: 'yahoo' })).toBe(false)
     expect(Value.Check(api.AuthorizeIntegrationBodySchema, {})).toBe(true)
     expect(
       Value.Check(api.AuthorizeIntegrationBodySchema, {

@@ -1,8 +1,11 @@
 import { type Static, Type } from 'typebox'
 import { DateTimeSchema, UrlSchema, UuidSchema } from './primitives'
 
-/** The calendar providers a host can connect (Microsoft 365 and CalDAV come next). */
-export const INTEGRATION_PROVIDERS = ['google'] as const
+/**
+ * The calendar providers a host can connect: `google` (Google Calendar) and
+ * `microsoft` (Microsoft 365 and Outlook.com, through Microsoft Graph).
+ */
+export const INTEGRATION_PROVIDERS = ['google', 'microsoft'] as const
 
 /** One of {@link INTEGRATION_PROVIDERS}. */
 export type IntegrationProvider = (typeof INTEGRATION_PROVIDERS)[number]
@@ -18,7 +21,7 @@ export const INTEGRATION_STATUSES = ['active', 'error', 'disconnected'] as const
 /** One of {@link INTEGRATION_STATUSES}. */
 export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number]
 
-/** A provider's calendar id, as the provider writes it (Google: `alice@example.com`, `…@group.calendar.google.com`). */
+/** A provider's calendar id, as the provider writes it (Google: `alice@example.com`, `…@group.calendar.google.com`; Microsoft: `AAMkAGI2…=`). */
 export const CalendarIdSchema = Type.String({
   minLength: 1,
   maxLength: 1024,
@@ -27,7 +30,7 @@ export const CalendarIdSchema = Type.String({
   description: "The provider's id of a calendar, as listed in the integration's `calendars`.",
 })
 
-/** Body of `POST /api/integrations/google/authorize` (host key). */
+/** Body of `POST /api/integrations/{google,microsoft}/authorize` (host key). */
 export const AuthorizeIntegrationBodySchema = Type.Object(
   {
     user_id: Type.Optional(UuidSchema),
@@ -41,10 +44,10 @@ export const AuthorizeIntegrationBodySchema = Type.Object(
   },
 )
 
-/** Body of `POST /api/integrations/google/authorize`. */
+/** Body of `POST /api/integrations/{google,microsoft}/authorize`. */
 export type AuthorizeIntegrationBody = Static<typeof AuthorizeIntegrationBodySchema>
 
-/** Reply of `POST /api/integrations/google/authorize`. */
+/** Reply of `POST /api/integrations/{google,microsoft}/authorize`. */
 export const AuthorizeIntegrationReplySchema = Type.Object(
   {
     authorization_url: Type.String({
@@ -56,7 +59,7 @@ export const AuthorizeIntegrationReplySchema = Type.Object(
   { title: 'Authorization URL' },
 )
 
-/** Reply of `POST /api/integrations/google/authorize`. */
+/** Reply of `POST /api/integrations/{google,microsoft}/authorize`. */
 export type AuthorizeIntegrationReply = Static<typeof AuthorizeIntegrationReplySchema>
 
 /** One calendar of a connected account. */

@@ -88,6 +88,16 @@ export interface Config {
   readonly googleOauthRevokeUrl: string
   /** GOOGLE_API_URL: the Calendar API's root (`…/calendar/v3/…` is resolved against it). */
   readonly googleApiUrl: string
+  /** MICROSOFT_CLIENT_ID (Entra app registration); unset = the Microsoft routes answer 501 INTEGRATION_NOT_CONFIGURED. */
+  readonly microsoftClientId: string | undefined
+  /** MICROSOFT_CLIENT_SECRET (required with MICROSOFT_CLIENT_ID). */
+  readonly microsoftClientSecret: string | undefined
+  /** MICROSOFT_TENANT: `common` (work, school and personal accounts), `organizations`, `consumers` or a tenant id. */
+  readonly microsoftTenant: string
+  /** MICROSOFT_LOGIN_URL: the identity platform's origin (`/<tenant>/oauth2/v2.0/…`), no trailing slash. */
+  readonly microsoftLoginUrl: string
+  /** MICROSOFT_GRAPH_URL: Microsoft Graph's origin (https, no path; `/v1.0/…` follows), no trailing slash. */
+  readonly microsoftGraphUrl: string
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -115,6 +125,9 @@ export const CONFIG_DEFAULTS = {
   googleOauthTokenUrl: 'https://oauth2.googleapis.com/token',
   googleOauthRevokeUrl: 'https://oauth2.googleapis.com/revoke',
   googleApiUrl: 'https://www.googleapis.com/',
+  microsoftTenant: 'common',
+  microsoftLoginUrl: 'https://login.microsoftonline.com',
+  microsoftGraphUrl: 'https://graph.microsoft.com',
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -249,6 +262,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const googleUrl = (name: string, fallback: string) =>
     readUrl(env, name, ['http:', 'https:']) ?? fallback
+  const microsoftClientId = read(env, 'MICROSOFT_CLIENT_ID')
+  const microsoftClientSecret = read(env, 'MICROSOFT_CLIENT_SECRET')
+  if (microsoftClientId !== undefined && microsoftClientSecret === undefined) {
+    throw new ConfigError('MICROSOFT_CLIENT_SECRET', 'is required when MICROSOFT_CLIENT_ID is set')
+  }
+  const microsoftTenant = read(env, 'MICROSOFT_TENANT') ?? CONFIG_DEFAULTS.microsoftTenant
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/.test(microsoftTenant)) {
+    throw new ConfigError(
+      'MICROSOFT_TENANT',
+      `must be common, organizations, consumers, a tenant id or a domain, got "${microsoftTenant}"`,
+    )
+  }
   return {
     port,
     host,
@@ -284,7 +309,32 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       CONFIG_DEFAULTS.googleOauthRevokeUrl,
     ),
     googleApiUrl: googleUrl('GOOGLE_API_URL', CONFIG_DEFAULTS.googleApiUrl),
+    microsoftClientId,
+    microsoftClientSecret,
+    microsoftTenant,
+    microsoftLoginUrl: (
+      readUrl(env, 'MICROSOFT_LOGIN_URL', ['http:', 'https:']) ?? CONFIG_DEFAULTS.microsoftLoginUrl
+    ).replace(/\/+$/, ''),
+    microsoftGraphUrl: readGraphUrl(env),
   }
+}
+
+/**
+ * MICROSOFT_GRAPH_URL: an https origin and nothing more. The Graph client sends the
+ * bearer token only over https, and it reads an absolute `@odata.nextLink` as
+ * `https://host/<version>/<path>`, so a path prefix here would break paging.
+ */
+function readGraphUrl(env: Env): string {
+  const raw = readUrl(env, 'MICROSOFT_GRAPH_URL', ['https:'])
+  if (raw === undefined) return CONFIG_DEFAULTS.microsoftGraphUrl
+  const url = new URL(raw)
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new ConfigError(
+      'MICROSOFT_GRAPH_URL',
+      'must be an origin only, e.g. https://graph.microsoft.com (no path, query or credentials)',
+    )
+  }
+  return url.origin
 }
 
 /**

@@ -90,8 +90,19 @@ export interface DispatchWebhooksPayload {
   readonly integration?: Integration
 }
 
-/** Why a sync runs (logs, and whether push channels are checked afterwards). */
-export type SyncReason = 'connect' | 'push' | 'poll' | 'demand' | 'manual' | 'settings' | 'retry'
+/**
+ * Why a sync runs (logs, and whether push channels are checked afterwards:
+ * `connect`, `settings` and `lifecycle`, a provider's notice about a channel).
+ */
+export type SyncReason =
+  | 'connect'
+  | 'push'
+  | 'poll'
+  | 'demand'
+  | 'manual'
+  | 'settings'
+  | 'retry'
+  | 'lifecycle'
 
 /** `calendar.sync`. */
 export interface CalendarSyncPayload {

@@ -54,6 +54,12 @@ export function callbackUrl(deps: Pick<ServiceDeps, 'publicUrl'>, provider: stri
   return `${deps.publicUrl()}/api/integrations/${provider}/callback`
 }
 
+/** What people call the providers a server may not have configured. */
+const PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  google: 'Google Calendar',
+  microsoft: 'Outlook Calendar',
+}
+
 /** The configured OAuth provider `id` and the secret box, or the 501/503 that explains what is missing. */
 function oauthProvider(
   deps: IntegrationServiceDeps,
@@ -63,7 +69,7 @@ function oauthProvider(
   if (provider?.connect.kind !== 'oauth') {
     throw new ApiError(
       'INTEGRATION_NOT_CONFIGURED',
-      `${id === 'google' ? 'Google Calendar' : id} is not configured on this server: set ${id.toUpperCase()}_CLIENT_ID and ${id.toUpperCase()}_CLIENT_SECRET`,
+      `${PROVIDER_NAMES[id] ?? id} is not configured on this server: set ${id.toUpperCase()}_CLIENT_ID and ${id.toUpperCase()}_CLIENT_SECRET`,
       { provider: id },
     )
   }

@@ -11,6 +11,7 @@ import { createSecretBox, type SecretBox } from '../../src/integrations/calendar
 import type { Mailer } from '../../src/integrations/email/mailer'
 import { sha256 } from '../../src/services/tokens'
 import type { GoogleFake } from '../fakes/google-fake'
+import type { GraphFake } from '../fakes/graph-fake'
 import { ADMIN_TOKEN, bearer, type Host, NOW, SECRET_KEY, testConfig } from '../helpers'
 import { FAST_RETRIES } from '../notifications/harness'
 
@@ -19,9 +20,12 @@ export interface TestClock {
   now: number
 }
 
-/** Options of {@link startGoogleApp}. */
+/** Options of {@link startCalendarApp}. */
 export interface GoogleAppOptions {
-  readonly fake: GoogleFake
+  /** The fake Google the Google provider talks to; none = Google not configured. */
+  readonly fake?: GoogleFake
+  /** The fake Microsoft (identity platform and Graph); none = Microsoft not configured. */
+  readonly graph?: GraphFake
   readonly clock: TestClock
   /** Listen on 127.0.0.1 (push notifications need a real address); PUBLIC_URL is then that address. */
   readonly listen?: boolean
@@ -57,11 +61,30 @@ export function googleConfig(fake: GoogleFake): Partial<Config> {
   }
 }
 
-/** An app with Google configured against the fake, a test clock and (optionally) workers. */
-export async function startGoogleApp(options: GoogleAppOptions): Promise<FastifyInstance> {
+/**
+ * The config that points the Microsoft provider at `fake`: one https origin for the
+ * identity platform and Graph, trusted through the NODE_EXTRA_CA_CERTS the test
+ * workers start with (test/global-setup.ts).
+ */
+export function microsoftConfig(fake: GraphFake): Partial<Config> {
+  return {
+    microsoftClientId: fake.clientId,
+    microsoftClientSecret: fake.clientSecret,
+    microsoftTenant: 'common',
+    microsoftLoginUrl: fake.url,
+    microsoftGraphUrl: fake.url,
+  }
+}
+
+/**
+ * An app with Google and/or Microsoft configured against the fakes, a test clock
+ * and (optionally) workers.
+ */
+export async function startCalendarApp(options: GoogleAppOptions): Promise<FastifyInstance> {
   const schema = options.queueSchema ?? `pgboss_g${randomBytes(5).toString('hex')}`
   const config = testConfig({
-    ...googleConfig(options.fake),
+    ...(options.fake ? googleConfig(options.fake) : {}),
+    ...(options.graph ? microsoftConfig(options.graph) : {}),
     ...(options.listen ? { publicUrl: undefined, host: '127.0.0.1', port: 0 } : {}),
     webhookAllowPrivate: true,
     ...options.config,
@@ -89,6 +112,9 @@ export async function startGoogleApp(options: GoogleAppOptions): Promise<Fastify
   if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   return app
 }
+
+/** {@link startCalendarApp}, under the name the Google tests use. */
+export const startGoogleApp = startCalendarApp
 
 /** Drops a test's pg-boss schema. */
 export async function dropSchema(db: Db, schema: string): Promise<void> {
@@ -142,6 +168,40 @@ export async function connectGoogle(
   const authorized = await app.inject({
     method: 'POST',
     url: '/api/integrations/google/authorize',
+    headers: bearer(host.apiKey),
+    payload: options.returnUrl ? { return_url: options.returnUrl } : {},
+  })
+  if (authorized.statusCode !== 200) {
+    throw new Error(`authorize: ${authorized.statusCode} ${authorized.body}`)
+  }
+  fake.consent = { account, deny: options.deny }
+  const consent = await fetch(authorized.json().authorization_url, { redirect: 'manual' })
+  const location = new URL(consent.headers.get('location')!)
+  const callback = `${location.pathname}${location.search}`
+  const res = await app.inject({ method: 'GET', url: callback })
+  return {
+    callback,
+    status: res.statusCode,
+    body: res.body,
+    location: res.headers.location as string | undefined,
+  }
+}
+
+/**
+ * Connects a Microsoft `account` of the fake to `host` the way a browser does:
+ * authorize, the fake's sign-in and consent page (it consents and redirects),
+ * then the callback.
+ */
+export async function connectMicrosoft(
+  app: FastifyInstance,
+  fake: GraphFake,
+  host: Host,
+  account: string,
+  options: { returnUrl?: string; deny?: boolean } = {},
+): Promise<{ callback: string; status: number; body: string; location?: string }> {
+  const authorized = await app.inject({
+    method: 'POST',
+    url: '/api/integrations/microsoft/authorize',
     headers: bearer(host.apiKey),
     payload: options.returnUrl ? { return_url: options.returnUrl } : {},
   })

@@ -30,8 +30,10 @@ import {
   type BusyInterval,
   type CalendarDelta,
   type CalendarProvider,
+  type ChannelLifecycleEvent,
   ProviderError,
   type ProviderSession,
+  type PushChannel,
   ResyncRequiredError,
   type SyncWindow,
 } from './provider'
@@ -275,7 +277,11 @@ export class CalendarSync {
         .where('id', '=', row.id)
         .where('status', '<>', 'disconnected')
         .execute()
-      if (request.reason === 'connect' || request.reason === 'settings') {
+      if (
+        request.reason === 'connect' ||
+        request.reason === 'settings' ||
+        request.reason === 'lifecycle'
+      ) {
         await this.ensureChannels(row.id)
       }
       log.info(
@@ -523,7 +529,9 @@ export class CalendarSync {
     if (queue?.running) {
       const delay = options.startAfter ? options.startAfter.getTime() - this.#options.now() : 0
       await queue.send(CALENDAR_SYNC, payload, {
-        singletonKey: `${integrationId}:${options.calendarId ?? 'all'}`,
+        // A lifecycle notice must reach the channel step even when a push sync of the
+        // calendar is queued already (which would swallow it under the same key).
+        singletonKey: `${integrationId}:${options.calendarId ?? 'all'}${options.reason === 'lifecycle' ? ':lifecycle' : ''}`,
         // Relative to the database's clock: the sync's clock may differ (tests).
         ...(delay > 0 ? { delaySeconds: Math.ceil(delay / 1000) } : {}),
       })
@@ -623,10 +631,12 @@ export class CalendarSync {
   // ------------------------------------------------------------ push channels
 
   /**
-   * Opens a push channel for each busy calendar of the integration that has none
-   * or whose channel expires within a day (watch with a new id, then stop the old
-   * one: both overlap briefly). Failures are logged; polling covers the gap.
-   * Returns how many channels were opened.
+   * Opens a push channel for each busy calendar of the integration that has none,
+   * and renews each whose channel expires within a day: in place when the provider
+   * can (Graph: PATCH the subscription; a 404 means it is gone and a new one is
+   * opened), else with a new channel, then the old one stopped (Google: both
+   * overlap briefly). Failures are logged; polling covers the gap. Returns how many
+   * channels were opened or renewed.
    */
   async ensureChannels(integrationId: string): Promise<number> {
     const { db, now, log } = this.#options
@@ -635,6 +645,7 @@ export class CalendarSync {
     const provider = this.provider(row.provider)
     const address = provider && this.pushAddress(provider)
     if (!provider?.push || !address) return 0
+    const push = provider.push
     const at = now()
     if (this.#breaker(provider.id).openUntil(at) !== undefined) return 0
     const due = (await findCalendars(db, [row.id])).filter(
@@ -646,32 +657,56 @@ export class CalendarSync {
     )
     if (due.length === 0) return 0
     const session = this.tokens.session(row, provider)
+    const store = async (
+      calendar: IntegrationCalendarRow,
+      channel: PushChannel,
+      tokenHash: string | null,
+    ) =>
+      db
+        .updateTable('integrationCalendars')
+        .set({
+          channelId: channel.id,
+          channelResourceId: channel.resourceId,
+          channelTokenHash: tokenHash,
+          channelExpiresAt: new Date(channel.expiresAt),
+          updatedAt: new Date(now()),
+        })
+        .where('id', '=', calendar.id)
+        .execute()
     let opened = 0
     for (const calendar of due) {
       try {
+        let replaced = calendar.channelId
+        if (replaced !== null && push.renew && calendar.channelTokenHash !== null) {
+          try {
+            const renewed = await push.renew(
+              session,
+              { id: replaced, resourceId: calendar.channelResourceId },
+              at + push.maxLifetimeMs,
+            )
+            // Same channel, same token: only its expiry moves.
+            await store(calendar, renewed, calendar.channelTokenHash)
+            opened += 1
+            continue
+          } catch (error) {
+            if (!(error instanceof ProviderError && error.options.status === 404)) throw error
+            // Gone at the provider (expired, removed): nothing to stop, open a new one.
+            replaced = null
+          }
+        }
         const token = randomBytes(32).toString('base64url')
-        const channel = await provider.push.watch(session, {
+        const channel = await push.watch(session, {
           calendarId: calendar.externalId,
           channelId: randomUUID(),
           address,
           token,
-          expiresAt: at + provider.push.maxLifetimeMs,
+          expiresAt: at + push.maxLifetimeMs,
         })
-        await db
-          .updateTable('integrationCalendars')
-          .set({
-            channelId: channel.id,
-            channelResourceId: channel.resourceId,
-            channelTokenHash: sha256Hex(token),
-            channelExpiresAt: new Date(channel.expiresAt),
-            updatedAt: new Date(now()),
-          })
-          .where('id', '=', calendar.id)
-          .execute()
+        await store(calendar, channel, sha256Hex(token))
         opened += 1
-        if (calendar.channelId) {
-          await provider.push
-            .stop(session, { id: calendar.channelId, resourceId: calendar.channelResourceId })
+        if (replaced) {
+          await push
+            .stop(session, { id: replaced, resourceId: calendar.channelResourceId })
             .catch((error: unknown) =>
               log.warn(
                 { integrationId: row.id, provider: provider.id, error: describe(error) },
@@ -785,6 +820,63 @@ export class CalendarSync {
     }
     if (message.state === 'sync' || found.status === 'disconnected') return 'ignored'
     await this.enqueue(found.integrationId, { reason: 'push', calendarId: found.id })
+    return 'accepted'
+  }
+
+  /**
+   * A provider's notice about a channel (Graph lifecycle notifications), verified
+   * like a change notification. Changes may have been missed: the calendar's cursor
+   * is dropped, so its next sync lists it in full. `subscriptionRemoved` forgets the
+   * channel and `reauthorizationRequired` makes it due for renewal now; the queued
+   * sync then opens or renews it ({@link ensureChannels}).
+   */
+  async lifecycle(
+    providerId: string,
+    message: { channelId: string; token: string | undefined; event: ChannelLifecycleEvent },
+  ): Promise<'accepted' | 'ignored' | 'unknown' | 'forbidden'> {
+    const { db, now, log } = this.#options
+    const found = await db
+      .selectFrom('integrationCalendars as c')
+      .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+      .select(['c.id', 'c.integrationId', 'c.channelTokenHash', 'i.status', 'i.provider'])
+      .where('c.channelId', '=', message.channelId)
+      .executeTakeFirst()
+    if (!found || found.provider !== providerId) return 'unknown'
+    if (
+      !found.channelTokenHash ||
+      !sameDigest(sha256Hex(message.token ?? ''), found.channelTokenHash)
+    ) {
+      return 'forbidden'
+    }
+    if (found.status === 'disconnected') return 'ignored'
+    const at = new Date(now())
+    await db
+      .updateTable('integrationCalendars')
+      .set({
+        syncCursor: null,
+        ...(message.event === 'subscriptionRemoved'
+          ? {
+              channelId: null,
+              channelResourceId: null,
+              channelTokenHash: null,
+              channelExpiresAt: null,
+            }
+          : {}),
+        ...(message.event === 'reauthorizationRequired' ? { channelExpiresAt: at } : {}),
+        updatedAt: at,
+      })
+      .where('id', '=', found.id)
+      .execute()
+    log.info(
+      {
+        integrationId: found.integrationId,
+        provider: providerId,
+        calendarId: found.id,
+        event: message.event,
+      },
+      'push channel lifecycle event: full sync queued',
+    )
+    await this.enqueue(found.integrationId, { reason: 'lifecycle', calendarId: found.id })
     return 'accepted'
   }
 

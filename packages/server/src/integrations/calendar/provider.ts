@@ -1,10 +1,10 @@
 /**
  * The provider-independent calendar layer (ADR 0012): what the sync engine,
- * token store and routes need from a calendar provider. Google implements it
- * today; Microsoft Graph (delta links, subscriptions with a validation handshake
- * and clientState) and CalDAV (password credentials, ctag/etag polling, no push)
- * fit the same shapes: a cursor is any string the provider hands back, push is
- * optional, and connecting is OAuth or plain credentials.
+ * token store and routes need from a calendar provider. Google and Microsoft
+ * Graph (delta links, subscriptions with a validation handshake, clientState and
+ * lifecycle notifications) implement it; CalDAV (password credentials, ctag/etag
+ * polling, no push) fits the same shapes: a cursor is any string the provider
+ * hands back, push is optional, and connecting is OAuth or plain credentials.
  */
 
 /** A busy time of one provider event. All-day events carry dates; the engine places them in the host's zone. */
@@ -59,6 +59,7 @@ export interface ProviderCalendar {
 
 /** A push channel (Google events.watch, Graph subscription). */
 export interface PushChannel {
+  /** The id notifications carry (Google: the id Slotkit chose; Graph: the subscription id it assigned). */
   readonly id: string
   /** The provider's id of the watched resource (Google resourceId), needed to stop it. */
   readonly resourceId: string | null
@@ -128,9 +129,28 @@ export interface PushSupport {
       expiresAt: number
     },
   ): Promise<PushChannel>
+  /**
+   * Extends a channel in place, its token unchanged (Graph: PATCH the subscription's
+   * expiry). Absent (Google), a channel is renewed by opening a new one and stopping
+   * the old. Throws a `rejected` {@link ProviderError} with status 404 when the
+   * provider no longer knows the channel: the engine then opens a new one.
+   */
+  renew?(
+    session: ProviderSession,
+    channel: { id: string; resourceId: string | null },
+    expiresAt: number,
+  ): Promise<PushChannel>
   /** Stops a channel; a channel the provider no longer knows counts as stopped. */
   stop(session: ProviderSession, channel: { id: string; resourceId: string | null }): Promise<void>
 }
+
+/**
+ * What a provider tells about a channel itself (Graph lifecycle notifications):
+ * `reauthorizationRequired` (renew it soon), `subscriptionRemoved` (it is gone:
+ * open a new one), `missed` (changes were dropped). Each is followed by a full
+ * sync of the calendar, since changes may have been missed meanwhile.
+ */
+export type ChannelLifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'
 
 /**
  * An event Slotkit writes to a host's calendar (stage B of issue 12). Its id is
@@ -138,7 +158,11 @@ export interface PushSupport {
  * it carries a private mark that the sync skips: a booking never blocks itself.
  */
 export interface WrittenEvent {
-  /** Deterministic, from the booking id (Google: base32hex, 5–1024 characters). */
+  /**
+   * Creating: deterministic, from the booking id (Google: base32hex, 5–1024
+   * characters, used as the event's id; Graph assigns its own ids, so it derives
+   * the create's `transactionId` from it). Updating: the id `createEvent` returned.
+   */
   readonly eventId: string
   readonly bookingId: string
   readonly summary: string
@@ -147,7 +171,7 @@ export interface WrittenEvent {
   readonly startsAt: number
   readonly endsAt: number
   readonly attendees: readonly { email: string; name: string }[]
-  /** Ask the provider for a video meeting (Google Meet). */
+  /** Ask the provider for a video meeting (Google Meet; Microsoft Teams). */
   readonly conference?: boolean
 }
 
@@ -172,13 +196,17 @@ export interface CalendarProvider {
     request: { calendarId: string; cursor: string | null; window: SyncWindow },
   ): Promise<CalendarDelta>
   readonly push?: PushSupport
-  /** Stage B: writes a booking; a duplicate id counts as written. */
+  /**
+   * Stage B: writes a booking; a duplicate id counts as written. Answers the
+   * event's id at the provider (store it: update and delete take it) and the
+   * meeting's join URL when `conference` was asked for.
+   */
   createEvent?(
     session: ProviderSession,
     calendarId: string,
     event: WrittenEvent,
   ): Promise<{ eventId: string; conferenceUrl: string | null }>
-  /** Stage B: moves or renames a written event. */
+  /** Stage B: moves or renames a written event (`event.eventId`: the id createEvent returned). */
   updateEvent?(session: ProviderSession, calendarId: string, event: WrittenEvent): Promise<void>
   /** Stage B: removes a written event; one already gone counts as removed. */
   deleteEvent?(session: ProviderSession, calendarId: string, eventId: string): Promise<void>
@@ -222,7 +250,10 @@ export class ProviderError extends Error {
   }
 }
 
-/** The cursor is no longer valid (Google 410 fullSyncRequired): wipe the calendar and list in full. */
+/**
+ * The cursor is no longer valid (Google 410 fullSyncRequired; Graph 410,
+ * syncStateNotFound or resyncRequired): wipe the calendar and list in full.
+ */
 export class ResyncRequiredError extends Error {
   override readonly name = 'ResyncRequiredError'
 }

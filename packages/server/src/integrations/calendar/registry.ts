@@ -1,12 +1,14 @@
 import type { Config } from '../../config/config'
 import type { ProviderRegistry } from './calendar-sync'
 import { createGoogleProvider } from './google/google-provider'
+import { createMicrosoftProvider } from './microsoft/microsoft-provider'
 import type { CalendarProvider } from './provider'
 
 /**
  * The calendar providers this server has credentials for: Google when
- * GOOGLE_CLIENT_ID is set. A provider missing here answers 501
- * INTEGRATION_NOT_CONFIGURED; its existing integrations stop syncing.
+ * GOOGLE_CLIENT_ID is set, Microsoft when MICROSOFT_CLIENT_ID is. A provider
+ * missing here answers 501 INTEGRATION_NOT_CONFIGURED; its existing
+ * integrations stop syncing.
  */
 export function createProviderRegistry(
   config: Pick<
@@ -17,6 +19,11 @@ export function createProviderRegistry(
     | 'googleOauthTokenUrl'
     | 'googleOauthRevokeUrl'
     | 'googleApiUrl'
+    | 'microsoftClientId'
+    | 'microsoftClientSecret'
+    | 'microsoftTenant'
+    | 'microsoftLoginUrl'
+    | 'microsoftGraphUrl'
   >,
   options: { now: () => number },
 ): ProviderRegistry {
@@ -31,6 +38,19 @@ export function createProviderRegistry(
         tokenUrl: config.googleOauthTokenUrl,
         revokeUrl: config.googleOauthRevokeUrl,
         apiUrl: config.googleApiUrl,
+        now: options.now,
+      }),
+    )
+  }
+  if (config.microsoftClientId && config.microsoftClientSecret) {
+    providers.set(
+      'microsoft',
+      createMicrosoftProvider({
+        clientId: config.microsoftClientId,
+        clientSecret: config.microsoftClientSecret,
+        tenant: config.microsoftTenant,
+        loginUrl: config.microsoftLoginUrl,
+        graphUrl: config.microsoftGraphUrl,
         now: options.now,
       }),
     )

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelayMs, CircuitBreaker, parseRetryAfter, RequestBudget } from './resilience'
+import {
+  backoffDelayMs,
+  CircuitBreaker,
+  KeyedSemaphore,
+  parseRetryAfter,
+  RequestBudget,
+} from './resilience'
 
 describe('backoffDelayMs', () => {
   it('starts at 60 s, doubles per failure, stops at 6 h', () => {
@@ -67,5 +73,80 @@ describe('RequestBudget', () => {
     // The first request leaves the window after 60 s.
     expect(budget.take('a', 60_001)).toBeUndefined()
     expect(budget.take('a', 60_002)).toBe(8)
+  })
+})
+
+describe('KeyedSemaphore', () => {
+  /** A task that stays open until the test lets it finish. */
+  function gate() {
+    let open!: () => void
+    const opened = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    return { open, opened }
+  }
+
+  it('lets at most `limit` tasks of one key run at once, the rest in arrival order', async () => {
+    const semaphore = new KeyedSemaphore(2)
+    const gates = [gate(), gate(), gate(), gate()]
+    const started: number[] = []
+    let running = 0
+    let most = 0
+    const tasks = gates.map((g, i) =>
+      semaphore.run('mailbox', async () => {
+        started.push(i)
+        running += 1
+        most = Math.max(most, running)
+        await g.opened
+        running -= 1
+      }),
+    )
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(started).toEqual([0, 1])
+    gates[1]!.open()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(started).toEqual([0, 1, 2])
+    for (const g of gates) g.open()
+    await Promise.all(tasks)
+    expect(started).toEqual([0, 1, 2, 3])
+    expect(most).toBe(2)
+    expect(semaphore.held('mailbox')).toBe(0)
+  })
+
+  it('keeps keys apart, and gives a place back when a task throws', async () => {
+    const semaphore = new KeyedSemaphore(1)
+    const blocker = gate()
+    const a = semaphore.run('a', () => blocker.opened)
+    // Another key is not held up by "a".
+    await expect(semaphore.run('b', async () => 'b done')).resolves.toBe('b done')
+    await expect(
+      semaphore.run('b', async () => {
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect(semaphore.held('b')).toBe(0)
+    blocker.open()
+    await a
+    expect(semaphore.held('a')).toBe(0)
+  })
+
+  it('releases once however often the release is called', async () => {
+    const semaphore = new KeyedSemaphore(1)
+    const release = await semaphore.acquire('k')
+    const second = semaphore.acquire('k')
+    release()
+    release()
+    const releaseSecond = await second
+    // The double release did not free a second place: a third waits.
+    let third = false
+    const thirdAcquired = semaphore.acquire('k').then((r) => {
+      third = true
+      return r
+    })
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(third).toBe(false)
+    releaseSecond()
+    ;(await thirdAcquired)()
+    expect(semaphore.held('k')).toBe(0)
   })
 })

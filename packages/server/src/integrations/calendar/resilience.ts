@@ -1,6 +1,7 @@
 /**
  * Provider-independent fault handling of the calendar layer: backoff after a
- * failed sync, a circuit breaker per provider, and a per-account request budget.
+ * failed sync, a circuit breaker per provider, a per-account request budget,
+ * and a per-account limit on requests in flight.
  */
 
 /** The first wait after a failure (the seed: "back off and retry later, start at 60 seconds"). */
@@ -119,5 +120,64 @@ export class RequestBudget {
         if (times.every((at) => at <= now - this.#windowMs)) this.#sent.delete(k)
     }
     return undefined
+  }
+}
+
+/**
+ * At most `limit` holders at once per key (an integration: Outlook allows 4
+ * concurrent requests per mailbox and app, and throttles the fifth with 429).
+ * Waiters are served first come, first served. In process: one process syncs an
+ * integration at a time (its lease), but write-back jobs of the same mailbox may
+ * run in other worker processes, which this does not see.
+ */
+export class KeyedSemaphore {
+  readonly #limit: number
+  readonly #keys = new Map<string, { held: number; waiting: (() => void)[] }>()
+
+  constructor(limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit: a whole number ≥ 1')
+    this.#limit = limit
+  }
+
+  /** Waits for one of `key`'s places; resolves to the function that gives it back (call it once). */
+  async acquire(key: string): Promise<() => void> {
+    let state = this.#keys.get(key)
+    if (!state) {
+      state = { held: 0, waiting: [] }
+      this.#keys.set(key, state)
+    }
+    if (state.held < this.#limit) state.held += 1
+    else {
+      const queue = state.waiting
+      // The releasing holder hands its place over: `held` does not change.
+      await new Promise<void>((resolve) => queue.push(resolve))
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = state.waiting.shift()
+      if (next) next()
+      else {
+        state.held -= 1
+        // Idle keys are dropped, so the map holds busy accounts only.
+        if (state.held === 0) this.#keys.delete(key)
+      }
+    }
+  }
+
+  /** Runs `task` holding one of `key`'s places. */
+  async run<TResult>(key: string, task: () => Promise<TResult>): Promise<TResult> {
+    const release = await this.acquire(key)
+    try {
+      return await task()
+    } finally {
+      release()
+    }
+  }
+
+  /** Places of `key` held now (tests, metrics). */
+  held(key: string): number {
+    return this.#keys.get(key)?.held ?? 0
   }
 }

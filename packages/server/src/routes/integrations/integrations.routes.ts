@@ -14,6 +14,7 @@ import { Type } from 'typebox'
 import { ApiError, isApiError } from '../../http/api-error'
 import { statusOf } from '../../http/error-status'
 import type { CalendarSync } from '../../integrations/calendar/calendar-sync'
+import type { ChannelLifecycleEvent } from '../../integrations/calendar/provider'
 import { type Principal, requireUser } from '../../plugins/auth'
 import {
   authorizeIntegration,
@@ -37,6 +38,58 @@ const CallbackQuerySchema = Type.Object(
   },
   { title: 'OAuth callback query' },
 )
+
+/**
+ * The OAuth providers a host connects through a consent page: the route paths,
+ * and what their documentation says.
+ */
+const OAUTH_PROVIDERS = [
+  {
+    id: 'google',
+    name: 'Google Calendar',
+    consent:
+      'the Google consent page (offline access, consent prompt, PKCE S256, a random single-use state bound to the host, valid 10 minutes)',
+    variable: 'GOOGLE_CLIENT_ID',
+  },
+  {
+    id: 'microsoft',
+    name: 'Outlook Calendar',
+    consent:
+      'the Microsoft sign-in and consent page of MICROSOFT_TENANT (offline_access Calendars.ReadWrite User.Read, account picker, PKCE S256, a random single-use state bound to the host, valid 10 minutes); Microsoft 365 work or school accounts and Outlook.com accounts',
+    variable: 'MICROSOFT_CLIENT_ID',
+  },
+] as const
+
+const GraphNotificationQuerySchema = Type.Object(
+  {
+    // Graph's tokens are about 100 characters; the limit keeps a reflected body small.
+    validationToken: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
+  { title: 'Graph notification query' },
+)
+
+const GraphNotificationSchema = Type.Object(
+  {
+    subscriptionId: Type.String({ minLength: 1, maxLength: 128 }),
+    clientState: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    changeType: Type.Optional(Type.String({ maxLength: 64 })),
+    lifecycleEvent: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { title: 'Graph notification' },
+)
+
+const GraphNotificationBodySchema = Type.Object(
+  {
+    value: Type.Optional(Type.Array(GraphNotificationSchema, { maxItems: 1000 })),
+  },
+  { title: 'Graph notifications' },
+)
+
+const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set<ChannelLifecycleEvent>([
+  'reauthorizationRequired',
+  'subscriptionRemoved',
+  'missed',
+])
 
 const NotificationHeadersSchema = Type.Object(
   {
@@ -70,8 +123,9 @@ function callbackPage(title: string, body: string): string {
 }
 
 /**
- * A host's calendar integrations: connect Google (authorize → consent → callback),
- * list, choose calendars, sync now, remove; and Google's push notifications.
+ * A host's calendar integrations: connect Google or Microsoft (authorize →
+ * consent → callback), list, choose calendars, sync now, remove; and the
+ * providers' push notifications.
  */
 export function integrationsRoutes(
   ctx: RouteContext,
@@ -86,87 +140,88 @@ export function integrationsRoutes(
     return row
   }
   return async (app) => {
-    app.post(
-      '/api/integrations/google/authorize',
-      {
-        // A POST without a body is an empty one.
-        preValidation: async (request) => {
-          const mutable = request as { body: unknown }
-          mutable.body ??= {}
+    for (const provider of OAUTH_PROVIDERS) {
+      app.post(
+        `/api/integrations/${provider.id}/authorize`,
+        {
+          // A POST without a body is an empty one.
+          preValidation: async (request) => {
+            const mutable = request as { body: unknown }
+            mutable.body ??= {}
+          },
+          config: { auth: 'key' },
+          schema: {
+            tags: ['integrations'],
+            summary: `Start connecting a host's ${provider.name}: the consent page to open`,
+            description: `Answers ${provider.consent}. The provider sends the browser back to \`PUBLIC_URL/api/integrations/${provider.id}/callback\`. 501 INTEGRATION_NOT_CONFIGURED without ${provider.variable}; 503 ENCRYPTION_KEY_MISSING without a key to seal tokens with.`,
+            body: AuthorizeIntegrationBodySchema,
+            errors: [
+              'FORBIDDEN',
+              'NOT_FOUND',
+              'INTEGRATION_NOT_CONFIGURED',
+              'ENCRYPTION_KEY_MISSING',
+            ],
+            response: { 200: AuthorizeIntegrationReplySchema },
+          },
         },
-        config: { auth: 'key' },
-        schema: {
-          tags: ['integrations'],
-          summary: "Start connecting a host's Google Calendar: the consent page to open",
-          description:
-            'Answers the Google consent page (offline access, consent prompt, PKCE S256, a random single-use state bound to the host, valid 10 minutes). Google sends the browser back to `PUBLIC_URL/api/integrations/google/callback`. 501 INTEGRATION_NOT_CONFIGURED without GOOGLE_CLIENT_ID; 503 ENCRYPTION_KEY_MISSING without a key to seal tokens with.',
-          body: AuthorizeIntegrationBodySchema,
-          errors: [
-            'FORBIDDEN',
-            'NOT_FOUND',
-            'INTEGRATION_NOT_CONFIGURED',
-            'ENCRYPTION_KEY_MISSING',
-          ],
-          response: { 200: AuthorizeIntegrationReplySchema },
+        async (request) => {
+          const hostId = hostOf(request.slotkitPrincipal, request.body.user_id)
+          return authorizeIntegration(deps, provider.id, hostId, request.body.return_url)
         },
-      },
-      async (request) => {
-        const hostId = hostOf(request.slotkitPrincipal, request.body.user_id)
-        return authorizeIntegration(deps, 'google', hostId, request.body.return_url)
-      },
-    )
+      )
 
-    app.get(
-      '/api/integrations/google/callback',
-      {
-        config: { ...ctx.publicRateLimit, auth: 'public' },
-        schema: {
-          tags: ['integrations'],
-          summary: 'Where Google sends the browser back (public)',
-          description:
-            'Stores the connected account, then redirects to the return_url given to authorize (with `?integration_id=…`) or shows a "Connected" page. A forged, reused or expired state, or `?error=access_denied`, gets a 400 HTML page and stores nothing.',
-          querystring: CallbackQuerySchema,
-          produces: ['text/html'],
-          // Answered as an HTML page with the code's status, not as JSON.
-          errors: [
-            'OAUTH_STATE_INVALID',
-            'OAUTH_ACCESS_DENIED',
-            'INTEGRATION_NOT_CONFIGURED',
-            'ENCRYPTION_KEY_MISSING',
-            'PROVIDER_ERROR',
-          ],
+      app.get(
+        `/api/integrations/${provider.id}/callback`,
+        {
+          config: { ...ctx.publicRateLimit, auth: 'public' },
+          schema: {
+            tags: ['integrations'],
+            summary: `Where ${provider.name} sends the browser back (public)`,
+            description:
+              'Stores the connected account, then redirects to the return_url given to authorize (with `?integration_id=…`) or shows a "Connected" page. A forged, reused or expired state, or `?error=access_denied`, gets a 400 HTML page and stores nothing.',
+            querystring: CallbackQuerySchema,
+            produces: ['text/html'],
+            // Answered as an HTML page with the code's status, not as JSON.
+            errors: [
+              'OAUTH_STATE_INVALID',
+              'OAUTH_ACCESS_DENIED',
+              'INTEGRATION_NOT_CONFIGURED',
+              'ENCRYPTION_KEY_MISSING',
+              'PROVIDER_ERROR',
+            ],
+          },
         },
-      },
-      async (request, reply) => {
-        try {
-          const done = await completeIntegration(deps, 'google', request.query)
-          if (done.returnUrl) {
-            const target = new URL(done.returnUrl)
-            target.searchParams.set('integration_id', done.integrationId)
-            return reply.redirect(target.toString(), 302)
+        async (request, reply) => {
+          try {
+            const done = await completeIntegration(deps, provider.id, request.query)
+            if (done.returnUrl) {
+              const target = new URL(done.returnUrl)
+              target.searchParams.set('integration_id', done.integrationId)
+              return reply.redirect(target.toString(), 302)
+            }
+            return reply
+              .type('text/html; charset=utf-8')
+              .send(
+                callbackPage(
+                  'Connected',
+                  `<p class="ok">${escapeHtml(provider.name)} ${escapeHtml(done.accountEmail)} is connected: its busy times now block your booking slots.</p>\n<p class="muted">You can close this window.</p>`,
+                ),
+              )
+          } catch (error) {
+            if (!isApiError(error)) throw error
+            return reply
+              .code(statusOf(error.code))
+              .type('text/html; charset=utf-8')
+              .send(
+                callbackPage(
+                  'Not connected',
+                  `<p class="error" data-error="${error.code}">${escapeHtml(error.message)}</p>\n<p class="muted">Error code: ${error.code}</p>`,
+                ),
+              )
           }
-          return reply
-            .type('text/html; charset=utf-8')
-            .send(
-              callbackPage(
-                'Connected',
-                `<p class="ok">Google Calendar ${escapeHtml(done.accountEmail)} is connected: its busy times now block your booking slots.</p>\n<p class="muted">You can close this window.</p>`,
-              ),
-            )
-        } catch (error) {
-          if (!isApiError(error)) throw error
-          return reply
-            .code(statusOf(error.code))
-            .type('text/html; charset=utf-8')
-            .send(
-              callbackPage(
-                'Not connected',
-                `<p class="error" data-error="${error.code}">${escapeHtml(error.message)}</p>\n<p class="muted">Error code: ${error.code}</p>`,
-              ),
-            )
-        }
-      },
-    )
+        },
+      )
+    }
 
     // Google's notifications are empty POSTs that may say Content-Type: application/json,
     // which Fastify's JSON parser rejects: this route alone takes any body and ignores it.
@@ -204,6 +259,99 @@ export function integrationsRoutes(
             throw new ApiError('UNAUTHORIZED', 'The channel token does not match this channel')
           }
           reply.code(204)
+          return null
+        },
+      )
+    })
+
+    // Graph posts JSON notifications, and a text/plain validation request while a
+    // subscription is being created. The server refuses text/plain everywhere else;
+    // this route alone accepts it (and ignores its body).
+    await app.register(async (untyped) => {
+      const scope = untyped.withTypeProvider<TypeBoxTypeProvider>()
+      scope.addContentTypeParser(
+        'text/plain',
+        { parseAs: 'string', bodyLimit: 64 * 1024 },
+        (_req, _body, done) => done(null, undefined),
+      )
+      scope.post(
+        '/api/integrations/microsoft/notifications',
+        {
+          // The validation request has no JSON body: an absent body is an empty one.
+          preValidation: async (request) => {
+            const mutable = request as { body: unknown }
+            mutable.body ??= {}
+          },
+          config: { auth: 'public' },
+          schema: {
+            tags: ['integrations'],
+            summary:
+              'Microsoft Graph change and lifecycle notifications (public; verified by subscription id and clientState)',
+            description:
+              'With `?validationToken=` (Graph checking the endpoint while it creates a subscription): answers 200 `text/plain` with the decoded token, at once, touching nothing. Otherwise a JSON body `{value: [{subscriptionId, clientState, changeType | lifecycleEvent, …}]}`: each clientState is checked in constant time against its subscription; a change queues a sync of that calendar, a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`, `missed`) a full sync and a renewed or new subscription; the reply (202) comes before any sync runs. A wrong clientState is logged and answered 401.',
+            querystring: GraphNotificationQuerySchema,
+            body: GraphNotificationBodySchema,
+            produces: ['text/plain', 'application/json'],
+            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            response: {
+              200: Type.String({ description: 'The decoded validationToken (text/plain).' }),
+              202: Type.Null(),
+            },
+          },
+        },
+        async (request, reply) => {
+          const token = request.query.validationToken
+          if (token !== undefined) {
+            return reply
+              .code(200)
+              .type('text/plain; charset=utf-8')
+              .header('x-content-type-options', 'nosniff')
+              .send(token)
+          }
+          const items = request.body.value
+          if (items === undefined) {
+            throw new ApiError(
+              'VALIDATION_FAILED',
+              'value: is required (or validationToken in the query)',
+              { field: 'value' },
+            )
+          }
+          // One POST may carry many notifications, often several for one subscription:
+          // each subscription and kind is handled once (one sync per calendar anyway).
+          const distinct = new Map<string, (typeof items)[number]>()
+          for (const item of items) {
+            const kind = item.lifecycleEvent ?? 'change'
+            distinct.set(`${item.subscriptionId}\u0000${kind}\u0000${item.clientState ?? ''}`, item)
+          }
+          const forbidden: string[] = []
+          let known = 0
+          for (const item of distinct.values()) {
+            const message = { channelId: item.subscriptionId, token: item.clientState ?? undefined }
+            const lifecycleEvent = item.lifecycleEvent
+            const result =
+              lifecycleEvent === undefined
+                ? await calendarSync.notify('microsoft', {
+                    ...message,
+                    state: item.changeType ?? 'updated',
+                  })
+                : LIFECYCLE_EVENTS.has(lifecycleEvent)
+                  ? await calendarSync.lifecycle('microsoft', {
+                      ...message,
+                      event: lifecycleEvent as ChannelLifecycleEvent,
+                    })
+                  : 'ignored'
+            if (result === 'forbidden') forbidden.push(item.subscriptionId)
+            else if (result !== 'unknown') known += 1
+          }
+          if (forbidden.length > 0) {
+            request.log.warn(
+              { provider: 'microsoft', subscriptionIds: forbidden.slice(0, 10) },
+              'Graph notification refused: its clientState does not match its subscription',
+            )
+            throw new ApiError('UNAUTHORIZED', 'The clientState does not match its subscription')
+          }
+          if (known === 0) throw new ApiError('NOT_FOUND', 'Unknown subscription')
+          reply.code(202)
           return null
         },
       )
