@@ -459,8 +459,8 @@ export interface WebhookDeliveryList {
 
 // ---------------------------------------------------------------- integrations
 
-/** A calendar provider a host can connect. */
-export type IntegrationProvider = 'google'
+/** A calendar provider a host can connect: Google, or a CalDAV server (iCloud, Fastmail, Nextcloud…). */
+export type IntegrationProvider = 'google' | 'caldav'
 
 /**
  * `active` (syncing), `error` (the last sync failed; retried with backoff) or
@@ -475,6 +475,21 @@ export interface AuthorizeIntegrationBody {
   user_id?: string
   /** Where the browser goes after connecting, with `?integration_id=…` added. */
   return_url?: string
+}
+
+/** Body of `POST /api/integrations/caldav`. */
+export interface ConnectCaldavBody {
+  /** The host; default the owner of the key (the admin token must name one). */
+  user_id?: string
+  /**
+   * The CalDAV server: iCloud `https://caldav.icloud.com/`, Fastmail
+   * `https://caldav.fastmail.com/`, Nextcloud `https://<host>/remote.php/dav/`.
+   */
+  server_url: string
+  /** The account name (iCloud: the Apple ID e-mail address). */
+  username: string
+  /** The account's password; for iCloud and Fastmail an app-specific one. Stored encrypted, never returned. */
+  password: string
 }
 
 /** Reply of `POST /api/integrations/google/authorize`. */
