@@ -23,6 +23,8 @@ export interface PinnedFetchOptions {
   readonly maxResponseBytes?: number
   /** Redirects followed at most (with `redirect: 'follow'`, the default); default 5. */
   readonly maxRedirects?: number
+  /** Refuse plain http (credentials would cross the network in clear); default false. */
+  readonly httpsOnly?: boolean
 }
 
 /**
@@ -106,6 +108,11 @@ export function createPinnedFetch(options: PinnedFetchOptions): FetchLike {
     } catch (error) {
       if (error instanceof WebhookTargetRefused) throw error
       throw new FetchFailedError('ENOTFOUND', `${url.hostname}: the host name does not resolve`)
+    }
+    if (options.httpsOnly && url.protocol !== 'https:') {
+      throw new WebhookTargetRefused(
+        `${url.host}: only https URLs are allowed (plain http only with WEBHOOK_ALLOW_PRIVATE=true)`,
+      )
     }
     const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
       if ((lookupOptions as { all?: boolean }).all) {
