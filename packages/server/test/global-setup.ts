@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node'
 import { createDb } from '../src/db/database'
 import { ensureDatabase, freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
+import { findRadicale, type RadicaleServer, startRadicale } from './radicale'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,10 @@ declare module 'vitest' {
     databaseUrlTemplate: string
     /** A running redis-server, or '' when none is available (never under CI). */
     redisUrl: string
+    /** A running Radicale (CalDAV), or '' when none is available (never under CI). */
+    radicaleUrl: string
+    /** Its htpasswd file (plain): tests append their own users. */
+    radicaleUsers: string
   }
 }
 
@@ -62,6 +67,21 @@ async function startRedis(): Promise<{ url: string; process: ChildProcess } | un
   return { url: `redis://127.0.0.1:${port}`, process: child }
 }
 
+async function startRadicaleIfInstalled(): Promise<RadicaleServer | undefined> {
+  const binary = findRadicale()
+  if (!binary) {
+    if (process.env.CI)
+      throw new Error(
+        'radicale is required under CI (apt-get install -y --no-install-recommends radicale)',
+      )
+    process.stderr.write(
+      '[server tests] radicale not found: the CalDAV tests are skipped (install radicale)\n',
+    )
+    return undefined
+  }
+  return startRadicale(binary)
+}
+
 export default async function setup(project: TestProject) {
   let stopPostgres = async () => {}
   let databaseUrl = process.env.DATABASE_URL
@@ -93,12 +113,16 @@ export default async function setup(project: TestProject) {
   await db.destroy()
 
   const redis = await startRedis()
+  const radicale = await startRadicaleIfInstalled()
   project.provide('databaseUrl', databaseUrl)
   project.provide('databaseUrlTemplate', template)
   project.provide('redisUrl', redis?.url ?? '')
+  project.provide('radicaleUrl', radicale?.url ?? '')
+  project.provide('radicaleUsers', radicale?.usersFile ?? '')
 
   return async () => {
     redis?.process.kill('SIGTERM')
+    await radicale?.stop()
     await stopPostgres()
   }
 }
