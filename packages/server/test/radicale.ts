@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../src/db/embedded-postgres'
@@ -106,4 +106,15 @@ export async function addRadicaleUser(
   password: string,
 ): Promise<void> {
   await appendFile(usersFile, `${username}:${password}\n`)
+}
+
+/** Changes a user's password (the account's owner changed it, or revoked an app password). */
+export async function setRadicalePassword(
+  usersFile: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  const lines = (await readFile(usersFile, 'utf8')).split('\n')
+  const kept = lines.filter((line) => line && !line.startsWith(`${username}:`))
+  await writeFile(usersFile, `${[...kept, `${username}:${password}`].join('\n')}\n`)
 }

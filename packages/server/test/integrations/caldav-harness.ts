@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { createObject, deleteObject, makeCalendar } from 'tsdav'
@@ -46,9 +51,13 @@ export function basic(username: string, password: string): Record<string, string
  * A new Radicale user (unique name, random password) with a calendar `work`
  * made through tsdav (MKCALENDAR), at `baseUrl` (Radicale, or a proxy in front of it).
  */
-export async function newCaldavAccount(baseUrl = radicaleUrl()): Promise<CaldavAccount> {
+export async function newCaldavAccount(
+  baseUrl = radicaleUrl(),
+  options: { email?: boolean } = {},
+): Promise<CaldavAccount> {
   accounts += 1
-  const username = `host${accounts}-${randomBytes(4).toString('hex')}`
+  // An e-mail address as user name (as on iCloud or Fastmail) is also the account's address.
+  const username = `host${accounts}-${randomBytes(4).toString('hex')}${options.email ? '@example.com' : ''}`
   const password = randomBytes(12).toString('base64url')
   await addRadicaleUser(inject('radicaleUsers'), username, password)
   const headers = basic(username, password)
@@ -113,7 +122,10 @@ export function vevent(uid: string, ...lines: string[]): string[] {
 export interface ProxiedRequest {
   readonly method: string
   readonly path: string
+  readonly headers: IncomingHttpHeaders
   readonly body: string
+  /** The status Radicale answered. */
+  status?: number
 }
 
 /** A loopback proxy in front of Radicale that records what Slotkit asks for. */
@@ -139,7 +151,13 @@ export async function startCountingProxy(target = radicaleUrl()): Promise<Counti
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      proxy.requests.push({ method: req.method ?? '', path: req.url ?? '', body: body.toString() })
+      const seen: ProxiedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: body.toString(),
+      }
+      proxy.requests.push(seen)
       const forwarded = httpRequest(
         {
           host: upstream.hostname,
@@ -158,6 +176,7 @@ export async function startCountingProxy(target = radicaleUrl()): Promise<Counti
             }
             const headers = { ...answer.headers }
             delete headers['content-length']
+            seen.status = answer.statusCode
             res.writeHead(answer.statusCode ?? 502, headers)
             res.end(text)
           })
