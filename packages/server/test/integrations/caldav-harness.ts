@@ -1,11 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type Server,
-} from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { createObject, deleteObject, makeCalendar } from 'tsdav'
 import { inject } from 'vitest'
@@ -15,6 +8,7 @@ import type { ProviderRegistry } from '../../src/integrations/calendar/calendar-
 import type { SecretBox } from '../../src/integrations/calendar/secret-box'
 import type { Mailer } from '../../src/integrations/email/mailer'
 import { sha256 } from '../../src/services/tokens'
+import { type CountingProxy, startCountingProxy as startProxy } from '../caldav-proxy'
 import { ADMIN_TOKEN, bearer, type Host, SECRET_KEY, testConfig } from '../helpers'
 import { FAST_RETRIES } from '../notifications/harness'
 import { addRadicaleUser } from '../radicale'
@@ -118,87 +112,11 @@ export function vevent(uid: string, ...lines: string[]): string[] {
   return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20270101T000000Z', ...lines, 'END:VEVENT']
 }
 
-/** One request the counting proxy forwarded. */
-export interface ProxiedRequest {
-  readonly method: string
-  readonly path: string
-  readonly headers: IncomingHttpHeaders
-  readonly body: string
-  /** The status Radicale answered. */
-  status?: number
-}
+export type { CountingProxy, ProxiedRequest } from '../caldav-proxy'
 
-/** A loopback proxy in front of Radicale that records what Slotkit asks for. */
-export interface CountingProxy {
-  readonly url: string
-  readonly requests: ProxiedRequest[]
-  /** Answer PROPFINDs without `sync-token` (a server with ctags and etags only). */
-  hideSyncToken: boolean
-  close(): Promise<void>
-}
-
-/** Starts a {@link CountingProxy} forwarding to `target`. */
-export async function startCountingProxy(target = radicaleUrl()): Promise<CountingProxy> {
-  const upstream = new URL(target)
-  const proxy: CountingProxy = {
-    url: '',
-    requests: [],
-    hideSyncToken: false,
-    close: async () => {},
-  }
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      const seen: ProxiedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body: body.toString(),
-      }
-      proxy.requests.push(seen)
-      const forwarded = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          const parts: Buffer[] = []
-          answer.on('data', (chunk: Buffer) => parts.push(chunk))
-          answer.on('end', () => {
-            let text = Buffer.concat(parts).toString()
-            if (proxy.hideSyncToken && req.method === 'PROPFIND') {
-              text = text.replace(/<sync-token>[^<]*<\/sync-token>/g, '')
-            }
-            const headers = { ...answer.headers }
-            delete headers['content-length']
-            seen.status = answer.statusCode
-            res.writeHead(answer.statusCode ?? 502, headers)
-            res.end(text)
-          })
-        },
-      )
-      forwarded.on('error', () => {
-        res.writeHead(502)
-        res.end()
-      })
-      forwarded.end(body)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  Object.assign(proxy, {
-    url: `http://127.0.0.1:${port}/`,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-    },
-  })
-  return proxy
+/** A counting proxy in front of the tests' Radicale. */
+export function startCountingProxy(target = radicaleUrl()): Promise<CountingProxy> {
+  return startProxy(target)
 }
 
 /** Options of {@link startCaldavApp}. */
