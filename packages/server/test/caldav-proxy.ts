@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   readonly body: string
   /** The status Radicale answered. */
   status?: number
+  /** How long Radicale took to answer, ms. */
+  ms?: number
 }
 
 /** A loopback proxy in front of Radicale that records what Slotkit asks for. */
@@ -46,6 +48,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         body: body.toString(),
       }
       proxy.requests.push(seen)
+      const started = performance.now()
       const forwarded = httpRequest(
         {
           host: upstream.hostname,
@@ -65,6 +68,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
             const headers = { ...answer.headers }
             delete headers['content-length']
             seen.status = answer.statusCode
+            seen.ms = performance.now() - started
             res.writeHead(answer.statusCode ?? 502, headers)
             res.end(text)
           })

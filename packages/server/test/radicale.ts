@@ -10,6 +10,8 @@ export interface RadicaleServer {
   readonly url: string
   /** The htpasswd file: Radicale re-reads it on every login, so users can be added live. */
   readonly usersFile: string
+  /** Its storage folder: a calendar's objects are `<this>/collection-root/<user>/<calendar>/*.ics`. */
+  readonly storage: string
   stop(): Promise<void>
 }
 
@@ -36,6 +38,7 @@ export async function startRadicale(binary: string): Promise<RadicaleServer> {
   const usersFile = join(dir, 'users')
   await writeFile(usersFile, '')
   const config = join(dir, 'radicale.conf')
+  const storage = join(dir, 'collections')
   await writeFile(
     config,
     [
@@ -51,7 +54,7 @@ export async function startRadicale(binary: string): Promise<RadicaleServer> {
       '[rights]',
       'type = owner_only',
       '[storage]',
-      `filesystem_folder = ${join(dir, 'collections')}`,
+      `filesystem_folder = ${storage}`,
       '[logging]',
       // "Radicale server ready" is an info line.
       'level = info',
@@ -88,6 +91,7 @@ export async function startRadicale(binary: string): Promise<RadicaleServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     usersFile,
+    storage,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
