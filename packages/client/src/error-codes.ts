@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'OAUTH_STATE_INVALID',
   'OAUTH_ACCESS_DENIED',
   'PROVIDER_ERROR',
+  'CREDENTIALS_REJECTED',
+  'CALENDAR_SERVER_UNREACHABLE',
 ] as const
 
 /** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */

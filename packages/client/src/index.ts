@@ -53,6 +53,7 @@ export type {
   BookingList,
   BookingStatus,
   CancelBookingBody,
+  ConnectCaldavBody,
   CreateApiKeyBody,
   CreateApiKeyReply,
   CreateBookingBody,

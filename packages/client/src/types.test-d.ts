@@ -88,6 +88,7 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.IntegrationStatus>().toEqualTypeOf<Core.IntegrationStatus>()
     expectTypeOf<Client.AuthorizeIntegrationBody>().toEqualTypeOf<Core.AuthorizeIntegrationBody>()
     expectTypeOf<Client.AuthorizeIntegrationReply>().toEqualTypeOf<Core.AuthorizeIntegrationReply>()
+    expectTypeOf<Client.ConnectCaldavBody>().toEqualTypeOf<Core.ConnectCaldavBody>()
     expectTypeOf<Client.IntegrationCalendar>().toEqualTypeOf<Core.IntegrationCalendar>()
     expectTypeOf<Client.Integration>().toEqualTypeOf<Core.Integration>()
     expectTypeOf<Client.ListIntegrationsQuery>().toEqualTypeOf<Core.ListIntegrationsQuery>()

@@ -459,8 +459,11 @@ export interface WebhookDeliveryList {
 
 // ---------------------------------------------------------------- integrations
 
-/** A calendar provider a host can connect: Google Calendar, or Microsoft 365 / Outlook.com. */
-export type IntegrationProvider = 'google' | 'microsoft'
+/**
+ * A calendar provider a host can connect: Google Calendar, Microsoft 365 /
+ * Outlook.com, or a CalDAV server (iCloud, Fastmail, Nextcloud…).
+ */
+export type IntegrationProvider = 'google' | 'microsoft' | 'caldav'
 
 /**
  * `active` (syncing), `error` (the last sync failed; retried with backoff) or
@@ -475,6 +478,21 @@ export interface AuthorizeIntegrationBody {
   user_id?: string
   /** Where the browser goes after connecting, with `?integration_id=…` added. */
   return_url?: string
+}
+
+/** Body of `POST /api/integrations/caldav`. */
+export interface ConnectCaldavBody {
+  /** The host; default the owner of the key (the admin token must name one). */
+  user_id?: string
+  /**
+   * The CalDAV server: iCloud `https://caldav.icloud.com/`, Fastmail
+   * `https://caldav.fastmail.com/`, Nextcloud `https://<host>/remote.php/dav/`.
+   */
+  server_url: string
+  /** The account name (iCloud: the Apple ID e-mail address). */
+  username: string
+  /** The account's password; for iCloud and Fastmail an app-specific one. Stored encrypted, never returned. */
+  password: string
 }
 
 /** Reply of `POST /api/integrations/{google,microsoft}/authorize`. */

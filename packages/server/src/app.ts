@@ -225,7 +225,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     cache,
     log: app.log,
     now,
-    providers: deps.calendars?.providers ?? createProviderRegistry(config, { now }),
+    providers:
+      deps.calendars?.providers ??
+      createProviderRegistry(config, {
+        now,
+        resolveHost: deps.jobs ? deps.jobs.resolveHost : undefined,
+      }),
     box: deps.secretBox ?? (await resolveSecretBox(config, { embedded: false })),
     publicUrl,
     pushAllowed: deps.calendars?.pushAllowed,

@@ -7,6 +7,7 @@ import { createDb } from '../src/db/database'
 import { ensureDatabase, freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { createTestTls, writeCaBundle } from './fakes/test-ca'
+import { findRadicale, type RadicaleServer, startRadicale } from './radicale'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +22,10 @@ declare module 'vitest' {
      * a CA this run made; `caBundle` is the NODE_EXTRA_CA_CERTS the workers started with.
      */
     testTls: { cert: string; key: string; ca: string; caBundle: string }
+    /** A running Radicale (CalDAV), or '' when none is available (never under CI). */
+    radicaleUrl: string
+    /** Its htpasswd file (plain): tests append their own users. */
+    radicaleUsers: string
   }
 }
 
@@ -68,6 +73,21 @@ async function startRedis(): Promise<{ url: string; process: ChildProcess } | un
   return { url: `redis://127.0.0.1:${port}`, process: child }
 }
 
+async function startRadicaleIfInstalled(): Promise<RadicaleServer | undefined> {
+  const binary = findRadicale()
+  if (!binary) {
+    if (process.env.CI)
+      throw new Error(
+        'radicale is required under CI (apt-get install -y --no-install-recommends radicale)',
+      )
+    process.stderr.write(
+      '[server tests] radicale not found: the CalDAV tests are skipped (install radicale)\n',
+    )
+    return undefined
+  }
+  return startRadicale(binary)
+}
+
 export default async function setup(project: TestProject) {
   let stopPostgres = async () => {}
   let databaseUrl = process.env.DATABASE_URL
@@ -109,17 +129,21 @@ export default async function setup(project: TestProject) {
   const previousCaCerts = process.env.NODE_EXTRA_CA_CERTS
   const caBundle = writeCaBundle(tlsDir, tls, previousCaCerts)
   process.env.NODE_EXTRA_CA_CERTS = caBundle
+  const radicale = await startRadicaleIfInstalled()
 
   project.provide('databaseUrl', databaseUrl)
   project.provide('databaseUrlTemplate', template)
   project.provide('redisUrl', redis?.url ?? '')
   project.provide('testTls', { cert: tls.cert, key: tls.key, ca: tls.ca, caBundle })
+  project.provide('radicaleUrl', radicale?.url ?? '')
+  project.provide('radicaleUsers', radicale?.usersFile ?? '')
 
   return async () => {
     if (previousCaCerts === undefined) delete process.env.NODE_EXTRA_CA_CERTS
     else process.env.NODE_EXTRA_CA_CERTS = previousCaCerts
     await rm(tlsDir, { recursive: true, force: true })
     redis?.process.kill('SIGTERM')
+    await radicale?.stop()
     await stopPostgres()
   }
 }

@@ -265,6 +265,34 @@ describe('integrations', () => {
       await rejection(client.integrations.sync('00000000-0000-4000-8000-000000000000')),
     ).toMatchObject({ status: 404, code: 'NOT_FOUND' })
   })
+
+  test('connectCaldav reaches the server: with DATABASE_URL and no ENCRYPTION_KEY it is 503 naming the variable, storing nothing', async () => {
+    const { client } = await createHost(api.baseUrl)
+    const error = await rejection(
+      client.integrations.connectCaldav({
+        server_url: 'http://127.0.0.1:9/',
+        username: 'alice',
+        password: 'app-specific-password',
+      }),
+    )
+    expect(error).toMatchObject({
+      status: 503,
+      code: 'ENCRYPTION_KEY_MISSING',
+      details: { variable: 'ENCRYPTION_KEY' },
+    })
+    expect(error.message).not.toContain('app-specific-password')
+    // Validation runs first: a bad field is a 400 naming it.
+    expect(
+      await rejection(
+        client.integrations.connectCaldav({
+          server_url: 'caldav.example.com',
+          username: 'alice',
+          password: 'x',
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' })
+    expect(await client.integrations.list()).toEqual({ integrations: [] })
+  })
 })
 
 describe('bookings', () => {
@@ -458,6 +486,7 @@ describe('coverage', () => {
     'GET /api/admin/jobs': 'admin.listJobs',
     'POST /api/admin/jobs/{id}/retry': 'admin.retryJob',
     'POST /api/integrations/google/authorize': 'integrations.authorizeGoogle',
+    'POST /api/integrations/caldav': 'integrations.connectCaldav',
     'GET /api/integrations': 'integrations.list',
     'PATCH /api/integrations/{id}': 'integrations.update',
     'DELETE /api/integrations/{id}': 'integrations.delete',

@@ -3,6 +3,7 @@ import { id } from '../request'
 import type {
   AuthorizeIntegrationBody,
   AuthorizeIntegrationReply,
+  ConnectCaldavBody,
   Integration,
   IntegrationList,
   ListIntegrationsQuery,
@@ -50,6 +51,23 @@ export interface IntegrationsResource {
     body?: AuthorizeIntegrationBody,
     options?: RequestOptions,
   ): Promise<AuthorizeIntegrationReply>
+  /**
+   * Connects a CalDAV account: iCloud, Fastmail, Nextcloud… (`POST /api/integrations/caldav`).
+   * The server discovers the calendars before it stores anything, so a wrong password
+   * rejects with `CREDENTIALS_REJECTED` and a server that cannot be reached with
+   * `CALENDAR_SERVER_UNREACHABLE` (both 400). Connecting the same account again
+   * replaces its password. Resolves to the integration; its first sync is queued.
+   *
+   * @example
+   * ```ts
+   * const integration = await host.integrations.connectCaldav({
+   *   server_url: 'https://caldav.icloud.com/',
+   *   username: 'alice@icloud.com',
+   *   password: 'abcd-efgh-ijkl-mnop', // an app-specific password
+   * })
+   * ```
+   */
+  connectCaldav(body: ConnectCaldavBody, options?: RequestOptions): Promise<Integration>
   /** The host's connected accounts and their calendars (`GET /api/integrations`). */
   list(query?: ListIntegrationsQuery, options?: RequestOptions): Promise<IntegrationList>
   /**
@@ -78,6 +96,8 @@ export function createIntegrations(request: Requester): IntegrationsResource {
       request('POST', '/api/integrations/google/authorize', { body: body ?? {}, options }),
     authorizeMicrosoft: (body, options) =>
       request('POST', '/api/integrations/microsoft/authorize', { body: body ?? {}, options }),
+    connectCaldav: (body, options) =>
+      request('POST', '/api/integrations/caldav', { body, options }),
     list: (query, options) => request('GET', '/api/integrations', { query, retry: true, options }),
     update: (integrationId, body, options) =>
       request('PATCH', path(integrationId), { body, options }),

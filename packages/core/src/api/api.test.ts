@@ -463,6 +463,31 @@ describe('integrations', () => {
     expect(Value.Check(api.AuthorizeIntegrationBodySchema, { refresh_token: 'x' })).toBe(false)
   })
 
+  it('takes a CalDAV server URL, user name and password, and nothing else', () => {
+    const body = {
+      server_url: 'https://caldav.icloud.com/',
+      username: 'alice@icloud.com',
+      password: 'abcd-efgh-ijkl-mnop',
+    }
+    expect(Value.Check(api.ConnectCaldavBodySchema, body)).toBe(true)
+    expect(Value.Check(api.ConnectCaldavBodySchema, { ...body, user_id: ID })).toBe(true)
+    // A password may hold a colon; a user name may not (Basic authentication splits on it).
+    expect(Value.Check(api.ConnectCaldavBodySchema, { ...body, password: 'a:b' })).toBe(true)
+    for (const bad of [
+      { ...body, server_url: 'caldav.icloud.com' },
+      { ...body, server_url: 'ftp://caldav.example.com/' },
+      { ...body, username: 'alice:x' },
+      { ...body, username: '' },
+      { ...body, password: '' },
+      { ...body, password: 'line\nbreak' },
+      { ...body, refresh_token: 'x' },
+      { server_url: body.server_url, username: body.username },
+    ]) {
+      expect(Value.Check(api.ConnectCaldavBodySchema, bad), JSON.stringify(bad)).toBe(false)
+    }
+    expect(Value.Check(api.IntegrationSchema, { ...integration, provider: 'caldav' })).toBe(true)
+  })
+
   it('needs at least one field on a patch and lets write_calendar_id be null', () => {
     expect(Value.Check(api.PatchIntegrationBodySchema, {})).toBe(false)
     expect(Value.Check(api.PatchIntegrationBodySchema, { busy_calendar_ids: [] })).toBe(true)

@@ -104,6 +104,7 @@ export {
 export type {
   AuthorizeIntegrationBody,
   AuthorizeIntegrationReply,
+  ConnectCaldavBody,
   Integration,
   IntegrationCalendar,
   IntegrationList,
@@ -118,6 +119,7 @@ export {
   AuthorizeIntegrationBodySchema,
   AuthorizeIntegrationReplySchema,
   CalendarIdSchema,
+  ConnectCaldavBodySchema,
   INTEGRATION_PROVIDERS,
   INTEGRATION_STATUSES,
   IntegrationCalendarSchema,

@@ -2,10 +2,11 @@ import { type Static, Type } from 'typebox'
 import { DateTimeSchema, UrlSchema, UuidSchema } from './primitives'
 
 /**
- * The calendar providers a host can connect: `google` (Google Calendar) and
- * `microsoft` (Microsoft 365 and Outlook.com, through Microsoft Graph).
+ * The calendar providers a host can connect: `google` (Google Calendar),
+ * `microsoft` (Microsoft 365 and Outlook.com, through Microsoft Graph) and
+ * `caldav` (CalDAV servers: iCloud, Fastmail, Nextcloud…).
  */
-export const INTEGRATION_PROVIDERS = ['google', 'microsoft'] as const
+export const INTEGRATION_PROVIDERS = ['google', 'microsoft', 'caldav'] as const
 
 /** One of {@link INTEGRATION_PROVIDERS}. */
 export type IntegrationProvider = (typeof INTEGRATION_PROVIDERS)[number]
@@ -21,7 +22,7 @@ export const INTEGRATION_STATUSES = ['active', 'error', 'disconnected'] as const
 /** One of {@link INTEGRATION_STATUSES}. */
 export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number]
 
-/** A provider's calendar id, as the provider writes it (Google: `alice@example.com`, `…@group.calendar.google.com`; Microsoft: `AAMkAGI2…=`). */
+/** A provider's calendar id, as the provider writes it (Google: `alice@example.com`, `…@group.calendar.google.com`; Microsoft: `AAMkAGI2…=`; CalDAV: the calendar's URL). */
 export const CalendarIdSchema = Type.String({
   minLength: 1,
   maxLength: 1024,
@@ -61,6 +62,42 @@ export const AuthorizeIntegrationReplySchema = Type.Object(
 
 /** Reply of `POST /api/integrations/{google,microsoft}/authorize`. */
 export type AuthorizeIntegrationReply = Static<typeof AuthorizeIntegrationReplySchema>
+
+/** Body of `POST /api/integrations/caldav` (host key). */
+export const ConnectCaldavBodySchema = Type.Object(
+  {
+    user_id: Type.Optional(UuidSchema),
+    server_url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: '^https?://[^\\s]+$',
+      description:
+        'The CalDAV server: iCloud `https://caldav.icloud.com/`, Fastmail `https://caldav.fastmail.com/`, Nextcloud `https://<host>/remote.php/dav/`. The principal and calendar home are discovered from it.',
+    }),
+    username: Type.String({
+      minLength: 1,
+      maxLength: 320,
+      pattern: '^[^\\u0000-\\u001f\\u007f:]+$',
+      description: 'The account name (iCloud: the Apple ID e-mail address).',
+    }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+      description:
+        "The account's password; for iCloud and Fastmail an app-specific password. Stored encrypted like OAuth tokens, never returned.",
+    }),
+  },
+  {
+    additionalProperties: false,
+    title: 'Connect CalDAV',
+    description:
+      "Connects a CalDAV account of user_id (default: the owner of the key; the admin token must name one). The server is checked (discovery, calendars) before anything is stored. A server on loopback or a private network, or plain http, is refused unless the server's WEBHOOK_ALLOW_PRIVATE is on.",
+  },
+)
+
+/** Body of `POST /api/integrations/caldav`. */
+export type ConnectCaldavBody = Static<typeof ConnectCaldavBodySchema>
 
 /** One calendar of a connected account. */
 export const IntegrationCalendarSchema = Type.Object(

@@ -37,6 +37,9 @@ export const ERROR_CODES = [
   'OAUTH_STATE_INVALID',
   'OAUTH_ACCESS_DENIED',
   'PROVIDER_ERROR',
+  // CalDAV (issue 13).
+  'CREDENTIALS_REJECTED',
+  'CALENDAR_SERVER_UNREACHABLE',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

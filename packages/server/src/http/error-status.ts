@@ -34,6 +34,8 @@ export const ERROR_STATUS = {
   OAUTH_STATE_INVALID: 400,
   OAUTH_ACCESS_DENIED: 400,
   PROVIDER_ERROR: 502,
+  CREDENTIALS_REJECTED: 400,
+  CALENDAR_SERVER_UNREACHABLE: 400,
 } as const satisfies Record<ErrorCode, number>
 
 /** The status for `code`. */

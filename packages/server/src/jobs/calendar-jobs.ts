@@ -68,6 +68,7 @@ export async function handleSendIntegrationEmail(
       .executeTakeFirstOrThrow()
     const rendered = renderIntegrationDisconnectedEmail({
       hostName: host.name,
+      provider: row.provider,
       providerName: providerName(row.provider),
       accountEmail: row.accountEmail,
       reason: row.lastError,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { formatUtc } from '@slotkit/core'
 import type {
+  ConnectCaldavBody,
   Integration,
   IntegrationList,
   PatchIntegrationBody,
@@ -26,7 +27,11 @@ import {
   type ProviderSession,
 } from '../integrations/calendar/provider'
 import type { SecretBox } from '../integrations/calendar/secret-box'
-import { openCredentials, sealCredentials } from '../integrations/calendar/token-store'
+import {
+  openCredentials,
+  type StoredCredentials,
+  sealCredentials,
+} from '../integrations/calendar/token-store'
 import { toWireIntegration } from '../integrations/calendar/wire'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
@@ -60,6 +65,19 @@ const PROVIDER_NAMES: Readonly<Record<string, string>> = {
   microsoft: 'Outlook Calendar',
 }
 
+/** The box that seals credentials, or 503 ENCRYPTION_KEY_MISSING. */
+function secretBox(deps: IntegrationServiceDeps): SecretBox {
+  const box = deps.calendarSync.box
+  if (!box) {
+    throw new ApiError(
+      'ENCRYPTION_KEY_MISSING',
+      'ENCRYPTION_KEY is not set: calendar tokens cannot be stored encrypted. Set ENCRYPTION_KEY (32 random bytes, base64) on every server and worker',
+      { variable: 'ENCRYPTION_KEY' },
+    )
+  }
+  return box
+}
+
 /** The configured OAuth provider `id` and the secret box, or the 501/503 that explains what is missing. */
 function oauthProvider(
   deps: IntegrationServiceDeps,
@@ -73,15 +91,7 @@ function oauthProvider(
       { provider: id },
     )
   }
-  const box = deps.calendarSync.box
-  if (!box) {
-    throw new ApiError(
-      'ENCRYPTION_KEY_MISSING',
-      'ENCRYPTION_KEY is not set: calendar tokens cannot be stored encrypted. Set ENCRYPTION_KEY (32 random bytes, base64) on every server and worker',
-      { variable: 'ENCRYPTION_KEY' },
-    )
-  }
-  return { provider, connect: provider.connect, box }
+  return { provider, connect: provider.connect, box: secretBox(deps) }
 }
 
 /**
@@ -214,11 +224,12 @@ export async function completeIntegration(
       { provider: providerId },
     )
   }
-  const integrationId = await storeIntegration(deps.db, box, {
+  const { integrationId } = await storeIntegration(deps.db, box, {
     hostId: consumed.hostId,
     provider: providerId,
     accountEmail: account.accountEmail,
-    tokens,
+    credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    accessExpiresAt: tokens.expiresAt,
     calendars: account.calendars,
     now: deps.now(),
   })
@@ -230,6 +241,133 @@ export async function completeIntegration(
   return { integrationId, accountEmail: account.accountEmail, returnUrl: consumed.returnUrl }
 }
 
+/** A session over credentials not stored yet (connecting lists calendars before it stores anything). */
+function credentialsSession(secret: Readonly<Record<string, string>>): ProviderSession {
+  return {
+    integrationId: `connecting:${randomUUID()}`,
+    accountEmail: '',
+    accessToken: async () => {
+      throw new ProviderError('connect', 'rejected', 'password credentials have no access token')
+    },
+    refreshAccessToken: async () => {
+      throw new ProviderError('connect', 'rejected', 'password credentials have no access token')
+    },
+    credentials: async () => secret,
+  }
+}
+
+/**
+ * Why connecting a CalDAV account failed, as the API says it: the password
+ * (401), the server URL (refused by the SSRF policy, unreachable, or no CalDAV
+ * server there), or the server itself (5xx, 429: retry later).
+ */
+function caldavConnectError(
+  deps: IntegrationServiceDeps,
+  serverUrl: string,
+  error: unknown,
+): ApiError {
+  if (!(error instanceof ProviderError)) throw error
+  const host = new URL(serverUrl).host
+  if (error.kind === 'revoked' || error.kind === 'unauthorized') {
+    return new ApiError(
+      'CREDENTIALS_REJECTED',
+      `password: ${host} refused the user name and password (HTTP 401); for iCloud and Fastmail use an app-specific password. Nothing was connected`,
+      { field: 'password', provider: 'caldav' },
+    )
+  }
+  if (error.options.reason === 'target-refused') {
+    return invalidField('server_url', `${error.message.replace(/^caldav [^:]+: /, '')}`)
+  }
+  if (error.kind === 'unavailable' && error.options.status === undefined) {
+    return new ApiError(
+      'CALENDAR_SERVER_UNREACHABLE',
+      `server_url: ${host} could not be reached (${error.options.reason ?? 'no answer'}); check the URL. Nothing was connected`,
+      { field: 'server_url', provider: 'caldav', reason: error.options.reason ?? null },
+    )
+  }
+  if (error.kind === 'rejected') {
+    return new ApiError(
+      'CALENDAR_SERVER_UNREACHABLE',
+      `server_url: no CalDAV calendars were found at ${host} (${error.message.replace(/^caldav /, '')}); check the URL against the presets. Nothing was connected`,
+      { field: 'server_url', provider: 'caldav', reason: error.options.reason ?? null },
+    )
+  }
+  deps.log.warn({ provider: 'caldav', error: error.message }, 'connecting a CalDAV account failed')
+  return new ApiError(
+    'PROVIDER_ERROR',
+    `${host} failed while connecting (${error.message.replace(/^caldav /, '')}); try again later`,
+    { provider: 'caldav' },
+  )
+}
+
+/**
+ * `POST /api/integrations/caldav`: discovers the account (principal, calendar
+ * home, calendars) with the given password before storing anything, then
+ * stores it like an OAuth grant (the password sealed with AES-256-GCM, never
+ * returned) and queues its first sync. Connecting the same account again
+ * replaces its password and reactivates it. `created` is false then.
+ */
+export async function connectCaldav(
+  deps: IntegrationServiceDeps,
+  hostId: string,
+  body: ConnectCaldavBody,
+): Promise<{ integration: Integration; created: boolean }> {
+  const provider = deps.calendarSync.provider('caldav')
+  if (provider?.connect.kind !== 'credentials') {
+    throw new ApiError('INTEGRATION_NOT_CONFIGURED', 'CalDAV is not enabled on this server', {
+      provider: 'caldav',
+    })
+  }
+  const box = secretBox(deps)
+  const host = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', hostId)
+    .executeTakeFirst()
+  if (!host) throw notFound('User')
+  let secret: Readonly<Record<string, string>>
+  let account: Awaited<ReturnType<CalendarProvider['listCalendars']>>
+  try {
+    new URL(body.server_url)
+  } catch {
+    throw invalidField('server_url', 'is not a valid URL')
+  }
+  try {
+    secret = await provider.connect.verify({
+      server_url: body.server_url,
+      username: body.username,
+      password: body.password,
+    })
+    account = await provider.listCalendars(credentialsSession(secret))
+  } catch (error) {
+    throw caldavConnectError(deps, body.server_url, error)
+  }
+  const { integrationId, created } = await storeIntegration(deps.db, box, {
+    hostId,
+    provider: 'caldav',
+    accountEmail: account.accountEmail,
+    credentials: { secret },
+    accessExpiresAt: null,
+    calendars: account.calendars,
+    now: deps.now(),
+  })
+  deps.log.info(
+    { integrationId, hostId, provider: 'caldav', created },
+    'calendar account connected',
+  )
+  await deps.calendarSync.enqueue(integrationId, { reason: 'connect' })
+  const row = (await findIntegration(deps.db, integrationId))!
+  return {
+    integration: toWireIntegration(row, await findCalendars(deps.db, [integrationId])),
+    created,
+  }
+}
+
+/**
+ * Stores a connected account (sealed credentials) and its calendars: reconnecting an
+ * account updates its integration (new credentials, active again). Busy = write = the
+ * primary calendar by default; calendars the account no longer has go.
+ */
 async function storeIntegration(
   db: Db,
   box: SecretBox,
@@ -237,11 +375,13 @@ async function storeIntegration(
     hostId: string
     provider: string
     accountEmail: string
-    tokens: OAuthTokens
+    credentials: StoredCredentials
+    /** OAuth: when the access token expires (epoch ms); null for passwords. */
+    accessExpiresAt: number | null
     calendars: Awaited<ReturnType<CalendarProvider['listCalendars']>>['calendars']
     now: number
   },
-): Promise<string> {
+): Promise<{ integrationId: string; created: boolean }> {
   const at = new Date(input.now)
   return db.transaction().execute(async (trx) => {
     const existing = () =>
@@ -253,10 +393,7 @@ async function storeIntegration(
         .where((eb) => eb(eb.fn('lower', ['accountEmail']), '=', input.accountEmail.toLowerCase()))
         .forUpdate()
         .executeTakeFirst()
-    const tokens = {
-      accessToken: input.tokens.accessToken,
-      refreshToken: input.tokens.refreshToken,
-    }
+    const accessExpiresAt = input.accessExpiresAt === null ? null : new Date(input.accessExpiresAt)
     let row = await existing()
     let id = row?.id
     if (!id) {
@@ -268,8 +405,8 @@ async function storeIntegration(
           hostId: input.hostId,
           provider: input.provider,
           accountEmail: input.accountEmail,
-          ...sealCredentials(box, fresh, tokens),
-          accessExpiresAt: new Date(input.tokens.expiresAt),
+          ...sealCredentials(box, fresh, input.credentials),
+          accessExpiresAt,
         })
         .onConflict((oc) => oc.doNothing())
         .returning('id')
@@ -284,8 +421,8 @@ async function storeIntegration(
         .updateTable('integrations')
         .set({
           accountEmail: input.accountEmail,
-          ...sealCredentials(box, row.id, tokens),
-          accessExpiresAt: new Date(input.tokens.expiresAt),
+          ...sealCredentials(box, row.id, input.credentials),
+          accessExpiresAt,
           status: 'active',
           lastError: null,
           failureCount: 0,
@@ -329,7 +466,7 @@ async function storeIntegration(
     const gone = known.filter((c) => !listed.has(c.externalId)).map((c) => c.id)
     if (gone.length > 0)
       await trx.deleteFrom('integrationCalendars').where('id', 'in', gone).execute()
-    return integrationId
+    return { integrationId, created: !row }
   })
 }
 

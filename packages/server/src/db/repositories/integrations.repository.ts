@@ -219,6 +219,27 @@ export async function deleteBusy(
   return Number(result.numDeletedRows)
 }
 
+/**
+ * Deletes a calendar's rows of these provider objects (id `<object>` or
+ * `<object>#<instance>`, CalDAV's convention for a resource and the occurrences
+ * of its series) except the ids in `keep`; returns how many.
+ */
+export async function deleteBusyOfObjects(
+  trx: Db,
+  calendarId: string,
+  objectIds: readonly string[],
+  keep: readonly string[],
+): Promise<number> {
+  if (objectIds.length === 0) return 0
+  const result = await trx
+    .deleteFrom('externalBusy')
+    .where('calendarId', '=', calendarId)
+    .where(sql<boolean>`split_part(external_id, '#', 1) = ANY(${[...objectIds]}::text[])`)
+    .where(sql<boolean>`NOT (external_id = ANY(${[...keep]}::text[]))`)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 /** Deletes a calendar's rows except these event ids (a full sync's leftovers); returns how many. */
 export async function deleteBusyExcept(
   trx: Db,

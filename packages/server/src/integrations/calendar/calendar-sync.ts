@@ -10,6 +10,7 @@ import {
   claimSync,
   deleteBusy,
   deleteBusyExcept,
+  deleteBusyOfObjects,
   findCalendars,
   findDueIntegrations,
   findIntegration,
@@ -345,6 +346,7 @@ export class CalendarSync {
         calendarId: calendar.externalId,
         cursor: full ? null : calendar.syncCursor,
         window: listWindow,
+        timeZone,
       })
     } catch (error) {
       if (!(error instanceof ResyncRequiredError)) throw error
@@ -357,6 +359,7 @@ export class CalendarSync {
         calendarId: calendar.externalId,
         cursor: null,
         window: listWindow,
+        timeZone,
       })
     }
     const rows = toRows(delta, timeZone)
@@ -374,7 +377,8 @@ export class CalendarSync {
       written +=
         delta.mode === 'full'
           ? await deleteBusyExcept(trx, calendar.id, [...upserted])
-          : await deleteBusy(trx, calendar.id, removals)
+          : (await deleteBusy(trx, calendar.id, removals)) +
+            (await deleteBusyOfObjects(trx, calendar.id, delta.removedObjects ?? [], [...upserted]))
       await trx
         .updateTable('integrationCalendars')
         .set({

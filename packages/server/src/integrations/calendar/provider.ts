@@ -43,7 +43,14 @@ export interface CalendarDelta {
   readonly upserts: readonly BusyInterval[]
   /** Event ids that no longer block time (deleted, cancelled, declined, free, written by Slotkit). */
   readonly removals: readonly string[]
-  /** The cursor of the next incremental sync (Google nextSyncToken, Graph deltaLink, CalDAV ctag); null = full next time. */
+  /**
+   * Incremental: provider objects that changed or went, each of which may have
+   * stood for many busy times (a CalDAV `.ics` resource holding a recurring
+   * series). Their stored rows (id `<object>` or `<object>#…`) that are not
+   * among `upserts` are removed, so a series that lost an occurrence loses its row.
+   */
+  readonly removedObjects?: readonly string[]
+  /** The cursor of the next incremental sync (Google nextSyncToken, Graph deltaLink, CalDAV sync-token or ctag); null = full next time. */
   readonly nextCursor: string | null
 }
 
@@ -95,8 +102,12 @@ export interface OAuthConnect {
 /** Connecting with stored credentials (CalDAV: server URL, user name, password). */
 export interface CredentialsConnect {
   readonly kind: 'credentials'
-  /** Checks the credentials against the server; throws a {@link ProviderError} when refused. */
-  verify(credentials: Readonly<Record<string, string>>): Promise<void>
+  /**
+   * Checks the credentials against the server and answers what to store (sealed):
+   * the credentials plus what checking them found (CalDAV: the discovered
+   * principal and calendar home). Throws a {@link ProviderError} when refused.
+   */
+  verify(credentials: Readonly<Record<string, string>>): Promise<Readonly<Record<string, string>>>
 }
 
 /** Authorized access to one integration's account, handed to provider calls. */
@@ -193,13 +204,20 @@ export interface CalendarProvider {
    */
   syncCalendar(
     session: ProviderSession,
-    request: { calendarId: string; cursor: string | null; window: SyncWindow },
+    request: {
+      calendarId: string
+      cursor: string | null
+      window: SyncWindow
+      /** The host's IANA zone: for floating times (CalDAV events without a zone). */
+      timeZone: string
+    },
   ): Promise<CalendarDelta>
   readonly push?: PushSupport
   /**
-   * Stage B: writes a booking; a duplicate id counts as written. Answers the
-   * event's id at the provider (store it: update and delete take it) and the
-   * meeting's join URL when `conference` was asked for.
+   * Stage B: writes a booking; a duplicate id counts as written. Answers the id
+   * that `updateEvent` and `deleteEvent` take (Google: `event.eventId`; CalDAV:
+   * the object's file name, `slotkit-<booking id>.ics`) and the meeting's join
+   * URL when `conference` was asked for.
    */
   createEvent?(
     session: ProviderSession,

@@ -1,14 +1,17 @@
 import type { Config } from '../../config/config'
+import type { ResolveHost } from '../webhooks/ssrf-guard'
+import { createCaldavProvider } from './caldav/caldav-provider'
 import type { ProviderRegistry } from './calendar-sync'
 import { createGoogleProvider } from './google/google-provider'
 import { createMicrosoftProvider } from './microsoft/microsoft-provider'
 import type { CalendarProvider } from './provider'
 
 /**
- * The calendar providers this server has credentials for: Google when
- * GOOGLE_CLIENT_ID is set, Microsoft when MICROSOFT_CLIENT_ID is. A provider
- * missing here answers 501 INTEGRATION_NOT_CONFIGURED; its existing
- * integrations stop syncing.
+ * The calendar providers this server has: Google when GOOGLE_CLIENT_ID is set,
+ * Microsoft when MICROSOFT_CLIENT_ID is, and CalDAV always (it needs no client
+ * id: hosts bring their server's URL and password; WEBHOOK_ALLOW_PRIVATE decides
+ * whether private-network servers may be called). A provider missing here
+ * answers 501 INTEGRATION_NOT_CONFIGURED; its existing integrations stop syncing.
  */
 export function createProviderRegistry(
   config: Pick<
@@ -24,10 +27,19 @@ export function createProviderRegistry(
     | 'microsoftTenant'
     | 'microsoftLoginUrl'
     | 'microsoftGraphUrl'
+    | 'webhookAllowPrivate'
   >,
-  options: { now: () => number },
+  options: { now: () => number; resolveHost?: ResolveHost },
 ): ProviderRegistry {
   const providers = new Map<string, CalendarProvider>()
+  providers.set(
+    'caldav',
+    createCaldavProvider({
+      allowPrivate: config.webhookAllowPrivate,
+      resolve: options.resolveHost,
+      now: options.now,
+    }),
+  )
   if (config.googleClientId && config.googleClientSecret) {
     providers.set(
       'google',

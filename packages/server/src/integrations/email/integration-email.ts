@@ -3,6 +3,8 @@ import type { RenderedEmail } from './templates'
 /** What the e-mail about a disconnected calendar account shows. */
 export interface IntegrationDisconnectedContext {
   readonly hostName: string
+  /** The provider's id: 'google', 'caldav'. */
+  readonly provider: string
   /** "Google Calendar". */
   readonly providerName: string
   readonly accountEmail: string
@@ -28,7 +30,10 @@ export function renderIntegrationDisconnectedEmail(
     `Hello ${context.hostName},`,
     `Slotkit can no longer read ${context.providerName} ${context.accountEmail}: the provider refused the access you granted.`,
     'Your booking page keeps working and still avoids the busy times synced before this, but changes you make in that calendar no longer reach Slotkit.',
-    'Connect the account again (POST /api/integrations/google/authorize, or the calendar settings of the app you use with Slotkit), or remove it if you no longer want it.',
+    // OAuth providers reconnect through consent; CalDAV with the account's current password.
+    context.provider === 'caldav'
+      ? 'Connect the account again with its current password (POST /api/integrations/caldav; for iCloud and Fastmail a new app-specific password), or in the calendar settings of the app you use with Slotkit, or remove it if you no longer want it.'
+      : `Connect the account again (POST /api/integrations/${context.provider}/authorize, or the calendar settings of the app you use with Slotkit), or remove it if you no longer want it.`,
   ]
   const text = [
     ...paragraphs.flatMap((p) => [p, '']),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import {
   AuthorizeIntegrationBodySchema,
   AuthorizeIntegrationReplySchema,
+  ConnectCaldavBodySchema,
   IdParamsSchema,
   IntegrationListSchema,
   IntegrationSchema,
@@ -19,6 +20,7 @@ import { type Principal, requireUser } from '../../plugins/auth'
 import {
   authorizeIntegration,
   completeIntegration,
+  connectCaldav,
   getIntegrationRow,
   type IntegrationServiceDeps,
   listIntegrations,
@@ -124,8 +126,9 @@ function callbackPage(title: string, body: string): string {
 
 /**
  * A host's calendar integrations: connect Google or Microsoft (authorize →
- * consent → callback), list, choose calendars, sync now, remove; and the
- * providers' push notifications.
+ * consent → callback) or a CalDAV account (server URL, user name, password),
+ * list, choose calendars, sync now, remove; and the providers' push
+ * notifications.
  */
 export function integrationsRoutes(
   ctx: RouteContext,
@@ -222,6 +225,37 @@ export function integrationsRoutes(
         },
       )
     }
+
+    app.post(
+      '/api/integrations/caldav',
+      {
+        // Each attempt makes this server call another one: limited like public routes.
+        config: { ...ctx.publicRateLimit, auth: 'key' },
+        schema: {
+          tags: ['integrations'],
+          summary: 'Connect a CalDAV account (iCloud, Fastmail, Nextcloud…) with a password',
+          description:
+            'Discovers the account (`.well-known/caldav`, principal, calendar home) and its calendars before anything is stored; then stores the password encrypted (AES-256-GCM, like OAuth tokens; never returned) and queues the first sync. 201 for a new integration, 200 when the same account (server and user name) was connected before: its password is replaced and it is active again. A wrong password is 400 CREDENTIALS_REJECTED (`details.field: "password"`); a server that cannot be reached, or is no CalDAV server, 400 CALENDAR_SERVER_UNREACHABLE (`details.field: "server_url"`); loopback, private-network and plain-http servers are 400 VALIDATION_FAILED unless WEBHOOK_ALLOW_PRIVATE=true. CalDAV has no push: its busy times are polled every 10 minutes and refreshed on demand.',
+          body: ConnectCaldavBodySchema,
+          errors: [
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'CREDENTIALS_REJECTED',
+            'CALENDAR_SERVER_UNREACHABLE',
+            'PROVIDER_ERROR',
+            'ENCRYPTION_KEY_MISSING',
+            'RATE_LIMITED',
+          ],
+          response: { 200: IntegrationSchema, 201: IntegrationSchema },
+        },
+      },
+      async (request, reply) => {
+        const hostId = hostOf(request.slotkitPrincipal, request.body.user_id)
+        const { integration, created } = await connectCaldav(deps, hostId, request.body)
+        reply.code(created ? 201 : 200)
+        return integration
+      },
+    )
 
     // Google's notifications are empty POSTs that may say Content-Type: application/json,
     // which Fastify's JSON parser rejects: this route alone takes any body and ignores it.
