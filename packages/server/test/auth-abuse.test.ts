@@ -274,19 +274,32 @@ async function commandsDuring(
   action: () => Promise<unknown>,
 ): Promise<string[][]> {
   const source = ((await redis.client('INFO')) as string).match(/\baddr=(\S+)/)?.[1]
+  const start = `start-of-request-${randomUUID()}`
   const marker = `end-of-request-${randomUUID()}`
   const seen: string[][] = []
+  // MONITOR reports commands asynchronously: the CLIENT INFO above may arrive after the
+  // listener is attached. Record only between a start echo and the end echo.
+  let recording = false
+  let started: () => void = () => {}
+  const begun = new Promise<void>((resolve) => {
+    started = resolve
+  })
   let done: () => void = () => {}
   const ended = new Promise<void>((resolve) => {
     done = resolve
   })
   const listen = (_time: string, args: string[], from: string) => {
     if (from !== source) return
-    if (args[0] === 'echo' && args[1] === marker) done()
-    else seen.push(args)
+    if (args[0] === 'echo' && args[1] === start) {
+      recording = true
+      started()
+    } else if (args[0] === 'echo' && args[1] === marker) done()
+    else if (recording) seen.push(args)
   }
   monitor.on('monitor', listen)
   try {
+    await redis.echo(start)
+    await begun
     await action()
     await redis.echo(marker)
     await ended

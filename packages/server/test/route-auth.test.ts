@@ -40,6 +40,7 @@ const EXPECTED_AUTH = {
   'GET /api/webhooks/:id/deliveries': 'key',
   'GET /api/admin/jobs': 'admin',
   'POST /api/admin/jobs/:id/retry': 'admin',
+  'POST /api/integrations/caldav': 'key',
   'POST /api/integrations/google/authorize': 'key',
   'GET /api/integrations/google/callback': 'public',
   'POST /api/integrations/google/notifications': 'public',
