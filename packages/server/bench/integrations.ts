@@ -15,7 +15,7 @@
 //   BENCH_PROVIDERS=google,microsoft
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,7 +26,19 @@ import { createSecretBox, startEmbeddedPostgres } from '../src/internal'
 import { type GoogleFake, startGoogleFake } from '../test/fakes/google-fake'
 import { type GraphFake, startGraphFake } from '../test/fakes/graph-fake'
 import { createTestTls, writeCaBundle } from '../test/fakes/test-ca'
-import { paced } from './paced.mjs'
+import {
+  ADMIN,
+  api,
+  createHost,
+  DAY,
+  type Host,
+  isoDate,
+  log,
+  measureSlots as measureSlotsFor,
+  nextMonday,
+  percentile,
+  pool,
+} from './kit'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
@@ -34,97 +46,10 @@ const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000)
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 40)
 const BUSY_PER_HOST = 200
-const ADMIN = 'bench-admin-token-0123456789'
-const DAY = 86_400_000
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined
 const want = (name: string) => !ONLY || ONLY.has(name)
 const PROVIDERS = new Set((process.env.BENCH_PROVIDERS ?? 'google,microsoft').split(','))
 const KEY = randomBytes(32)
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`)
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-
-/** CPU seconds (user + system) of `pid` alone, and of the PostgreSQL processes under this bench (Linux /proc). */
-function cpuSeconds(pid: number): { server: number; postgres: number } {
-  const ticks = 100
-  const stats = new Map<number, { ppid: number; cpu: number; comm: string }>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry)) continue
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-      stats.set(Number(entry), {
-        ppid: Number(fields[1]),
-        cpu: (Number(fields[11]) + Number(fields[12])) / ticks,
-        comm,
-      })
-    } catch {}
-  }
-  let postgres = 0
-  const queue = [process.pid]
-  while (queue.length > 0) {
-    const parent = queue.shift()!
-    for (const [child, info] of stats) {
-      if (info.ppid !== parent) continue
-      if (info.comm === 'postgres') postgres += info.cpu
-      queue.push(child)
-    }
-  }
-  return { server: stats.get(pid)?.cpu ?? 0, postgres }
-}
-
-function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
-}
-
-/** Next Monday (UTC) at least a day ahead. */
-function nextMonday(): number {
-  const d = new Date(Date.now() + DAY)
-  const day = d.getUTCDay()
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - day) % 7 || 7))
-}
-
-/** Runs `task` over `items`, at most `limit` at once. */
-async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) => Promise<R>) {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++
-        results[i] = await task(items[i]!, i)
-      }
-    }),
-  )
-  return results
-}
-
-async function api(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  key = ADMIN,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  })
-  const json = (await res.json()) as Record<string, unknown>
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
 
 function googleEnv(fake: GoogleFake): Record<string, string> {
   return {
@@ -205,48 +130,6 @@ function microsoftBench(graph: GraphFake): BenchProvider {
       })
     },
   }
-}
-
-interface Host {
-  id: string
-  key: string
-  meetingTypeId: string
-}
-
-async function createHost(url: string, i: number): Promise<Host> {
-  const user = await api(url, 'POST', '/api/users', {
-    email: `host${i}-${Date.now()}@bench.test`,
-    name: `Host ${i}`,
-    time_zone: 'UTC',
-  })
-  const key = user.api_key as string
-  await api(
-    url,
-    'PUT',
-    `/api/users/${user.id}/availability`,
-    {
-      rules: [1, 2, 3, 4, 5].map((d) => ({
-        day_of_week: d,
-        start_time: '09:00',
-        end_time: '17:00',
-      })),
-    },
-    key,
-  )
-  const mt = await api(
-    url,
-    'POST',
-    '/api/meeting-types',
-    {
-      user_id: user.id,
-      name: 'Call',
-      duration_minutes: 30,
-      min_notice_minutes: 0,
-      max_days_ahead: 120,
-    },
-    key,
-  )
-  return { id: user.id as string, key, meetingTypeId: mt.id as string }
 }
 
 /**
@@ -572,62 +455,8 @@ async function benchSlots(
   }
 }
 
-async function measureSlots(url: string, pid: number, hosts: Host[], label: string) {
-  const monday = nextMonday()
-  const start = isoDate(monday)
-  const end = isoDate(monday + 6 * DAY)
-  const rows = []
-  const cachedPath = `/api/availability/slots?meeting_type_id=${hosts[0]!.meetingTypeId}&start_date=${start}&end_date=${end}&timezone=UTC`
-  await fetch(url + cachedPath)
-  await paced({ url, rate: 1000, duration: 3, path: () => cachedPath })
-  let cpu = cpuSeconds(pid)
-  const cached = await paced({ url, rate: 1000, duration: DURATION, path: () => cachedPath })
-  rows.push({ scenario: `slots 7 days, cached, 1,000/s (${label})`, ...summary(cached, cpu, pid) })
-  log(JSON.stringify(rows.at(-1)))
-  // Every request a new key (host × start day × zone): loaded from PostgreSQL each time.
-  let seed = Math.floor(Math.random() * 1e9)
-  const uncached = (base: number) => (i: number) => {
-    const n = base + i
-    const host = hosts[n % hosts.length]!
-    const offset = Math.floor(n / hosts.length) % 56
-    const zone = ZONES[Math.floor(n / (hosts.length * 56)) % ZONES.length]
-    const s = isoDate(monday + offset * DAY)
-    const e = isoDate(monday + (offset + 6) * DAY)
-    return `/api/availability/slots?meeting_type_id=${host.meetingTypeId}&start_date=${s}&end_date=${e}&timezone=${zone}`
-  }
-  await paced({ url, rate: 500, duration: 3, path: uncached(seed) })
-  seed += 1_000_003
-  cpu = cpuSeconds(pid)
-  const result = await paced({ url, rate: 1000, duration: DURATION, path: uncached(seed) })
-  rows.push({
-    scenario: `slots 7 days, uncached, 1,000/s (${label})`,
-    ...summary(result, cpu, pid),
-  })
-  log(JSON.stringify(rows.at(-1)))
-  return rows
-}
-
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'UTC']
-
-function summary(
-  result: Awaited<ReturnType<typeof paced>>,
-  before: { server: number; postgres: number },
-  pid: number,
-) {
-  const after = cpuSeconds(pid)
-  const perRequest = (seconds: number) =>
-    result.requests ? +((seconds * 1000) / result.requests).toFixed(3) : Number.NaN
-  return {
-    'achieved/s': result.achieved,
-    'p50 ms': result.p50,
-    'p99 ms': result.p99,
-    'sent→reply p99 ms': result.serviceP99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    'node CPU ms/req': perRequest(after.server - before.server),
-    'pg CPU ms/req': perRequest(after.postgres - before.postgres),
-  }
-}
+const measureSlots = (url: string, pid: number, hosts: Host[], label: string) =>
+  measureSlotsFor(url, pid, hosts, label, DURATION)
 
 /**
  * NODE_EXTRA_CA_CERTS is read when Node starts: without it (the first run), make the test
