@@ -74,8 +74,8 @@ export interface Config {
    * database, none with DATABASE_URL (connecting a calendar then answers 503).
    */
   readonly encryptionKey: string | undefined
-  /** ENCRYPTION_KEYS_PREVIOUS: older keys, still accepted to open values sealed under them. */
-  readonly encryptionKeysPrevious: readonly string[]
+  /** ENCRYPTION_KEYS_PREVIOUS, decoded: older keys, still accepted to open values sealed under them. */
+  readonly encryptionKeysPrevious: readonly Buffer[]
   /** GOOGLE_CLIENT_ID; unset = the Google routes answer 501 INTEGRATION_NOT_CONFIGURED. */
   readonly googleClientId: string | undefined
   /** GOOGLE_CLIENT_SECRET (required with GOOGLE_CLIENT_ID). */
@@ -247,14 +247,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
-  for (const key of encryptionKeysPrevious) {
-    if (!decodeKey(key)) {
-      throw new ConfigError(
-        'ENCRYPTION_KEYS_PREVIOUS',
-        'must be comma-separated keys of 32 bytes, base64 each',
-      )
-    }
-  }
+    .map((value) => {
+      const key = decodeKey(value)
+      if (!key) {
+        throw new ConfigError(
+          'ENCRYPTION_KEYS_PREVIOUS',
+          'must be comma-separated keys of 32 bytes, base64 each',
+        )
+      }
+      return key
+    })
   const googleClientId = read(env, 'GOOGLE_CLIENT_ID')
   const googleClientSecret = read(env, 'GOOGLE_CLIENT_SECRET')
   if (googleClientId !== undefined && googleClientSecret === undefined) {

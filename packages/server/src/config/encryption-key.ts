@@ -59,11 +59,8 @@ export async function resolveSecretBox(
   config: Pick<Config, 'encryptionKey' | 'encryptionKeysPrevious' | 'dataDir'>,
   options: ResolveSecretBoxOptions,
 ): Promise<SecretBox | undefined> {
-  const previous = config.encryptionKeysPrevious.map((value) => {
-    const key = decodeKey(value)
-    if (!key) throw new Error('ENCRYPTION_KEYS_PREVIOUS holds a key that is not 32 bytes, base64')
-    return key
-  })
+  // Decoded (and checked) once, by the config.
+  const previous = config.encryptionKeysPrevious
   if (config.encryptionKey) {
     const key = decodeKey(config.encryptionKey)
     if (!key) throw new Error('ENCRYPTION_KEY is not 32 bytes, base64')

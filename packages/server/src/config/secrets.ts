@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createDb, type Db } from '../db/database'
+import { sha256 } from '../services/tokens'
 import type { Config } from './config'
 
 /** Secrets the app needs, resolved from config, the database or the data folder. */
@@ -19,11 +20,6 @@ export const BOOKING_TOKEN_SECRET = 'booking-token'
 
 /** The file of DATA_DIR where versions before migration 0004 kept the generated key. */
 export const LEGACY_SECRET_KEY_FILE = 'secret-key'
-
-/** sha-256 of `value`, hex. */
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
-}
 
 async function readOptional(path: string): Promise<string | undefined> {
   try {
@@ -141,7 +137,7 @@ export async function resolveSecrets(
   let generatedAdminToken: string | undefined
   let adminTokenHash: string
   if (config.adminToken) {
-    adminTokenHash = sha256Hex(config.adminToken)
+    adminTokenHash = sha256(config.adminToken)
   } else {
     const hashFile = join(config.dataDir, 'admin-token.sha256')
     const stored = await readOptional(hashFile)
@@ -149,7 +145,7 @@ export async function resolveSecrets(
       adminTokenHash = stored
     } else {
       generatedAdminToken = `sk_admin_${randomBytes(24).toString('base64url')}`
-      adminTokenHash = sha256Hex(generatedAdminToken)
+      adminTokenHash = sha256(generatedAdminToken)
       await writeFile(hashFile, `${adminTokenHash}\n`, { mode: 0o600 })
     }
   }

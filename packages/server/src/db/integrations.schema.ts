@@ -25,6 +25,11 @@ export interface IntegrationsTable {
   failureCount: Generated<number>
   nextAttemptAt: Timestamp | null
   syncLeaseUntil: Timestamp | null
+  /** The sync holding the claim (migration 0012): only it renews or releases it. */
+  syncHolder: string | null
+  /** A token refresh is in flight until then (migration 0012), by `refreshHolder`. */
+  refreshingUntil: Timestamp | null
+  refreshHolder: string | null
   disconnectedAt: Timestamp | null
   disconnectNotifiedAt: Timestamp | null
   createdAt: CreatedAt

@@ -1,3 +1,5 @@
+import { markDisconnectNotified } from '../db/repositories/integrations.repository'
+import { findUserById } from '../db/repositories/users.repository'
 import type { CalendarSync } from '../integrations/calendar/calendar-sync'
 import { renderIntegrationDisconnectedEmail } from '../integrations/email/integration-email'
 import type { QueuedJob } from './job-queue'
@@ -51,21 +53,13 @@ export async function handleSendIntegrationEmail(
 ): Promise<void> {
   const { integrationId, disconnectedAt } = job.data
   await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('integrations')
-      .set({ disconnectNotifiedAt: new Date(deps.now()) })
-      .where('id', '=', integrationId)
-      .where('status', '=', 'disconnected')
-      .where('disconnectedAt', '=', new Date(disconnectedAt))
-      .where('disconnectNotifiedAt', 'is', null)
-      .returning(['hostId', 'provider', 'accountEmail', 'lastError'])
-      .executeTakeFirst()
+    const row = await markDisconnectNotified(trx, integrationId, {
+      disconnectedAt: new Date(disconnectedAt),
+      now: new Date(deps.now()),
+    })
     if (!row) return
-    const host = await trx
-      .selectFrom('users')
-      .select(['name', 'email'])
-      .where('id', '=', row.hostId)
-      .executeTakeFirstOrThrow()
+    const host = await findUserById(trx, row.hostId)
+    if (!host) return
     const rendered = renderIntegrationDisconnectedEmail({
       hostName: host.name,
       provider: row.provider,

@@ -3,6 +3,7 @@ import type { MailLimiter } from '../cache/mail-limiter'
 import type { SlotCache } from '../cache/slot-cache'
 import type { Db } from '../db/database'
 import type { BookingJobsInsert } from '../db/repositories/bookings.repository'
+import type { IntegrationSyncState } from '../db/repositories/scheduling.repository'
 import type { BookingRow } from '../db/schema'
 import type { NewJob } from '../jobs/job-queue'
 import type { BookingWriter } from './booking-writer'
@@ -49,10 +50,17 @@ export interface ServiceDeps {
   /** Batches the optimistic booking path's reads the same way; without it each reads alone. */
   readonly schedulingReader?: SchedulingReader
   /**
-   * Calendar integrations: the slots endpoint asks it to refresh a host whose
-   * busy times are older than 10 minutes (waiting at most 1.5 s).
+   * Calendar integrations: the slots endpoint reads the sync state of a host's
+   * integrations (unless the host had none a moment ago) and asks it to refresh
+   * those older than 10 minutes (waiting at most 1.5 s).
    */
-  readonly calendars?: { refreshStaleHost(hostId: string): Promise<boolean> }
+  readonly calendars?: {
+    wantsSyncState(hostId: string): boolean
+    refreshStaleHost(
+      hostId: string,
+      integrations: readonly IntegrationSyncState[],
+    ): Promise<boolean>
+  }
   /**
    * The jobs of a new booking, written by the booking's own INSERT statement on
    * the optimistic path (ADR 0008), as `insert` writes them. Set together with the

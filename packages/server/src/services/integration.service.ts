@@ -7,16 +7,25 @@ import type {
   PatchIntegrationBody,
   SyncResult,
 } from '@slotkit/core/api'
-import type { Db } from '../db/database'
+import { isUuid } from '../db/ids'
 import type { IntegrationRow } from '../db/integrations.schema'
 import {
   consumeOauthState,
   deleteBusyExcept,
+  deleteCalendars,
+  deleteIntegration,
   findCalendars,
   findIntegration,
+  insertIntegration,
   insertOauthState,
   listHostIntegrations,
+  lockAccountIntegration,
+  reactivateIntegration,
+  setCalendarBusy,
+  setWriteCalendar,
+  upsertCalendar,
 } from '../db/repositories/integrations.repository'
+import { findUserById } from '../db/repositories/users.repository'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import type { CalendarSync, SyncOutcome } from '../integrations/calendar/calendar-sync'
 import {
@@ -35,6 +44,7 @@ import {
 import { toWireIntegration } from '../integrations/calendar/wire'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
+import { sha256 } from './tokens'
 
 /** A connect must come back within this. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000
@@ -43,10 +53,6 @@ export const OAUTH_STATE_TTL_MS = 10 * 60_000
 export interface IntegrationServiceDeps
   extends Pick<ServiceDeps, 'db' | 'cache' | 'now' | 'log' | 'publicUrl'> {
   readonly calendarSync: CalendarSync
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 /** The authenticated data a state's sealed PKCE verifier is bound to. */
@@ -106,15 +112,11 @@ export async function authorizeIntegration(
   returnUrl: string | undefined,
 ): Promise<{ authorization_url: string }> {
   const { connect, box } = oauthProvider(deps, providerId)
-  const host = await deps.db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', hostId)
-    .executeTakeFirst()
+  const host = await findUserById(deps.db, hostId)
   if (!host) throw notFound('User')
   const state = randomBytes(32).toString('base64url')
   const verifier = randomBytes(48).toString('base64url')
-  const stateHash = sha256Hex(state)
+  const stateHash = sha256(state)
   await insertOauthState(deps.db, {
     stateHash,
     hostId,
@@ -163,7 +165,7 @@ export async function completeIntegration(
   const { provider, connect, box } = oauthProvider(deps, providerId)
   const consumed = query.state
     ? await consumeOauthState(deps.db, {
-        stateHash: sha256Hex(query.state),
+        stateHash: sha256(query.state),
         provider: providerId,
         now: new Date(deps.now()),
       })
@@ -189,7 +191,7 @@ export async function completeIntegration(
       field: 'code',
     })
   }
-  const stateHash = sha256Hex(query.state!)
+  const stateHash = sha256(query.state!)
   const codeVerifier = box.open(consumed.codeVerifier, stateContext(stateHash))
   let tokens: OAuthTokens
   let account: Awaited<ReturnType<CalendarProvider['listCalendars']>>
@@ -224,7 +226,7 @@ export async function completeIntegration(
       { provider: providerId },
     )
   }
-  const { integrationId } = await storeIntegration(deps.db, box, {
+  const { integrationId } = await storeIntegration(deps, box, {
     hostId: consumed.hostId,
     provider: providerId,
     accountEmail: account.accountEmail,
@@ -319,11 +321,7 @@ export async function connectCaldav(
     })
   }
   const box = secretBox(deps)
-  const host = await deps.db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', hostId)
-    .executeTakeFirst()
+  const host = await findUserById(deps.db, hostId)
   if (!host) throw notFound('User')
   let secret: Readonly<Record<string, string>>
   let account: Awaited<ReturnType<CalendarProvider['listCalendars']>>
@@ -342,7 +340,7 @@ export async function connectCaldav(
   } catch (error) {
     throw caldavConnectError(deps, body.server_url, error)
   }
-  const { integrationId, created } = await storeIntegration(deps.db, box, {
+  const { integrationId, created } = await storeIntegration(deps, box, {
     hostId,
     provider: 'caldav',
     accountEmail: account.accountEmail,
@@ -369,7 +367,7 @@ export async function connectCaldav(
  * primary calendar by default; calendars the account no longer has go.
  */
 async function storeIntegration(
-  db: Db,
+  deps: IntegrationServiceDeps,
   box: SecretBox,
   input: {
     hostId: string
@@ -383,91 +381,59 @@ async function storeIntegration(
   },
 ): Promise<{ integrationId: string; created: boolean }> {
   const at = new Date(input.now)
-  return db.transaction().execute(async (trx) => {
-    const existing = () =>
-      trx
-        .selectFrom('integrations')
-        .selectAll()
-        .where('hostId', '=', input.hostId)
-        .where('provider', '=', input.provider)
-        .where((eb) => eb(eb.fn('lower', ['accountEmail']), '=', input.accountEmail.toLowerCase()))
-        .forUpdate()
-        .executeTakeFirst()
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    const existing = () => lockAccountIntegration(trx, input)
     const accessExpiresAt = input.accessExpiresAt === null ? null : new Date(input.accessExpiresAt)
     let row = await existing()
     let id = row?.id
     if (!id) {
       const fresh = randomUUID()
-      const inserted = await trx
-        .insertInto('integrations')
-        .values({
-          id: fresh,
-          hostId: input.hostId,
-          provider: input.provider,
-          accountEmail: input.accountEmail,
-          ...sealCredentials(box, fresh, input.credentials),
-          accessExpiresAt,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      id = inserted?.id
+      id = await insertIntegration(trx, {
+        id: fresh,
+        hostId: input.hostId,
+        provider: input.provider,
+        accountEmail: input.accountEmail,
+        sealed: sealCredentials(box, fresh, input.credentials),
+        accessExpiresAt,
+      })
       // Another callback for the same account won the insert: update that row.
       if (!id) row = await existing()
     }
     if (row) {
       id = row.id
-      await trx
-        .updateTable('integrations')
-        .set({
-          accountEmail: input.accountEmail,
-          ...sealCredentials(box, row.id, input.credentials),
-          accessExpiresAt,
-          status: 'active',
-          lastError: null,
-          failureCount: 0,
-          nextAttemptAt: null,
-          disconnectedAt: null,
-          disconnectNotifiedAt: null,
-          updatedAt: at,
-        })
-        .where('id', '=', row.id)
-        .execute()
+      await reactivateIntegration(trx, row.id, {
+        accountEmail: input.accountEmail,
+        sealed: sealCredentials(box, row.id, input.credentials),
+        accessExpiresAt,
+        now: at,
+      })
     }
     const integrationId = id!
     const known = await findCalendars(trx, [integrationId])
     const hasWrite = known.some((c) => c.write)
     for (const calendar of input.calendars) {
-      await trx
-        .insertInto('integrationCalendars')
-        .values({
-          integrationId,
-          hostId: input.hostId,
-          externalId: calendar.externalId,
-          name: calendar.name.slice(0, 1000),
-          timeZone: calendar.timeZone,
-          isPrimary: calendar.primary,
-          // Defaults: the primary calendar blocks time and receives bookings.
-          busy: calendar.primary,
-          write: calendar.primary && !hasWrite,
-        })
-        .onConflict((oc) =>
-          oc.columns(['integrationId', 'externalId']).doUpdateSet({
-            name: calendar.name.slice(0, 1000),
-            timeZone: calendar.timeZone,
-            isPrimary: calendar.primary,
-            updatedAt: at,
-          }),
-        )
-        .execute()
+      await upsertCalendar(trx, {
+        integrationId,
+        hostId: input.hostId,
+        externalId: calendar.externalId,
+        name: calendar.name.slice(0, 1000),
+        timeZone: calendar.timeZone,
+        isPrimary: calendar.primary,
+        // Defaults: the primary calendar blocks time and receives bookings.
+        busy: calendar.primary,
+        write: calendar.primary && !hasWrite,
+        now: at,
+      })
     }
     // Calendars the account no longer has go, with their busy times.
     const listed = new Set(input.calendars.map((c) => c.externalId))
     const gone = known.filter((c) => !listed.has(c.externalId)).map((c) => c.id)
-    if (gone.length > 0)
-      await trx.deleteFrom('integrationCalendars').where('id', 'in', gone).execute()
-    return { integrationId, created: !row }
+    const removedRows = await deleteCalendars(trx, gone)
+    return { integrationId, created: !row, removedRows }
   })
+  // Their busy times left the host's schedule: cached slots must not keep them.
+  if (stored.removedRows > 0) await bumpHostGeneration(deps, input.hostId)
+  return { integrationId: stored.integrationId, created: stored.created }
 }
 
 /** The integration `id` of `hostId`'s scope, or 404 (a host never learns of another's). */
@@ -475,7 +441,7 @@ export async function getIntegrationRow(
   deps: Pick<ServiceDeps, 'db'>,
   id: string,
 ): Promise<IntegrationRow> {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findIntegration(deps.db, id) : undefined
+  const row = isUuid(id) ? await findIntegration(deps.db, id) : undefined
   if (!row) throw notFound('Integration')
   return row
 }
@@ -522,29 +488,18 @@ export async function patchIntegration(
       for (const calendar of calendars) {
         const busy = busyIds.has(calendar.externalId)
         if (busy === calendar.busy) continue
-        await trx
-          .updateTable('integrationCalendars')
-          // Off: its cursor goes too, so turning it on again lists it in full.
-          .set({ busy, ...(busy ? {} : { syncCursor: null, windowEnd: null }), updatedAt: at })
-          .where('id', '=', calendar.id)
-          .execute()
+        // Updating the row locks it: a sync writing this calendar waits, then sees it off.
+        await setCalendarBusy(trx, calendar.id, busy, at)
         if (!busy) removedRows += await deleteBusyExcept(trx, calendar.id, [])
       }
     }
     if (body.write_calendar_id !== undefined) {
-      await trx
-        .updateTable('integrationCalendars')
-        .set({ write: false, updatedAt: at })
-        .where('integrationId', '=', row.id)
-        .where('write', '=', true)
-        .execute()
-      if (body.write_calendar_id !== null) {
-        await trx
-          .updateTable('integrationCalendars')
-          .set({ write: true, updatedAt: at })
-          .where('id', '=', byExternal.get(body.write_calendar_id)!.id)
-          .execute()
-      }
+      await setWriteCalendar(
+        trx,
+        row.id,
+        body.write_calendar_id === null ? null : byExternal.get(body.write_calendar_id)!.id,
+        at,
+      )
     }
     return removedRows
   })
@@ -574,7 +529,7 @@ export async function removeIntegration(
   } catch {
     refreshToken = undefined
   }
-  await deps.db.deleteFrom('integrations').where('id', '=', row.id).execute()
+  await deleteIntegration(deps.db, row.id)
   await bumpHostGeneration(deps, row.hostId)
   const provider = deps.calendarSync.provider(row.provider)
   if (refreshToken && provider?.connect.kind === 'oauth') {

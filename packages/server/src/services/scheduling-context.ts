@@ -56,8 +56,8 @@ export interface SchedulingContext {
   /** Whether a confirmed booking with this id was loaded (the excluded one too). */
   hasBooking(id: string): boolean
   readonly events: ExternalEvent[]
-  /** With `withSyncState`: the oldest last sync of the host's live calendar integrations (epoch ms, 0 = never), else null. */
-  readonly syncedAt: number | null
+  /** With `withSyncState`: the host's live calendar integrations and how fresh they are, else null. */
+  readonly integrations: SchedulingData['integrations']
 }
 
 /**
@@ -125,6 +125,6 @@ export async function loadSchedulingContext(
         countsTowardLimits: b.meetingTypeId === query.meetingTypeId,
       })),
     events: data.events,
-    syncedAt: data.syncedAt,
+    integrations: data.integrations,
   }
 }

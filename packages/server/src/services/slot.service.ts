@@ -7,7 +7,6 @@ import { findMeetingTypeById } from '../db/repositories/meeting-types.repository
 import type { MeetingTypeRow } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import type { JsonText } from '../http/json-text'
-import { STALE_AFTER_MS } from '../integrations/calendar/calendar-sync'
 import type { ServiceDeps } from './deps'
 import {
   loadSchedulingContext,
@@ -221,16 +220,15 @@ export async function listSlots(
     meetingTypeId: query.meeting_type_id,
     loadMeetingType: true,
     withHost: true,
-    withSyncState: deps.calendars !== undefined && !refreshed,
+    withSyncState: !refreshed && deps.calendars?.wantsSyncState(hostId) === true,
     ...instantRange(range),
   })
   const mt = ctx.meetingType
   if (!mt?.isActive || !ctx.host) throw notFound('Meeting type')
   if (
     deps.calendars &&
-    ctx.syncedAt !== null &&
-    deps.now() - ctx.syncedAt > STALE_AFTER_MS &&
-    (await deps.calendars.refreshStaleHost(hostId))
+    ctx.integrations !== null &&
+    (await deps.calendars.refreshStaleHost(hostId, ctx.integrations))
   ) {
     // The sync changed busy times and bumped the generation: read and cache anew.
     return listSlots(deps, query, true)

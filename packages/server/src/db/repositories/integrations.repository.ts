@@ -90,18 +90,18 @@ export async function consumeOauthState(
 }
 
 /**
- * Claims the right to sync integration `id` until `until`: only when it is not
- * disconnected, no other sync holds an unexpired claim, and (unless
+ * Claims the right to sync integration `id` until `until` for `holder`: only when
+ * it is not disconnected, no other sync holds an unexpired claim, and (unless
  * `ignoreBackoff`) its backoff has passed. Returns the row, or undefined.
  */
 export async function claimSync(
   db: Db,
   id: string,
-  options: { now: Date; until: Date; ignoreBackoff: boolean },
+  options: { now: Date; until: Date; holder: string; ignoreBackoff: boolean },
 ): Promise<IntegrationRow | undefined> {
   let query = db
     .updateTable('integrations')
-    .set({ syncLeaseUntil: options.until })
+    .set({ syncLeaseUntil: options.until, syncHolder: options.holder })
     .where('id', '=', id)
     .where('status', '<>', 'disconnected')
     .where((eb) =>
@@ -115,9 +115,268 @@ export async function claimSync(
   return query.returningAll().executeTakeFirst()
 }
 
-/** Gives a sync claim back. */
-export async function releaseSync(db: Db, id: string): Promise<void> {
-  await db.updateTable('integrations').set({ syncLeaseUntil: null }).where('id', '=', id).execute()
+/**
+ * Extends `holder`'s claim on integration `id` to `until`. False when the claim
+ * is no longer its own (it expired and another sync took it, or the integration
+ * was disconnected or deleted): that sync must stop without writing.
+ * Inside a transaction the row stays locked until it ends, so the claim cannot
+ * change hands while the transaction writes.
+ */
+export async function renewSync(
+  db: Db,
+  id: string,
+  options: { holder: string; until: Date },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('integrations')
+    .set({ syncLeaseUntil: options.until })
+    .where('id', '=', id)
+    .where('syncHolder', '=', options.holder)
+    .where('status', '<>', 'disconnected')
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Gives `holder`'s sync claim back (a claim another sync took meanwhile stays). */
+export async function releaseSync(db: Db, id: string, holder: string): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ syncLeaseUntil: null, syncHolder: null })
+    .where('id', '=', id)
+    .where('syncHolder', '=', holder)
+    .execute()
+}
+
+/**
+ * Locks calendar `calendarId` for a sync's write (`SELECT … FOR UPDATE`) and tells
+ * whether its busy times may still be written: false when it was turned off (or
+ * deleted) since the sync read it. PATCH turns a calendar off and deletes its
+ * rows in one transaction that updates this row, so a sync that wrote after it
+ * would put back rows nothing removes again.
+ */
+export async function lockBusyCalendar(trx: Db, calendarId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('integrationCalendars')
+    .select('busy')
+    .where('id', '=', calendarId)
+    .forUpdate()
+    .executeTakeFirst()
+  return row?.busy === true
+}
+
+/** Stores a calendar's cursor after its write (and the window a full sync covered). */
+export async function storeCalendarCursor(
+  trx: Db,
+  calendarId: string,
+  values: { cursor: string | null; syncedAt: Date; windowEnd?: Date },
+): Promise<void> {
+  await trx
+    .updateTable('integrationCalendars')
+    .set({
+      syncCursor: values.cursor,
+      syncedAt: values.syncedAt,
+      ...(values.windowEnd ? { windowEnd: values.windowEnd } : {}),
+      updatedAt: values.syncedAt,
+    })
+    .where('id', '=', calendarId)
+    .execute()
+}
+
+/** Records a successful sync (the whole integration, or one calendar of it: no `lastSyncedAt`). */
+export async function recordSyncSuccess(
+  db: Db,
+  id: string,
+  values: { finished: Date; whole: boolean },
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({
+      // A one-calendar sync (push) leaves the others as old as they were.
+      ...(values.whole ? { lastSyncedAt: values.finished } : {}),
+      status: 'active',
+      lastError: null,
+      failureCount: 0,
+      nextAttemptAt: null,
+      updatedAt: values.finished,
+    })
+    .where('id', '=', id)
+    .where('status', '<>', 'disconnected')
+    .execute()
+}
+
+/** Records a failed sync and when to try again (unless it was disconnected meanwhile). */
+export async function recordSyncFailure(
+  db: Db,
+  id: string,
+  values: { error: string; failureCount: number; nextAttemptAt: Date; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({
+      status: 'error',
+      lastError: values.error.slice(0, 1000),
+      failureCount: values.failureCount,
+      nextAttemptAt: values.nextAttemptAt,
+      updatedAt: values.now,
+    })
+    .where('id', '=', id)
+    .where('status', '<>', 'disconnected')
+    .execute()
+}
+
+/**
+ * Marks integration `id` disconnected with `credentials` (sealed, empty) in place
+ * of its grant and `lastError`; returns the row, or undefined when it was
+ * disconnected already (or is gone).
+ */
+export async function markDisconnected(
+  trx: Db,
+  id: string,
+  values: {
+    credentials?: { credentials: string; keyId: string }
+    lastError: string
+    now: Date
+  },
+): Promise<IntegrationRow | undefined> {
+  return trx
+    .updateTable('integrations')
+    .set({
+      status: 'disconnected',
+      ...(values.credentials ?? {}),
+      accessExpiresAt: null,
+      disconnectedAt: values.now,
+      disconnectNotifiedAt: null,
+      lastError: values.lastError.slice(0, 1000),
+      failureCount: 0,
+      nextAttemptAt: null,
+      syncLeaseUntil: null,
+      syncHolder: null,
+      refreshingUntil: null,
+      refreshHolder: null,
+      updatedAt: values.now,
+    })
+    .where('id', '=', id)
+    .where('status', '<>', 'disconnected')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/**
+ * Marks the disconnection of `disconnectedAt` notified (the host's e-mail is being
+ * sent); undefined when it was already, or the integration was reconnected.
+ */
+export async function markDisconnectNotified(
+  trx: Db,
+  id: string,
+  values: { disconnectedAt: Date; now: Date },
+): Promise<Pick<IntegrationRow, 'hostId' | 'provider' | 'accountEmail' | 'lastError'> | undefined> {
+  return trx
+    .updateTable('integrations')
+    .set({ disconnectNotifiedAt: values.now })
+    .where('id', '=', id)
+    .where('status', '=', 'disconnected')
+    .where('disconnectedAt', '=', values.disconnectedAt)
+    .where('disconnectNotifiedAt', 'is', null)
+    .returning(['hostId', 'provider', 'accountEmail', 'lastError'])
+    .executeTakeFirst()
+}
+
+/**
+ * Disconnections whose host was not told yet (no e-mail sent: the job queue was
+ * off when it happened, or the job is still pending), oldest first.
+ */
+export async function findUnnotifiedDisconnections(
+  db: Db,
+  limit: number,
+): Promise<IntegrationRow[]> {
+  return db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('status', '=', 'disconnected')
+    .where('disconnectedAt', 'is not', null)
+    .where('disconnectNotifiedAt', 'is', null)
+    .orderBy('disconnectedAt')
+    .limit(limit)
+    .execute()
+}
+
+/** A refresh claim: who holds it and until when. */
+export interface RefreshClaim {
+  readonly holder: string
+  readonly until: Date
+}
+
+/**
+ * Claims refreshing the OAuth grant of integration `id` for `claim.holder`
+ * (one short UPDATE, no transaction kept open): only when it is not disconnected
+ * and no other refresh holds an unexpired claim. Returns the row as claimed
+ * (its tokens as stored then), `'busy'` when another refresh holds it, or
+ * undefined when the integration is gone or disconnected.
+ */
+export async function claimRefresh(
+  db: Db,
+  id: string,
+  claim: RefreshClaim & { now: Date },
+): Promise<IntegrationRow | 'busy' | undefined> {
+  const row = await db
+    .updateTable('integrations')
+    .set({ refreshingUntil: claim.until, refreshHolder: claim.holder })
+    .where('id', '=', id)
+    .where('status', '<>', 'disconnected')
+    .where((eb) =>
+      eb.or([eb('refreshingUntil', 'is', null), eb('refreshingUntil', '<', claim.now)]),
+    )
+    .returningAll()
+    .executeTakeFirst()
+  if (row) return row
+  const current = await findIntegration(db, id)
+  return current && current.status !== 'disconnected' ? 'busy' : undefined
+}
+
+/**
+ * Stores refreshed tokens (compare-and-set): only while the stored credentials
+ * are still `expected` (what the refresh started from), so a refresh never
+ * overwrites a newer grant (a rotated refresh token stays). Gives the refresh
+ * claim back either way. True when stored.
+ */
+export async function storeRefreshedTokens(
+  db: Db,
+  id: string,
+  values: {
+    holder: string
+    expected: string
+    sealed: { credentials: string; keyId: string }
+    accessExpiresAt: Date
+    now: Date
+  },
+): Promise<boolean> {
+  const stored = await db
+    .updateTable('integrations')
+    .set({
+      ...values.sealed,
+      accessExpiresAt: values.accessExpiresAt,
+      refreshingUntil: null,
+      refreshHolder: null,
+      updatedAt: values.now,
+    })
+    .where('id', '=', id)
+    .where('credentials', '=', values.expected)
+    .where('status', '<>', 'disconnected')
+    .returning('id')
+    .executeTakeFirst()
+  if (!stored) await releaseRefresh(db, id, values.holder)
+  return stored !== undefined
+}
+
+/** Gives `holder`'s refresh claim back. */
+export async function releaseRefresh(db: Db, id: string, holder: string): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ refreshingUntil: null, refreshHolder: null })
+    .where('id', '=', id)
+    .where('refreshHolder', '=', holder)
+    .execute()
 }
 
 /** Live integrations whose last sync is older than `before` and whose backoff has passed. */
@@ -147,15 +406,27 @@ export interface BusyRowInput {
 }
 
 const UPSERT_BUSY_SQL = `
-  WITH input AS (
+  WITH host AS (
+    -- NULL for a zone PostgreSQL's tz database does not know: Node's instants stay.
+    SELECT slotkit_known_zone(time_zone) AS zone FROM users WHERE id = $1::uuid
+  ), input AS (
     SELECT * FROM json_to_recordset($5::json)
       AS r (external_id text, starts_ms float8, ends_ms float8, all_day_start date, all_day_end date)
   ), written AS (
     INSERT INTO external_busy (host_id, source, external_id, starts_at, ends_at, integration_id,
                                calendar_id, all_day_start, all_day_end)
-    SELECT $1::uuid, $2::text, i.external_id, to_timestamp(i.starts_ms / 1000), to_timestamp(i.ends_ms / 1000),
+    -- An all-day event's instants are its dates' midnights in the host's zone as it is
+    -- now, by the same function the zone-change trigger uses (migration 0012): a zone
+    -- changed during the sync is never written stale.
+    SELECT $1::uuid, $2::text, i.external_id,
+           CASE WHEN i.all_day_start IS NOT NULL AND h.zone IS NOT NULL
+                THEN slotkit_all_day_instant(i.all_day_start, h.zone)
+                ELSE to_timestamp(i.starts_ms / 1000) END,
+           CASE WHEN i.all_day_end IS NOT NULL AND h.zone IS NOT NULL
+                THEN slotkit_all_day_instant(i.all_day_end, h.zone)
+                ELSE to_timestamp(i.ends_ms / 1000) END,
            $3::uuid, $4::uuid, i.all_day_start, i.all_day_end
-      FROM input i
+      FROM input i LEFT JOIN host h ON true
     ON CONFLICT (calendar_id, external_id) WHERE calendar_id IS NOT NULL DO UPDATE
       SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
           all_day_start = excluded.all_day_start, all_day_end = excluded.all_day_end,
@@ -202,6 +473,21 @@ export async function upsertBusy(
     written += result.rows[0]?.n ?? 0
   }
   return written
+}
+
+/**
+ * Locks host `hostId`'s row for a sync's write (FOR NO KEY UPDATE, the lock the
+ * schedule_version trigger takes anyway) and returns its zone: a zone change
+ * then waits for the write, and its trigger moves the rows just written.
+ */
+export async function lockHostZone(trx: Db, hostId: string): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('users')
+    .select('timeZone')
+    .where('id', '=', hostId)
+    .forNoKeyUpdate()
+    .executeTakeFirst()
+  return row?.timeZone
 }
 
 /** Deletes a calendar's rows for these event ids; returns how many. */
@@ -271,4 +557,317 @@ export async function longestBookingWindowDays(
     .where('isActive', '=', true)
     .executeTakeFirst()
   return Math.max(0, Number(row?.days ?? 0))
+}
+
+/** A push channel as stored with its calendar. */
+export interface StoredChannel {
+  readonly id: string
+  readonly resourceId: string | null
+  readonly tokenHash: string | null
+  readonly expiresAt: Date
+}
+
+/**
+ * Stores calendar `calendarId`'s push channel in place of `replaces` (the channel id
+ * it had when the caller read it, or null): a compare-and-set, so of two openers
+ * racing only one is stored. False when the calendar's channel changed meanwhile:
+ * the caller then stops the channel it opened.
+ */
+export async function storeChannel(
+  db: Db,
+  calendarId: string,
+  channel: StoredChannel,
+  options: { replaces: string | null; now: Date },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('integrationCalendars')
+    .set({
+      channelId: channel.id,
+      channelResourceId: channel.resourceId,
+      channelTokenHash: channel.tokenHash,
+      channelExpiresAt: channel.expiresAt,
+      updatedAt: options.now,
+    })
+    .where('id', '=', calendarId)
+    .where((eb) =>
+      options.replaces === null
+        ? eb('channelId', 'is', null)
+        : eb('channelId', '=', options.replaces),
+    )
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Forgets the push channels of these calendars. */
+export async function forgetChannels(db: Db, calendarIds: readonly string[]): Promise<void> {
+  if (calendarIds.length === 0) return
+  await db
+    .updateTable('integrationCalendars')
+    .set({
+      channelId: null,
+      channelResourceId: null,
+      channelTokenHash: null,
+      channelExpiresAt: null,
+    })
+    .where('id', 'in', calendarIds)
+    .execute()
+}
+
+/**
+ * Live integrations past their backoff with a busy calendar whose channel is
+ * missing or expires before `renewBefore`.
+ */
+export async function findIntegrationsWithChannelsDue(
+  db: Db,
+  query: { now: Date; renewBefore: Date; limit: number },
+): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('integrationCalendars as c')
+    .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+    .select('i.id')
+    .distinct()
+    .where('i.status', '<>', 'disconnected')
+    .where('c.busy', '=', true)
+    .where((eb) =>
+      eb.or([eb('c.channelId', 'is', null), eb('c.channelExpiresAt', '<', query.renewBefore)]),
+    )
+    .where((eb) =>
+      eb.or([eb('i.nextAttemptAt', 'is', null), eb('i.nextAttemptAt', '<=', query.now)]),
+    )
+    .limit(query.limit)
+    .execute()
+}
+
+/** The calendar a push channel belongs to, with its integration's status and provider. */
+export async function findCalendarByChannel(
+  db: Db,
+  channelId: string,
+): Promise<
+  | {
+      id: string
+      integrationId: string
+      channelTokenHash: string | null
+      status: IntegrationRow['status']
+      provider: string
+    }
+  | undefined
+> {
+  return db
+    .selectFrom('integrationCalendars as c')
+    .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+    .select(['c.id', 'c.integrationId', 'c.channelTokenHash', 'i.status', 'i.provider'])
+    .where('c.channelId', '=', channelId)
+    .executeTakeFirst()
+}
+
+/**
+ * A provider's notice about a calendar's channel: its cursor goes (changes may
+ * have been missed); `removed` forgets the channel, `expireNow` makes it due for renewal.
+ */
+export async function markChannelNotice(
+  db: Db,
+  calendarId: string,
+  notice: { removed: boolean; expireNow: boolean; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('integrationCalendars')
+    .set({
+      syncCursor: null,
+      ...(notice.removed
+        ? {
+            channelId: null,
+            channelResourceId: null,
+            channelTokenHash: null,
+            channelExpiresAt: null,
+          }
+        : {}),
+      ...(notice.expireNow ? { channelExpiresAt: notice.now } : {}),
+      updatedAt: notice.now,
+    })
+    .where('id', '=', calendarId)
+    .execute()
+}
+
+/** Records why a sync could not start (no provider, no key) and when to look again. */
+export async function recordSyncBlocked(
+  db: Db,
+  id: string,
+  values: { error: string; nextAttemptAt: Date; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ lastError: values.error, nextAttemptAt: values.nextAttemptAt, updatedAt: values.now })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** The integration of a host's provider account (e-mail case-insensitive), locked FOR UPDATE. */
+export async function lockAccountIntegration(
+  trx: Db,
+  account: { hostId: string; provider: string; accountEmail: string },
+): Promise<IntegrationRow | undefined> {
+  return trx
+    .selectFrom('integrations')
+    .selectAll()
+    .where('hostId', '=', account.hostId)
+    .where('provider', '=', account.provider)
+    .where((eb) => eb(eb.fn('lower', ['accountEmail']), '=', account.accountEmail.toLowerCase()))
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/**
+ * Inserts a new integration; undefined when another connect of the same account
+ * inserted it first (the caller then updates that row).
+ */
+export async function insertIntegration(
+  trx: Db,
+  values: {
+    id: string
+    hostId: string
+    provider: string
+    accountEmail: string
+    sealed: { credentials: string; keyId: string }
+    accessExpiresAt: Date | null
+  },
+): Promise<string | undefined> {
+  const inserted = await trx
+    .insertInto('integrations')
+    .values({
+      id: values.id,
+      hostId: values.hostId,
+      provider: values.provider,
+      accountEmail: values.accountEmail,
+      ...values.sealed,
+      accessExpiresAt: values.accessExpiresAt,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted?.id
+}
+
+/** A reconnect: new credentials, active again, failures and disconnection forgotten. */
+export async function reactivateIntegration(
+  trx: Db,
+  id: string,
+  values: {
+    accountEmail: string
+    sealed: { credentials: string; keyId: string }
+    accessExpiresAt: Date | null
+    now: Date
+  },
+): Promise<void> {
+  await trx
+    .updateTable('integrations')
+    .set({
+      accountEmail: values.accountEmail,
+      ...values.sealed,
+      accessExpiresAt: values.accessExpiresAt,
+      status: 'active',
+      lastError: null,
+      failureCount: 0,
+      nextAttemptAt: null,
+      disconnectedAt: null,
+      disconnectNotifiedAt: null,
+      updatedAt: values.now,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * Inserts a calendar of an account, or updates its name, zone and primary flag
+ * (its busy/write settings stay). `busy` and `write` apply to a new one only.
+ */
+export async function upsertCalendar(
+  trx: Db,
+  values: {
+    integrationId: string
+    hostId: string
+    externalId: string
+    name: string
+    timeZone: string | null
+    isPrimary: boolean
+    busy: boolean
+    write: boolean
+    now: Date
+  },
+): Promise<void> {
+  await trx
+    .insertInto('integrationCalendars')
+    .values({
+      integrationId: values.integrationId,
+      hostId: values.hostId,
+      externalId: values.externalId,
+      name: values.name,
+      timeZone: values.timeZone,
+      isPrimary: values.isPrimary,
+      busy: values.busy,
+      write: values.write,
+    })
+    .onConflict((oc) =>
+      oc.columns(['integrationId', 'externalId']).doUpdateSet({
+        name: values.name,
+        timeZone: values.timeZone,
+        isPrimary: values.isPrimary,
+        updatedAt: values.now,
+      }),
+    )
+    .execute()
+}
+
+/** Deletes calendars with their busy times; returns how many busy rows went. */
+export async function deleteCalendars(trx: Db, calendarIds: readonly string[]): Promise<number> {
+  if (calendarIds.length === 0) return 0
+  // Their rows first, explicitly: the count tells the caller whether slots changed
+  // (the cascade alone would say nothing).
+  const busy = await trx
+    .deleteFrom('externalBusy')
+    .where('calendarId', 'in', calendarIds)
+    .executeTakeFirst()
+  await trx.deleteFrom('integrationCalendars').where('id', 'in', calendarIds).execute()
+  return Number(busy.numDeletedRows)
+}
+
+/** Turns a calendar's blocking on or off (off: its cursor goes, so turning it on lists it in full). */
+export async function setCalendarBusy(
+  trx: Db,
+  calendarId: string,
+  busy: boolean,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('integrationCalendars')
+    .set({ busy, ...(busy ? {} : { syncCursor: null, windowEnd: null }), updatedAt: now })
+    .where('id', '=', calendarId)
+    .execute()
+}
+
+/** Makes `calendarId` the integration's one write calendar (null: none). */
+export async function setWriteCalendar(
+  trx: Db,
+  integrationId: string,
+  calendarId: string | null,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('integrationCalendars')
+    .set({ write: false, updatedAt: now })
+    .where('integrationId', '=', integrationId)
+    .where('write', '=', true)
+    .execute()
+  if (calendarId !== null) {
+    await trx
+      .updateTable('integrationCalendars')
+      .set({ write: true, updatedAt: now })
+      .where('id', '=', calendarId)
+      .execute()
+  }
+}
+
+/** Deletes an integration with its calendars and busy times (cascade). */
+export async function deleteIntegration(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('integrations').where('id', '=', id).execute()
 }

@@ -33,10 +33,19 @@ export interface SchedulingData {
   }[]
   events: { startsAt: number; endsAt: number; transparent: boolean }[]
   /**
-   * With `withSyncState`: the oldest last sync (epoch ms; 0 = never) of the host's
-   * live calendar integrations; null without any (or when not asked).
+   * With `withSyncState`: the host's live calendar integrations and how fresh
+   * they are (empty without any); null when not asked.
    */
-  syncedAt: number | null
+  integrations: IntegrationSyncState[] | null
+}
+
+/** A live calendar integration's freshness, as the scheduling read returns it. */
+export interface IntegrationSyncState {
+  readonly id: string
+  /** Its last full sync (epoch ms), or null: never synced. */
+  readonly syncedAt: number | null
+  /** Its backoff: no sync before then (epoch ms), or null. */
+  readonly nextAttemptAt: number | null
 }
 
 export interface SchedulingQuery {
@@ -47,7 +56,7 @@ export interface SchedulingQuery {
   idempotencyKey?: string
   /** Also tell whether an active webhook of the host listens for this event. */
   webhookEvent?: string
-  /** Also read the oldest last sync of the host's calendar integrations (the slots endpoint's freshness check). */
+  /** Also read the sync state of the host's calendar integrations (the slots endpoint's freshness check). */
   withSyncState?: boolean
   /** Busy data whose range overlaps `[from, to)`. */
   from: number
@@ -83,8 +92,10 @@ function leftOut<T>(type: 'json' | 'boolean' | 'float8'): Expression<T | null> {
   return sql<T | null>`NULL::${sql.raw(type)}`
 }
 
-/** Epoch milliseconds of a `timestamptz` column, as a JSON number. */
-function epochMs(column: Expression<Date>): RawBuilder<number> {
+/** Epoch milliseconds of a `timestamptz` column, as a JSON number (null stays null). */
+function epochMs<T extends Date | null>(
+  column: Expression<T>,
+): RawBuilder<T extends Date ? number : number | null> {
   return sql<number>`(extract(epoch FROM ${column}) * 1000)::bigint`
 }
 
@@ -263,21 +274,22 @@ function schedulingColumns(p: SchedulingInputs) {
       e(sql`tstzrange(${e.ref('e.startsAt')}, ${e.ref('e.endsAt')}, '[)')`, '&&', range),
     )
     .$asScalar()
-  // Index-only on integrations_host_idx; NULL when the host has no live integration.
-  const synced: Expression<number | null> = p.syncState
+  // On integrations_host_idx: a probe that finds nothing for a host without a live
+  // integration; a row or two (the host's accounts) otherwise. The slots endpoint
+  // hands these to the on-demand sync, which needs no query of its own.
+  const synced: Expression<IntegrationSyncState[] | null> = p.syncState
     ? eb
         .selectFrom('integrations as i')
         .select((i) =>
-          sql<
-            number | null
-          >`min(coalesce(extract(epoch FROM ${i.ref('i.lastSyncedAt')}) * 1000, 0))::float8`.as(
-            'synced',
-          ),
+          sql<IntegrationSyncState[]>`coalesce(json_agg(json_build_object(
+              'id', ${i.ref('i.id')},
+              'syncedAt', ${epochMs(i.ref('i.lastSyncedAt'))},
+              'nextAttemptAt', ${epochMs(i.ref('i.nextAttemptAt'))})), '[]'::json)`.as('synced'),
         )
         .where('i.hostId', '=', p.host)
         .where('i.status', '<>', sql.lit('disconnected'))
         .$asScalar()
-    : leftOut('float8')
+    : leftOut('json')
   return [
     named(mt, 'mt'),
     named(synced, 'synced'),
@@ -423,7 +435,7 @@ function toSchedulingData(row: SchedulingRow): SchedulingData {
     overrides: row.overrides,
     bookings: row.bookings,
     events: row.events,
-    syncedAt: row.synced === null ? null : Number(row.synced),
+    integrations: row.synced,
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { formatUtc, toInstant } from '@slotkit/core'
 import type { SyncStatus } from '@slotkit/core/api'
 import { LRUCache } from 'lru-cache'
@@ -11,13 +11,28 @@ import {
   deleteBusy,
   deleteBusyExcept,
   deleteBusyOfObjects,
+  findCalendarByChannel,
   findCalendars,
   findDueIntegrations,
   findIntegration,
+  findIntegrationsWithChannelsDue,
+  findUnnotifiedDisconnections,
+  forgetChannels,
+  lockBusyCalendar,
+  lockHostZone,
   longestBookingWindowDays,
+  markChannelNotice,
+  markDisconnected,
+  recordSyncFailure,
+  recordSyncSuccess,
   releaseSync,
+  renewSync,
+  storeCalendarCursor,
+  storeChannel,
   upsertBusy,
 } from '../../db/repositories/integrations.repository'
+import type { IntegrationSyncState } from '../../db/repositories/scheduling.repository'
+import { findUserById } from '../../db/repositories/users.repository'
 import { type JobQueue, stableJobId } from '../../jobs/job-queue'
 import type { JobLogger } from '../../jobs/notification-deps'
 import {
@@ -27,6 +42,7 @@ import {
   type SyncReason,
 } from '../../jobs/queues'
 import { bumpHostGeneration } from '../../services/generation'
+import { sameDigest, sha256 } from '../../services/tokens'
 import {
   type BusyInterval,
   type CalendarDelta,
@@ -34,7 +50,6 @@ import {
   type ChannelLifecycleEvent,
   ProviderError,
   type ProviderSession,
-  type PushChannel,
   ResyncRequiredError,
   type SyncWindow,
 } from './provider'
@@ -45,7 +60,10 @@ import { toWireIntegration } from './wire'
 
 const DAY_MS = 24 * 60 * 60_000
 
-/** A sync claims its integration for this long (renewed by the next sync). */
+/**
+ * A sync claims its integration for this long; the claim is renewed before each
+ * calendar and checked (and renewed) in each calendar's write transaction.
+ */
 export const SYNC_LEASE_MS = 2 * 60_000
 /** A host's busy times older than this are stale: polled, and refreshed on demand. */
 export const STALE_AFTER_MS = 10 * 60_000
@@ -95,15 +113,35 @@ export interface CalendarSyncOptions {
   readonly breaker?: CircuitBreakerOptions
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+/** Disconnections whose host was not told are looked for this many at a time. */
+const UNNOTIFIED_BATCH = 100
+
+/**
+ * A sync's claim on its integration: renewed before each calendar and inside each
+ * calendar's write transaction (where it also locks the integration row until the
+ * commit), so a sync that outlived its lease, which another sync then took, stops
+ * without writing.
+ */
+class SyncLease {
+  constructor(
+    readonly integrationId: string,
+    readonly holder: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Renews the claim (through `db`, a transaction or not); throws when it was lost. */
+  async keep(db: Db): Promise<void> {
+    const kept = await renewSync(db, this.integrationId, {
+      holder: this.holder,
+      until: new Date(this.now() + SYNC_LEASE_MS),
+    })
+    if (!kept) throw new LeaseLostError()
+  }
 }
 
-/** Constant-time comparison of two hex digests. */
-function sameDigest(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex')
-  const right = Buffer.from(b, 'hex')
-  return left.length === right.length && timingSafeEqual(left, right)
+/** A sync found its claim taken by another sync (it outlived its lease) or the integration disconnected. */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError'
 }
 
 /**
@@ -125,6 +163,8 @@ export class CalendarSync {
   readonly #options: CalendarSyncOptions
   readonly #breakers = new Map<string, CircuitBreaker>()
   readonly #demand = new LRUCache<string, number>({ max: 100_000 })
+  /** Hosts whose last scheduling read found no live integration. */
+  readonly #noIntegrations = new LRUCache<string, true>({ max: 100_000, ttl: STALE_AFTER_MS })
   readonly #demandRuns = new Map<string, Promise<SyncOutcome>>()
   readonly #background = new Set<Promise<unknown>>()
   #queue: JobQueue | undefined
@@ -206,9 +246,11 @@ export class CalendarSync {
   ): Promise<SyncOutcome> {
     const { db, now } = this.#options
     const at = now()
+    const lease = new SyncLease(integrationId, randomUUID(), now)
     const row = await claimSync(db, integrationId, {
       now: new Date(at),
       until: new Date(at + SYNC_LEASE_MS),
+      holder: lease.holder,
       ignoreBackoff: request.ignoreBackoff ?? false,
     })
     if (!row) return this.#unclaimed(integrationId, at)
@@ -218,8 +260,18 @@ export class CalendarSync {
         const error = !provider
           ? `${row.provider} is not configured on this server`
           : 'ENCRYPTION_KEY is not set: stored tokens cannot be opened'
-        await this.#record(row.id, { lastError: error })
-        return this.#outcome(row, 'failed', 0, error)
+        // Backs off like a failure: without it the poller would queue this
+        // integration every minute, and every uncached slots read of the host
+        // would try it again, until the configuration changes.
+        const failures = row.failureCount + 1
+        const nextAttemptAt = new Date(at + backoffDelayMs(failures))
+        await recordSyncFailure(db, row.id, {
+          error,
+          failureCount: failures,
+          nextAttemptAt,
+          now: new Date(at),
+        })
+        return { ...this.#outcome(row, 'failed', 0, error), nextAttemptAt }
       }
       const breaker = this.#breaker(provider.id)
       if (!breaker.tryAcquire(at)) {
@@ -227,9 +279,9 @@ export class CalendarSync {
         const error = `${provider.name} is failing; its circuit breaker is open${until ? ` until ${formatUtc(until)}` : ''} (stored busy times stay in use)`
         return this.#outcome(row, 'deferred', 0, error)
       }
-      return await this.#run(row, provider, breaker, request)
+      return await this.#run(row, provider, breaker, request, lease)
     } finally {
-      await releaseSync(db, row.id).catch((error: unknown) =>
+      await releaseSync(db, row.id, lease.holder).catch((error: unknown) =>
         this.#options.log.error(
           { err: error, integrationId: row.id },
           'could not release a sync claim',
@@ -243,6 +295,7 @@ export class CalendarSync {
     provider: CalendarProvider,
     breaker: CircuitBreaker,
     request: { reason: SyncReason; calendarId?: string },
+    lease: SyncLease,
   ): Promise<SyncOutcome> {
     const { db, now, log } = this.#options
     const at = now()
@@ -253,37 +306,35 @@ export class CalendarSync {
         (c) => c.busy && (request.calendarId === undefined || c.id === request.calendarId),
       )
       const window = await this.#window(row.hostId, at)
-      const host = await db
-        .selectFrom('users')
-        .select('timeZone')
-        .where('id', '=', row.hostId)
-        .executeTakeFirstOrThrow()
+      // The zone providers convert floating times with (CalDAV); all-day rows take
+      // the zone current at their write (upsertBusy).
+      const host = await findUserById(db, row.hostId)
+      if (!host) throw new LeaseLostError()
       for (const calendar of calendars) {
-        changes += await this.#syncCalendar(row, provider, session, calendar, window, host.timeZone)
+        // A full listing can take a while: the claim must outlast each calendar.
+        await lease.keep(db)
+        changes += await this.#syncCalendar(
+          row,
+          provider,
+          session,
+          calendar,
+          window,
+          host.timeZone,
+          lease,
+        )
       }
       breaker.success()
       const whole = request.calendarId === undefined
       const finished = new Date(now())
-      await db
-        .updateTable('integrations')
-        .set({
-          // A one-calendar sync (push) leaves the others as old as they were.
-          ...(whole ? { lastSyncedAt: finished } : {}),
-          status: 'active',
-          lastError: null,
-          failureCount: 0,
-          nextAttemptAt: null,
-          updatedAt: finished,
-        })
-        .where('id', '=', row.id)
-        .where('status', '<>', 'disconnected')
-        .execute()
+      await lease.keep(db)
+      await recordSyncSuccess(db, row.id, { finished, whole })
       if (
         request.reason === 'connect' ||
         request.reason === 'settings' ||
         request.reason === 'lifecycle'
       ) {
-        await this.ensureChannels(row.id)
+        // Under this sync's claim: a renewal job cannot open channels alongside.
+        await this.#ensureChannels(row.id, lease)
       }
       log.info(
         {
@@ -305,6 +356,22 @@ export class CalendarSync {
         error: null,
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        breaker.release()
+        log.warn(
+          { integrationId: row.id, provider: provider.id, reason: request.reason, changes },
+          'calendar sync lost its claim to another sync; stopped without writing',
+        )
+        return {
+          ...this.#outcome(
+            row,
+            'deferred',
+            changes,
+            'another sync of this integration took over (this one outlived its claim)',
+          ),
+          busy: true,
+        }
+      }
       return this.#failed(row, provider, breaker, error, changes)
     } finally {
       // Rows a failed sync did commit (earlier calendars) must not be served stale either.
@@ -331,6 +398,7 @@ export class CalendarSync {
     calendar: IntegrationCalendarRow,
     window: SyncWindow & { needEnd: number },
     timeZone: string,
+    lease: SyncLease,
   ): Promise<number> {
     const { db, now, log } = this.#options
     // Full when there is no cursor, or when the booking window has slid past what
@@ -362,11 +430,19 @@ export class CalendarSync {
         timeZone,
       })
     }
-    const rows = toRows(delta, timeZone)
-    const upserted = new Set(rows.map((r) => r.externalId))
-    const removals = delta.removals.filter((id) => !upserted.has(id))
     const at = new Date(now())
     return db.transaction().execute(async (trx) => {
+      // Locks, in the order every writer takes them: the integration (the claim,
+      // kept until the commit), the calendar, the host.
+      await lease.keep(trx)
+      // PATCH may have turned the calendar off (and deleted its rows) since this
+      // sync read it: writing now would put back rows nothing removes again.
+      if (!(await lockBusyCalendar(trx, calendar.id))) return 0
+      // A zone change waits for this write, and its trigger then moves these rows.
+      const zone = (await lockHostZone(trx, row.hostId)) ?? timeZone
+      const rows = toRows(delta, zone)
+      const upserted = new Set(rows.map((r) => r.externalId))
+      const removals = delta.removals.filter((id) => !upserted.has(id))
       const target = {
         hostId: row.hostId,
         source: provider.id,
@@ -379,16 +455,11 @@ export class CalendarSync {
           ? await deleteBusyExcept(trx, calendar.id, [...upserted])
           : (await deleteBusy(trx, calendar.id, removals)) +
             (await deleteBusyOfObjects(trx, calendar.id, delta.removedObjects ?? [], [...upserted]))
-      await trx
-        .updateTable('integrationCalendars')
-        .set({
-          syncCursor: delta.nextCursor,
-          syncedAt: at,
-          ...(delta.mode === 'full' ? { windowEnd: new Date(listWindow.to) } : {}),
-          updatedAt: at,
-        })
-        .where('id', '=', calendar.id)
-        .execute()
+      await storeCalendarCursor(trx, calendar.id, {
+        cursor: delta.nextCursor,
+        syncedAt: at,
+        ...(delta.mode === 'full' ? { windowEnd: new Date(listWindow.to) } : {}),
+      })
       return written
     })
   }
@@ -427,18 +498,12 @@ export class CalendarSync {
       providerError || unreadable
         ? (error as Error).message
         : `internal error while syncing (${error instanceof Error ? error.name : 'unknown'}); see the server log`
-    await db
-      .updateTable('integrations')
-      .set({
-        status: 'error',
-        lastError: message.slice(0, 1000),
-        failureCount: failures,
-        nextAttemptAt,
-        updatedAt: new Date(at),
-      })
-      .where('id', '=', row.id)
-      .where('status', '<>', 'disconnected')
-      .execute()
+    await recordSyncFailure(db, row.id, {
+      error: message,
+      failureCount: failures,
+      nextAttemptAt,
+      now: new Date(at),
+    })
     const fields = {
       integrationId: row.id,
       hostId: row.hostId,
@@ -510,14 +575,6 @@ export class CalendarSync {
     }
   }
 
-  async #record(id: string, fields: { lastError: string }): Promise<void> {
-    await this.#options.db
-      .updateTable('integrations')
-      .set({ lastError: fields.lastError, updatedAt: new Date(this.#options.now()) })
-      .where('id', '=', id)
-      .execute()
-  }
-
   // ------------------------------------------------------------ triggers
 
   /**
@@ -549,35 +606,45 @@ export class CalendarSync {
   }
 
   /**
-   * The on-demand trigger of the slots endpoint: syncs the host's live
-   * integrations whose last sync is older than 10 minutes and waits for them at
+   * Whether the slots endpoint's scheduling read should include the host's sync
+   * state: false for a host whose last read found no live integration, for
+   * {@link STALE_AFTER_MS} (so hosts without a calendar pay no sub-select).
+   * An account connected meanwhile is synced when it connects, and is not stale
+   * before the memo ends; the poller covers it either way.
+   */
+  wantsSyncState(hostId: string): boolean {
+    return !this.#noIntegrations.has(hostId)
+  }
+
+  /**
+   * The on-demand trigger of the slots endpoint: given the host's live
+   * integrations as its scheduling read returned them, syncs those whose last
+   * sync is older than 10 minutes (and not backing off) and waits for them at
    * most `deadlineMs`; past that the request answers from stored data and the
    * syncs finish in the background. Resolves true when a sync changed busy times
    * in time. Never rejects: a slow or failing provider never fails a slot request.
    */
-  async refreshStaleHost(hostId: string, deadlineMs = DEMAND_DEADLINE_MS): Promise<boolean> {
-    const { db, now, log } = this.#options
+  async refreshStaleHost(
+    hostId: string,
+    integrations: readonly IntegrationSyncState[],
+    deadlineMs = DEMAND_DEADLINE_MS,
+  ): Promise<boolean> {
+    const { now, log } = this.#options
     const at = now()
+    if (integrations.length === 0) {
+      this.#noIntegrations.set(hostId, true)
+      return false
+    }
+    const due = integrations.filter(
+      (i) =>
+        (i.syncedAt === null || i.syncedAt < at - STALE_AFTER_MS) &&
+        (i.nextAttemptAt === null || i.nextAttemptAt <= at),
+    )
+    if (due.length === 0) return false
     const last = this.#demand.get(hostId)
     if (last !== undefined && at - last < DEMAND_MEMO_MS) return false
     this.#demand.set(hostId, at)
     try {
-      const due = await db
-        .selectFrom('integrations')
-        .select('id')
-        .where('hostId', '=', hostId)
-        .where('status', '<>', 'disconnected')
-        .where((eb) =>
-          eb.or([
-            eb('lastSyncedAt', 'is', null),
-            eb('lastSyncedAt', '<', new Date(at - STALE_AFTER_MS)),
-          ]),
-        )
-        .where((eb) =>
-          eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', new Date(at))]),
-        )
-        .execute()
-      if (due.length === 0) return false
       const runs = due.map(({ id }) => {
         // Slot requests for one host arriving together share one sync.
         let run = this.#demandRuns.get(id)
@@ -620,15 +687,26 @@ export class CalendarSync {
     }
   }
 
-  /** The polling trigger: queues a sync of every live integration not synced for 10 minutes. */
+  /**
+   * The polling trigger: queues a sync of every live integration not synced for
+   * 10 minutes, and the host's e-mail and webhook of every disconnection not
+   * notified yet (one that happened while the job queue was off; the jobs' ids
+   * are stable, so one already queued is not queued twice).
+   */
   async pollDue(limit = 1000): Promise<number> {
-    const at = this.#options.now()
-    const due = await findDueIntegrations(this.#options.db, {
+    const { db, now } = this.#options
+    const at = now()
+    const due = await findDueIntegrations(db, {
       before: new Date(at - STALE_AFTER_MS),
       now: new Date(at),
       limit,
     })
     for (const { id } of due) await this.enqueue(id, { reason: 'poll' })
+    if (this.#queue?.running) {
+      for (const row of await findUnnotifiedDisconnections(db, UNNOTIFIED_BATCH)) {
+        await db.transaction().execute((trx) => this.#onDisconnected(trx, row))
+      }
+    }
     return due.length
   }
 
@@ -641,8 +719,35 @@ export class CalendarSync {
    * opened), else with a new channel, then the old one stopped (Google: both
    * overlap briefly). Failures are logged; polling covers the gap. Returns how many
    * channels were opened or renewed.
+   *
+   * Runs under the integration's sync claim (taken here; a sync that holds it opens
+   * its channels itself), so two processes never open channels of one calendar at
+   * once; 0 when another holds it (the next renewal run tries again).
    */
   async ensureChannels(integrationId: string): Promise<number> {
+    const { db, now, log } = this.#options
+    const at = now()
+    const lease = new SyncLease(integrationId, randomUUID(), now)
+    const claimed = await claimSync(db, integrationId, {
+      now: new Date(at),
+      until: new Date(at + SYNC_LEASE_MS),
+      holder: lease.holder,
+      ignoreBackoff: true,
+    })
+    if (!claimed) return 0
+    try {
+      return await this.#ensureChannels(integrationId, lease)
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error
+      return 0
+    } finally {
+      await releaseSync(db, integrationId, lease.holder).catch((error: unknown) =>
+        log.error({ err: error, integrationId }, 'could not release a sync claim'),
+      )
+    }
+  }
+
+  async #ensureChannels(integrationId: string, lease: SyncLease): Promise<number> {
     const { db, now, log } = this.#options
     const row = await findIntegration(db, integrationId)
     if (!row || row.status === 'disconnected' || !this.tokens) return 0
@@ -661,25 +766,19 @@ export class CalendarSync {
     )
     if (due.length === 0) return 0
     const session = this.tokens.session(row, provider)
-    const store = async (
-      calendar: IntegrationCalendarRow,
-      channel: PushChannel,
-      tokenHash: string | null,
-    ) =>
-      db
-        .updateTable('integrationCalendars')
-        .set({
-          channelId: channel.id,
-          channelResourceId: channel.resourceId,
-          channelTokenHash: tokenHash,
-          channelExpiresAt: new Date(channel.expiresAt),
-          updatedAt: new Date(now()),
-        })
-        .where('id', '=', calendar.id)
-        .execute()
+    const stop = (channel: { id: string; resourceId: string | null }, what: string) =>
+      push
+        .stop(session, channel)
+        .catch((error: unknown) =>
+          log.warn(
+            { integrationId: row.id, provider: provider.id, error: describe(error) },
+            `could not stop ${what}`,
+          ),
+        )
     let opened = 0
     for (const calendar of due) {
       try {
+        await lease.keep(db)
         let replaced = calendar.channelId
         if (replaced !== null && push.renew && calendar.channelTokenHash !== null) {
           try {
@@ -689,7 +788,17 @@ export class CalendarSync {
               at + push.maxLifetimeMs,
             )
             // Same channel, same token: only its expiry moves.
-            await store(calendar, renewed, calendar.channelTokenHash)
+            await storeChannel(
+              db,
+              calendar.id,
+              {
+                id: renewed.id,
+                resourceId: renewed.resourceId,
+                tokenHash: calendar.channelTokenHash,
+                expiresAt: new Date(renewed.expiresAt),
+              },
+              { replaces: replaced, now: new Date(now()) },
+            )
             opened += 1
             continue
           } catch (error) {
@@ -706,19 +815,33 @@ export class CalendarSync {
           token,
           expiresAt: at + push.maxLifetimeMs,
         })
-        await store(calendar, channel, sha256Hex(token))
+        // Compare-and-set on the channel read above: a channel stored meanwhile (a
+        // claim that expired mid-call) wins, and the one opened here is stopped
+        // rather than left open at the provider with nothing to stop it.
+        const stored = await storeChannel(
+          db,
+          calendar.id,
+          {
+            id: channel.id,
+            resourceId: channel.resourceId,
+            tokenHash: sha256(token),
+            expiresAt: new Date(channel.expiresAt),
+          },
+          { replaces: calendar.channelId, now: new Date(now()) },
+        )
+        if (!stored) {
+          await stop(channel, 'a push channel opened twice')
+          continue
+        }
         opened += 1
         if (replaced) {
-          await push
-            .stop(session, { id: replaced, resourceId: calendar.channelResourceId })
-            .catch((error: unknown) =>
-              log.warn(
-                { integrationId: row.id, provider: provider.id, error: describe(error) },
-                'could not stop a replaced push channel',
-              ),
-            )
+          await stop(
+            { id: replaced, resourceId: calendar.channelResourceId },
+            'a replaced push channel',
+          )
         }
       } catch (error) {
+        if (error instanceof LeaseLostError) throw error
         log.warn(
           {
             integrationId: row.id,
@@ -756,44 +879,21 @@ export class CalendarSync {
           )
       }
     }
-    await db
-      .updateTable('integrationCalendars')
-      .set({
-        channelId: null,
-        channelResourceId: null,
-        channelTokenHash: null,
-        channelExpiresAt: null,
-      })
-      .where(
-        'id',
-        'in',
-        open.map((c) => c.id),
-      )
-      .execute()
+    await forgetChannels(
+      db,
+      open.map((c) => c.id),
+    )
   }
 
   /** The renewal trigger: renews channels expiring within a day and opens missing ones. */
   async renewChannels(): Promise<number> {
     const { db, now } = this.#options
     const at = now()
-    const due = await db
-      .selectFrom('integrationCalendars as c')
-      .innerJoin('integrations as i', 'i.id', 'c.integrationId')
-      .select('i.id')
-      .distinct()
-      .where('i.status', '<>', 'disconnected')
-      .where('c.busy', '=', true)
-      .where((eb) =>
-        eb.or([
-          eb('c.channelId', 'is', null),
-          eb('c.channelExpiresAt', '<', new Date(at + CHANNEL_RENEW_AHEAD_MS)),
-        ]),
-      )
-      .where((eb) =>
-        eb.or([eb('i.nextAttemptAt', 'is', null), eb('i.nextAttemptAt', '<=', new Date(at))]),
-      )
-      .limit(1000)
-      .execute()
+    const due = await findIntegrationsWithChannelsDue(db, {
+      now: new Date(at),
+      renewBefore: new Date(at + CHANNEL_RENEW_AHEAD_MS),
+      limit: 1000,
+    })
     let opened = 0
     for (const { id } of due) opened += await this.ensureChannels(id)
     return opened
@@ -808,17 +908,12 @@ export class CalendarSync {
     providerId: string,
     message: { channelId: string; token: string | undefined; state: string },
   ): Promise<'accepted' | 'ignored' | 'unknown' | 'forbidden'> {
-    const found = await this.#options.db
-      .selectFrom('integrationCalendars as c')
-      .innerJoin('integrations as i', 'i.id', 'c.integrationId')
-      .select(['c.id', 'c.integrationId', 'c.channelTokenHash', 'i.status', 'i.provider'])
-      .where('c.channelId', '=', message.channelId)
-      .executeTakeFirst()
+    const found = await findCalendarByChannel(this.#options.db, message.channelId)
     if (!found || found.provider !== providerId)
       return message.state === 'sync' ? 'ignored' : 'unknown'
     if (
       !found.channelTokenHash ||
-      !sameDigest(sha256Hex(message.token ?? ''), found.channelTokenHash)
+      !sameDigest(sha256(message.token ?? ''), found.channelTokenHash)
     ) {
       return 'forbidden'
     }
@@ -839,38 +934,20 @@ export class CalendarSync {
     message: { channelId: string; token: string | undefined; event: ChannelLifecycleEvent },
   ): Promise<'accepted' | 'ignored' | 'unknown' | 'forbidden'> {
     const { db, now, log } = this.#options
-    const found = await db
-      .selectFrom('integrationCalendars as c')
-      .innerJoin('integrations as i', 'i.id', 'c.integrationId')
-      .select(['c.id', 'c.integrationId', 'c.channelTokenHash', 'i.status', 'i.provider'])
-      .where('c.channelId', '=', message.channelId)
-      .executeTakeFirst()
+    const found = await findCalendarByChannel(db, message.channelId)
     if (!found || found.provider !== providerId) return 'unknown'
     if (
       !found.channelTokenHash ||
-      !sameDigest(sha256Hex(message.token ?? ''), found.channelTokenHash)
+      !sameDigest(sha256(message.token ?? ''), found.channelTokenHash)
     ) {
       return 'forbidden'
     }
     if (found.status === 'disconnected') return 'ignored'
-    const at = new Date(now())
-    await db
-      .updateTable('integrationCalendars')
-      .set({
-        syncCursor: null,
-        ...(message.event === 'subscriptionRemoved'
-          ? {
-              channelId: null,
-              channelResourceId: null,
-              channelTokenHash: null,
-              channelExpiresAt: null,
-            }
-          : {}),
-        ...(message.event === 'reauthorizationRequired' ? { channelExpiresAt: at } : {}),
-        updatedAt: at,
-      })
-      .where('id', '=', found.id)
-      .execute()
+    await markChannelNotice(db, found.id, {
+      removed: message.event === 'subscriptionRemoved',
+      expireNow: message.event === 'reauthorizationRequired',
+      now: new Date(now()),
+    })
     log.info(
       {
         integrationId: found.integrationId,
@@ -894,24 +971,14 @@ export class CalendarSync {
   async disconnect(row: IntegrationRow, reason: string): Promise<void> {
     const { db, now } = this.#options
     await db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('integrations')
-        .set({
-          status: 'disconnected',
-          // The refused grant is dropped: nothing usable stays stored.
-          ...(this.#options.box ? sealCredentials(this.#options.box, row.id, {}) : {}),
-          accessExpiresAt: null,
-          disconnectedAt: new Date(now()),
-          disconnectNotifiedAt: null,
-          lastError: `${reason}; reconnect the account`.slice(0, 1000),
-          failureCount: 0,
-          nextAttemptAt: null,
-          updatedAt: new Date(now()),
-        })
-        .where('id', '=', row.id)
-        .where('status', '<>', 'disconnected')
-        .returningAll()
-        .executeTakeFirst()
+      const updated = await markDisconnected(trx, row.id, {
+        // The refused grant is dropped: nothing usable stays stored.
+        ...(this.#options.box
+          ? { credentials: sealCredentials(this.#options.box, row.id, {}) }
+          : {}),
+        lastError: `${reason}; reconnect the account`,
+        now: new Date(now()),
+      })
       if (updated) await this.#onDisconnected(trx, updated)
     })
   }
@@ -924,7 +991,7 @@ export class CalendarSync {
     if (!queue?.running) {
       this.#options.log.warn(
         { integrationId: row.id, provider: row.provider },
-        'integration disconnected while the job queue is off: no e-mail or webhook is sent',
+        'integration disconnected while the job queue is off: its e-mail and webhook are queued once the queue runs',
       )
       return
     }

@@ -12,8 +12,7 @@ const TAG_BYTES = 16
  * AES-256-GCM (node:crypto). A sealed value is
  * `v1.<key id>.<iv>.<tag>.<ciphertext>` (base64url parts): the key id says which
  * key sealed it, so keys can rotate: values sealed under a previous key still
- * open, and {@link SecretBox.isCurrent} tells a writer to seal them again under
- * the current one.
+ * open, and every write seals under the current one.
  *
  * `context` is authenticated, not encrypted (GCM additional data): a value sealed
  * for one row (say integration A's credentials) does not open as another's.
@@ -24,8 +23,6 @@ export interface SecretBox {
   seal(plaintext: string, context: string): string
   /** Throws when the value was tampered with, sealed for another context, or under an unknown key. */
   open(sealed: string, context: string): string
-  /** Whether `sealed` is under the current key (else re-seal it on the next write). */
-  isCurrent(sealed: string): boolean
 }
 
 /**
@@ -87,9 +84,6 @@ export function createSecretBox(current: Buffer, previous: readonly Buffer[] = [
         decipher.update(Buffer.from(ciphertext, 'base64url')),
         decipher.final(),
       ]).toString('utf8')
-    },
-    isCurrent(sealed) {
-      return sealed.split('.', 3)[1] === keyId
     },
   }
 }

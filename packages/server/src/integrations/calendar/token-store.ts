@@ -1,5 +1,13 @@
+import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/database'
 import type { IntegrationRow } from '../../db/integrations.schema'
+import {
+  claimRefresh,
+  findIntegration,
+  markDisconnected,
+  releaseRefresh,
+  storeRefreshedTokens,
+} from '../../db/repositories/integrations.repository'
 import {
   type CalendarProvider,
   type OAuthTokens,
@@ -10,6 +18,15 @@ import type { SecretBox } from './secret-box'
 
 /** Refresh an access token this long before it expires. */
 export const REFRESH_AHEAD_MS = 5 * 60_000
+
+/**
+ * A refresh claims its grant for this long: well past the token endpoint's 20 s
+ * timeout, so a claim never ends while its call is still in flight.
+ */
+export const REFRESH_CLAIM_MS = 60_000
+
+/** How often a refresh that found another in flight looks for its result. */
+const REFRESH_POLL_MS = 50
 
 /** What `integrations.credentials` holds once opened: OAuth tokens, or a provider's stored credentials. */
 export interface StoredCredentials {
@@ -62,9 +79,9 @@ export function openCredentials(
 }
 
 /**
- * Called inside the transaction that found the grant revoked, with the row
- * still locked and already marked disconnected: queue the host's e-mail and the
- * webhook there, so they exist exactly when the disconnection commits.
+ * Called inside the transaction that marks the integration disconnected (its
+ * grant revoked), with the row locked: queue the host's e-mail and the webhook
+ * there, so they exist exactly when the disconnection commits.
  */
 export type OnDisconnected = (trx: Db, integration: IntegrationRow) => Promise<void>
 
@@ -78,15 +95,19 @@ export interface TokenStoreOptions {
 
 /**
  * Access tokens of integrations: opened from the sealed credentials, refreshed
- * ahead of expiry under a per-integration lock.
+ * ahead of expiry by one process at a time per grant.
  *
- * The lock is the integration row (`SELECT … FOR UPDATE` in a transaction). The
- * holder re-reads the tokens after taking it: when another process refreshed
- * meanwhile, it uses that token and never calls the token endpoint, so two
- * processes never refresh one grant at once. A refresh the provider refuses with
- * invalid_grant marks the integration disconnected in the same transaction
- * (tokens cleared, reason recorded, {@link OnDisconnected} called) and throws a
- * `revoked` {@link ProviderError}.
+ * A refresh claims its grant (`refreshing_until`, one short UPDATE: no row lock
+ * and no pool connection is held across the call to the token endpoint), re-reads
+ * the tokens the claim returned (another process may have refreshed meanwhile:
+ * then its token is used and the endpoint is not called), calls the endpoint, and
+ * stores the result compare-and-set on the credentials it started from, so a
+ * newer grant (a reconnect, Microsoft's rotated refresh token) is never
+ * overwritten. A process that finds the claim taken waits for the holder's
+ * token. A refresh the provider refuses with invalid_grant marks the
+ * integration disconnected (tokens cleared, reason recorded,
+ * {@link OnDisconnected} called in that transaction) and throws a `revoked`
+ * {@link ProviderError}.
  */
 export class TokenStore {
   constructor(private readonly options: TokenStoreOptions) {}
@@ -119,8 +140,8 @@ export class TokenStore {
   }
 
   /**
-   * Under the row lock: the stored token unless `needsRefresh` says it must go,
-   * else a refreshed one (stored, re-sealed under the current key).
+   * The stored token unless `needsRefresh` says it must go, else a refreshed one
+   * (stored, re-sealed under the current key), by one process at a time.
    */
   async refresh(
     integrationId: string,
@@ -132,73 +153,97 @@ export class TokenStore {
       throw new Error(`${provider.id} does not use OAuth tokens`)
     }
     const connect = provider.connect
-    let revoked: ProviderError | undefined
-    const result = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('integrations')
-        .selectAll()
-        .where('id', '=', integrationId)
-        .forUpdate()
-        .executeTakeFirst()
-      if (!row) throw new ProviderError(provider.id, 'revoked', 'the integration was deleted')
-      if (row.status === 'disconnected') {
-        throw new ProviderError(provider.id, 'revoked', `${provider.id}: disconnected, reconnect`)
-      }
+    const gone = () =>
+      new ProviderError(
+        provider.id,
+        'revoked',
+        `${provider.id}: disconnected or removed, reconnect`,
+      )
+    const usable = (row: IntegrationRow) => {
       const stored = openCredentials(box, row)
       const current =
         stored.accessToken && row.accessExpiresAt
           ? { token: stored.accessToken, expiresAt: row.accessExpiresAt.getTime() }
           : undefined
-      // Re-read under the lock: another process may have refreshed already.
-      if (current && !needsRefresh(current)) return current
-      if (!stored.refreshToken) {
-        throw new ProviderError(provider.id, 'revoked', `${provider.id}: no refresh token stored`)
+      return { stored, current: current && !needsRefresh(current) ? current : undefined }
+    }
+    // Real time, not the sync clock: this bounds a wait for another process.
+    const waitUntil = Date.now() + REFRESH_CLAIM_MS
+    for (;;) {
+      const holder = randomUUID()
+      const at = now()
+      const claimed = await claimRefresh(db, integrationId, {
+        holder,
+        until: new Date(at + REFRESH_CLAIM_MS),
+        now: new Date(at),
+      })
+      if (claimed === undefined) throw gone()
+      if (claimed === 'busy') {
+        // Another process is refreshing this grant: use its token once stored.
+        const row = await findIntegration(db, integrationId)
+        if (!row || row.status === 'disconnected') throw gone()
+        const { current } = usable(row)
+        if (current) return current
+        if (Date.now() > waitUntil) {
+          throw new ProviderError(
+            provider.id,
+            'unavailable',
+            `${provider.id}: a token refresh in another process did not finish`,
+          )
+        }
+        await new Promise((resolve) => setTimeout(resolve, REFRESH_POLL_MS))
+        continue
+      }
+      let stored: StoredCredentials
+      try {
+        const read = usable(claimed)
+        // Another process refreshed before this claim: its token serves.
+        if (read.current) {
+          await releaseRefresh(db, integrationId, holder)
+          return read.current
+        }
+        stored = read.stored
+        if (!stored.refreshToken) {
+          throw new ProviderError(provider.id, 'revoked', `${provider.id}: no refresh token stored`)
+        }
+      } catch (error) {
+        await releaseRefresh(db, integrationId, holder)
+        throw error
       }
       let tokens: OAuthTokens
       try {
         tokens = await connect.refresh(stored.refreshToken)
       } catch (error) {
         if (error instanceof ProviderError && error.kind === 'revoked') {
-          const disconnected = await trx
-            .updateTable('integrations')
-            .set({
-              status: 'disconnected',
+          await db.transaction().execute(async (trx) => {
+            const disconnected = await markDisconnected(trx, integrationId, {
               // The dead grant is dropped: nothing usable stays stored.
-              ...sealCredentials(box, row.id, {}),
-              accessExpiresAt: null,
-              disconnectedAt: new Date(now()),
-              disconnectNotifiedAt: null,
+              credentials: sealCredentials(box, integrationId, {}),
               lastError: `${provider.name} refused the stored access (${error.message}); reconnect the account`,
-              failureCount: 0,
-              nextAttemptAt: null,
-              syncLeaseUntil: null,
-              updatedAt: new Date(now()),
+              now: new Date(now()),
             })
-            .where('id', '=', row.id)
-            .returningAll()
-            .executeTakeFirstOrThrow()
-          await this.options.onDisconnected(trx, disconnected)
-          revoked = error
-          return undefined
+            if (disconnected) await this.options.onDisconnected(trx, disconnected)
+          })
+          throw error
         }
+        await releaseRefresh(db, integrationId, holder)
         throw error
       }
-      await trx
-        .updateTable('integrations')
-        .set({
-          ...sealCredentials(box, row.id, {
-            ...stored,
-            accessToken: tokens.accessToken,
-            refreshToken: tokens.refreshToken ?? stored.refreshToken,
-          }),
-          accessExpiresAt: new Date(tokens.expiresAt),
-          updatedAt: new Date(now()),
-        })
-        .where('id', '=', row.id)
-        .execute()
+      // Stored only over the credentials this refresh started from: a reconnect or
+      // another refresh (after this claim ran out) keeps its newer grant. The new
+      // access token serves this session either way.
+      await storeRefreshedTokens(db, integrationId, {
+        holder,
+        expected: claimed.credentials,
+        sealed: sealCredentials(box, integrationId, {
+          ...stored,
+          accessToken: tokens.accessToken,
+          refreshToken: tokens.refreshToken ?? stored.refreshToken,
+        }),
+        accessExpiresAt: new Date(tokens.expiresAt),
+        now: new Date(now()),
+      })
       return { token: tokens.accessToken, expiresAt: tokens.expiresAt }
-    })
-    if (revoked || !result) throw revoked ?? new Error('token refresh failed')
-    return result
+    }
   }
 }
