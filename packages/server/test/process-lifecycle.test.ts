@@ -146,7 +146,9 @@ describe('npm start and stop signals', () => {
     // `script` runs `npm start` on a pseudo-terminal of its own; killing `script` closes the
     // terminal's master side, as a terminal window does when closed: the kernel hangs the
     // terminal up (SIGHUP to the session) and every later write to it fails with EIO.
-    const run = launch('script', ['-qfec', 'npm start', '/dev/null'], dataDir, {
+    // `exec`: script runs the command through $SHELL -c, and dash (Debian's /bin/sh, the
+    // shell when SHELL is unset) forks for it instead of replacing itself as bash does.
+    const run = launch('script', ['-qfec', 'exec npm start', '/dev/null'], dataDir, {
       LOG_LEVEL: 'info',
     })
     const port = await listeningPort(run)
