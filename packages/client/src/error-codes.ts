@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'OAUTH_STATE_INVALID',
   'OAUTH_ACCESS_DENIED',
   'PROVIDER_ERROR',
+  'LOCATION_UNAVAILABLE',
 ] as const
 
 /** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */

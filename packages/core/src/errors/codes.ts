@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'OAUTH_STATE_INVALID',
   'OAUTH_ACCESS_DENIED',
   'PROVIDER_ERROR',
+  // Meeting locations (issue 12, stage B).
+  'LOCATION_UNAVAILABLE',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -11,6 +11,7 @@ import * as scheduleVersion from './migrations/0003-schedule-version'
 import * as serverSecret from './migrations/0004-server-secret'
 import * as calendarIntegrations from './migrations/0007-calendar-integrations'
 import * as bookingLocale from './migrations/0008-booking-locale'
+import * as calendarWriteBack from './migrations/0009-calendar-write-back'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-server-secret': serverSecret,
   '0007-calendar-integrations': calendarIntegrations,
   '0008-booking-locale': bookingLocale,
+  '0009-calendar-write-back': calendarWriteBack,
 }
 
 const provider: MigrationProvider = {

@@ -34,6 +34,7 @@ export const ERROR_STATUS = {
   OAUTH_STATE_INVALID: 400,
   OAUTH_ACCESS_DENIED: 400,
   PROVIDER_ERROR: 502,
+  LOCATION_UNAVAILABLE: 409,
 } as const satisfies Record<ErrorCode, number>
 
 /** The status for `code`. */
