@@ -1,6 +1,7 @@
 import { formatUtc } from '@slotkit/core'
 import {
   type BookingForEmail,
+  claimMessage,
   findBookingForEmail,
   findRescheduleChain,
   sendOnce,
@@ -10,11 +11,13 @@ import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-in
 import type { OutgoingEmail } from '../integrations/email/mailer'
 import {
   type EmailKind,
+  inviteLocation,
   inviteText,
   type Recipient,
   renderBookingEmail,
 } from '../integrations/email/templates'
 import { withLinkableToken } from '../services/booking-links'
+import { isConference } from '../services/locations'
 import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
 import type { SendEmailPayload, SendReminderPayload } from './queues'
@@ -67,6 +70,9 @@ export async function sendBookingEmails(
     return { sent: 0, skipped: 'meeting already started' }
   }
   const chain = await findRescheduleChain(deps.db, booking.id)
+  // A Meet or Teams link arrives after the booking: the invite that first carries
+  // it is a new revision of the event, so every later one counts one more.
+  const hasJoinLink = isConference(booking.location?.type) && booking.meetingUrl !== null
   const host = { name: booking.hostName, email: booking.hostEmail, timeZone: booking.hostTimeZone }
   const invitee = {
     name: booking.inviteeName,
@@ -90,8 +96,9 @@ export async function sendBookingEmails(
       method: kind === 'cancellation' ? ('CANCEL' as const) : ('REQUEST' as const),
       content: buildInvite({
         uid: inviteUid(chain.rootId),
-        // Each reschedule and a cancel are a new revision of the same event.
-        sequence: chain.depth + (kind === 'cancellation' ? 1 : 0),
+        // Each reschedule, a join link arriving and a cancel are a new revision of
+        // the same event.
+        sequence: chain.depth + (hasJoinLink ? 1 : 0) + (kind === 'cancellation' ? 1 : 0),
         method: kind === 'cancellation' ? 'CANCEL' : 'REQUEST',
         startsAt: booking.startsAt.getTime(),
         endsAt: booking.endsAt.getTime(),
@@ -99,7 +106,13 @@ export async function sendBookingEmails(
         description: text.description,
         organizer: host,
         attendee: invitee,
-        url: bookingLinks.reschedule,
+        // The join link where there is one (calendar apps show a join button), else
+        // the page to manage the booking.
+        url: booking.meetingUrl ?? bookingLinks.reschedule,
+        location:
+          kind === 'cancellation'
+            ? undefined
+            : inviteLocation(booking.location, booking.meetingUrl),
         stamp: deps.now(),
       }),
     }
@@ -107,7 +120,9 @@ export async function sendBookingEmails(
 
   let sent = 0
   const failures: unknown[] = []
-  const recipients = options.skipInvitee ? RECIPIENTS.filter((r) => r === 'host') : RECIPIENTS
+  // The join link is news to the invitee only: the host's calendar has it.
+  const addressed = kind === 'meeting-link' ? RECIPIENTS.filter((r) => r === 'invitee') : RECIPIENTS
+  const recipients = options.skipInvitee ? addressed.filter((r) => r === 'host') : addressed
   for (const recipient of recipients) {
     const rendered = renderBookingEmail({
       kind,
@@ -120,6 +135,8 @@ export async function sendBookingEmails(
       previousStartsAt: chain.previousStartsAt?.getTime(),
       cancelReason: booking.cancelReason,
       links: bookingLinks,
+      location: booking.location,
+      meetingUrl: booking.meetingUrl,
       locale: languageOf(recipient).locale,
     })
     const to = recipient === 'invitee' ? invitee : host
@@ -141,7 +158,25 @@ export async function sendBookingEmails(
           recipient: to.email,
           messageId: message.messageId,
         },
-        () => deps.mailer.send(message),
+        async (trx) => {
+          // A confirmation or reschedule that carries the join link stands for the
+          // join-link e-mail of this version, which then sends nothing.
+          if (
+            recipient === 'invitee' &&
+            hasJoinLink &&
+            (kind === 'confirmation' || kind === 'reschedule')
+          ) {
+            await claimMessage(trx, {
+              bookingId: booking.id,
+              kind: 'meeting-link:invitee',
+              version,
+              hostId: booking.hostId,
+              recipient: to.email,
+              messageId: `${booking.id}.meeting-link.invitee.v${version}@slotkit`,
+            })
+          }
+          await deps.mailer.send(message)
+        },
       )
       if (didSend) sent += 1
     } catch (error) {
