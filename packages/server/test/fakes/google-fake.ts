@@ -6,7 +6,8 @@
  * GOOGLE_OAUTH_REVOKE_URL and GOOGLE_API_URL at {@link GoogleFake.urls}.
  *
  * State lives in memory. Tests drive it through its methods: seed events, make
- * the next requests fail (429 with Retry-After, 403 rate limits, 5xx), expire
+ * the next requests fail (429 with Retry-After, 403 rate limits, 5xx, or a reply
+ * lost after the write took effect), expire
  * sync tokens (410), revoke refresh tokens (invalid_grant), expire access tokens
  * (401), slow an endpoint down, and read how many requests each endpoint got.
  * Every change to a watched calendar is pushed to its channels the way Google
@@ -412,6 +413,11 @@ export class GoogleFake {
       status: 'cancelled',
       updated: new Date().toISOString(),
     })
+  }
+
+  /** Every stored event of a calendar (cancelled ones too), in the order they were first stored. */
+  events(account: string, calendarId: string): GoogleEvent[] {
+    return [...this.#calendar(account, calendarId).events.values()].map((s) => s.event)
   }
 
   /** The stored event (cancelled ones too), as the API would return it. */
