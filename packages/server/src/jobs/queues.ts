@@ -69,6 +69,8 @@ export interface SendEmailPayload {
   readonly version: number
   /** Set when the mail limits left the invitee's message out: the host's still goes. */
   readonly skipInvitee?: true
+  /** `meeting-link`: how often it waited for the confirmation to go first. */
+  readonly wait?: number
 }
 
 /** `booking.send-reminder`. */

@@ -5,6 +5,7 @@ import {
   findBookingForEmail,
   findRescheduleChain,
   sendOnce,
+  wasSent,
 } from '../db/repositories/notifications.repository'
 import { languageFor } from '../i18n/messages'
 import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-invite'
@@ -18,9 +19,17 @@ import {
 } from '../integrations/email/templates'
 import { withLinkableToken } from '../services/booking-links'
 import { isConference } from '../services/locations'
-import type { QueuedJob } from './job-queue'
+import { type QueuedJob, stableJobId } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
-import type { SendEmailPayload, SendReminderPayload } from './queues'
+import { SEND_EMAIL, type SendEmailPayload, type SendReminderPayload } from './queues'
+
+/**
+ * A join-link e-mail that finds the invitee's confirmation not sent yet waits
+ * this long and looks again, this many times: that confirmation, read after the
+ * link was stored, will carry the link itself (and then stands for this one).
+ */
+const LINK_WAIT_MS = 30_000
+const LINK_WAITS = 40
 
 const RECIPIENTS: readonly Recipient[] = ['invitee', 'host']
 
@@ -64,6 +73,16 @@ export async function sendBookingEmails(
       'stale e-mail skipped',
     )
     return { sent: 0, skipped: 'stale' }
+  }
+  if (kind === 'meeting-link' && !options.skipInvitee) {
+    // Never before the confirmation (or reschedule) e-mail: one still to come
+    // reads the link and carries it; one sent without it needs this message.
+    const confirmed = await wasSent(deps.db, {
+      bookingId,
+      kinds: ['confirmation:invitee', 'reschedule:invitee'],
+      version,
+    })
+    if (!confirmed) return { sent: 0, skipped: 'before-confirmation' }
   }
   const isReminder = kind === 'reminder-24h' || kind === 'reminder-1h'
   if (isReminder && booking.startsAt.getTime() <= deps.now()) {
@@ -198,9 +217,30 @@ export async function handleSendEmail(
   deps: NotificationDeps,
   job: QueuedJob<SendEmailPayload>,
 ): Promise<void> {
-  await sendBookingEmails(deps, job.data.event, job.data.bookingId, job.data.version, {
-    skipInvitee: job.data.skipInvitee,
-  })
+  const result = await sendBookingEmails(
+    deps,
+    job.data.event,
+    job.data.bookingId,
+    job.data.version,
+    { skipInvitee: job.data.skipInvitee },
+  )
+  if (result.skipped !== 'before-confirmation') return
+  const wait = (job.data.wait ?? 0) + 1
+  if (wait > LINK_WAITS) {
+    deps.log.warn(
+      { bookingId: job.data.bookingId, version: job.data.version },
+      'join-link e-mail dropped: the confirmation was never sent',
+    )
+    return
+  }
+  await deps.queue.send(
+    SEND_EMAIL,
+    { ...job.data, wait },
+    {
+      id: stableJobId(`booking.meeting-link:${job.data.bookingId}:v${job.data.version}:w${wait}`),
+      delaySeconds: LINK_WAIT_MS / 1000,
+    },
+  )
 }
 
 /** Handler of `booking.send-reminder`. */

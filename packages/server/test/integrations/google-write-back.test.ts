@@ -325,7 +325,7 @@ describe('write-back with workers', () => {
     })
     expect(
       (await queueJobs(db, schema, WRITE)).filter(
-        (j) => j.data.bookingId === booked.id && (j.data.attempt ?? 0) > 0,
+        (j) => j.data.bookingId === booked.id && Number(j.data.attempt ?? 0) > 0,
       ),
     ).toEqual([])
   })

@@ -106,6 +106,22 @@ export interface MessageKey {
   readonly version: number
 }
 
+/** Whether one of `kinds` of a booking version was sent (committed in notification_log). */
+export async function wasSent(
+  db: Kysely<Database>,
+  key: { bookingId: string; kinds: readonly string[]; version: number },
+): Promise<boolean> {
+  const row = await notificationDb(db)
+    .selectFrom('notificationLog')
+    .select('bookingId')
+    .where('bookingId', '=', key.bookingId)
+    .where('kind', 'in', key.kinds)
+    .where('version', '=', key.version)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /**
  * Records a message as sent without sending it, in `db` (a transaction): a
  * confirmation that already carried the join link stands for the join-link
