@@ -143,6 +143,7 @@ export {
   CONFERENCE_LOCATION_TYPES,
   LOCATION_PHONE_QUESTION_ID,
   LOCATION_TYPES,
+  MeetingLocationInputSchema,
   MeetingLocationSchema,
   PHONE_NUMBER_PATTERN,
   PhoneNumberSchema,

@@ -110,6 +110,33 @@ export const MeetingLocationSchema = Type.Union(
 export type MeetingLocation = Static<typeof MeetingLocationSchema>
 
 /**
+ * {@link MeetingLocationSchema} as requests send it: one object whose fields the
+ * server checks against `type` (`url` for a link, `address` in person, an
+ * optional `number` for a phone call, nothing else), so a wrong combination gets
+ * a 400 naming the field ("location.url: is required for a link location")
+ * rather than a union's "must match a schema in anyOf". Its type is the union.
+ */
+export const MeetingLocationInputSchema = Type.Unsafe<MeetingLocation>(
+  Type.Object(
+    {
+      type: Type.Enum(LOCATION_TYPES, {
+        description:
+          'google_meet, teams (a join link made by the connected calendar), link, phone or in_person.',
+      }),
+      url: Type.Optional(UrlSchema),
+      number: Type.Optional(PhoneNumberSchema),
+      address: Type.Optional(AddressSchema),
+    },
+    {
+      additionalProperties: false,
+      title: 'Meeting location',
+      description:
+        'Where meetings of this type happen: {type: "google_meet"}, {type: "teams"}, {type: "link", url} (required), {type: "phone", number?} (the host\'s number the invitee calls; without one the invitee\'s number is asked) or {type: "in_person", address} (required). Fields another type does not use are refused.',
+    },
+  ),
+)
+
+/**
  * A booking's location, resolved when it was booked: a phone call always
  * carries the number to dial and who dials it (`caller`).
  */

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { LOCATION_TYPES, MeetingLocationSchema } from './locations'
+import { LOCATION_TYPES, MeetingLocationInputSchema, MeetingLocationSchema } from './locations'
 import {
   DurationMinutesSchema,
   IsoDateSchema,
@@ -137,7 +137,7 @@ export const CreateMeetingTypeBodySchema = Type.Object(
     questions: Type.Optional(QuestionsSchema),
     slug: Type.Optional(SlugSchema),
     is_active: Type.Optional(Type.Boolean({ default: true })),
-    location: Type.Optional(MeetingLocationSchema),
+    location: Type.Optional(MeetingLocationInputSchema),
   },
   {
     additionalProperties: false,
@@ -168,7 +168,7 @@ export const PatchMeetingTypeBodySchema = Type.Object(
     questions: Type.Optional(QuestionsSchema),
     slug: Type.Optional(Type.Union([SlugSchema, Type.Null()])),
     is_active: Type.Optional(Type.Boolean()),
-    location: Type.Optional(Type.Union([MeetingLocationSchema, Type.Null()])),
+    location: Type.Optional(Type.Union([MeetingLocationInputSchema, Type.Null()])),
   },
   {
     additionalProperties: false,

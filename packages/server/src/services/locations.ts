@@ -92,8 +92,32 @@ export function checkLocationQuestions(
   }
 }
 
-/** A location as the API sent it, checked (phone numbers) and with its fields trimmed. */
+/** The fields each location type takes besides `type`, and which of them it needs. */
+const LOCATION_FIELDS: Readonly<
+  Record<LocationType, { readonly takes: readonly string[]; readonly needs?: string }>
+> = {
+  google_meet: { takes: [] },
+  teams: { takes: [] },
+  link: { takes: ['url'], needs: 'url' },
+  phone: { takes: ['number'] },
+  in_person: { takes: ['address'], needs: 'address' },
+}
+
+/**
+ * A location as the API sent it (one object, its shape checked by the schema),
+ * checked field by field against its type, 400 naming the field: a link needs
+ * `url`, in person `address`; a field the type does not use is refused; a phone
+ * number needs 7 to 15 digits. Returned trimmed, with only its type's fields.
+ */
 export function checkMeetingLocation(location: MeetingLocation): MeetingLocation {
+  const fields = LOCATION_FIELDS[location.type]
+  const sent = location as Readonly<Record<string, unknown>>
+  for (const key of Object.keys(sent)) {
+    if (key !== 'type' && !fields.takes.includes(key))
+      throw invalidField(`location.${key}`, `is not used by a ${location.type} location`)
+  }
+  if (fields.needs && sent[fields.needs] === undefined)
+    throw invalidField(`location.${fields.needs}`, `is required for a ${location.type} location`)
   switch (location.type) {
     case 'phone':
       return location.number === undefined
