@@ -347,7 +347,7 @@ export function writtenEventText(
 ): { summary: string; description: string; location?: string } {
   const m = language.messages
   const invite = inviteText(language, input.names, input.links)
-  const lines = [invite.description]
+  const lines = invite.description.split('\n')
   const phone =
     input.location?.type === 'phone'
       ? whereLine(
