@@ -23,7 +23,7 @@ export const SEND_INTEGRATION_EMAIL = 'integration.send-email'
 /**
  * Brings a booking's event in the host's calendar in line with the booking:
  * creates it (with a Meet or Teams link when the location asks), moves it after a
- * reschedule, deletes it after a cancel (ADR 0014). Queued with the booking's
+ * reschedule, deletes it after a cancel (ADR 0015). Queued with the booking's
  * change; provider failures are retried by queueing the next attempt with the
  * backoff (Retry-After honoured).
  */

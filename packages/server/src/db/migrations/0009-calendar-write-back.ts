@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 
 /**
- * Meeting locations and calendar write-back (issue 12, stage B; ADR 0014).
+ * Meeting locations and calendar write-back (issue 12, stage B; ADR 0015).
  *
  * `meeting_types.location`: where its meetings happen, as the API writes it
  * (`{type: "google_meet"}`, `{type: "link", url}`, …); NULL for none.

@@ -96,7 +96,7 @@ class WriteFailure extends Error {
 }
 
 /**
- * Calendar write-back (issue 12 stage B, ADR 0014): runs `calendar.write-event`
+ * Calendar write-back (issue 12 stage B, ADR 0015): runs `calendar.write-event`
  * jobs, each of which makes the host's calendar match one booking as it is when
  * the job runs (so a stale or repeated job does no harm):
  *

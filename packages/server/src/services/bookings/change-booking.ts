@@ -206,7 +206,7 @@ export async function rescheduleBooking(
       // The new booking keeps the place and the calendar event of the one it
       // replaces: the event is moved (patched), so the invitee's calendar entry and
       // its Meet link stay. `released` is the row as this transaction updated it,
-      // so an event id the write-back recorded just before is seen (ADR 0014).
+      // so an event id the write-back recorded just before is seen (ADR 0015).
       const { values } = newBookingValues(
         attempt,
         newId,
