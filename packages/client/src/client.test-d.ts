@@ -6,7 +6,9 @@ import {
   type ClientErrorCode,
   type CreateBookingReply,
   createClient,
+  createInviteeClient,
   type ErrorCode,
+  type InviteeClient,
   isSlotkitApiError,
   isSlotkitTimeoutError,
   isSlotUnavailableError,
@@ -52,6 +54,24 @@ describe('createClient', () => {
     expectTypeOf(client).toHaveProperty('slots')
     expectTypeOf(client).toHaveProperty('bookings')
     expectTypeOf(client).toHaveProperty('webhooks')
+  })
+})
+
+describe('createInviteeClient', () => {
+  test("has the invitee's calls only, and a full client is one too", () => {
+    const invitee = createInviteeClient({ baseUrl: 'https://slots.example.com' })
+    expectTypeOf(invitee).toEqualTypeOf<InviteeClient>()
+    expectTypeOf(invitee.bookings.create).toEqualTypeOf(client.bookings.create)
+    expectTypeOf(invitee.bookings.get).toEqualTypeOf(client.bookings.get)
+    expectTypeOf(invitee.meetingTypes.get).toEqualTypeOf(client.meetingTypes.get)
+    expectTypeOf(invitee.slots).toEqualTypeOf(client.slots)
+    expectTypeOf(client).toExtend<InviteeClient>()
+    // @ts-expect-error host calls are not there
+    invitee.webhooks
+    // @ts-expect-error nor a host's booking list
+    invitee.bookings.list
+    // @ts-expect-error nor meeting-type writes
+    invitee.meetingTypes.create
   })
 })
 

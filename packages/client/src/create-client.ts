@@ -1,9 +1,19 @@
 import { type ClientOptions, createRequester, type RequestOptions } from './request'
 import { type AdminResource, createAdmin } from './resources/admin'
 import { type AvailabilityResource, createAvailability } from './resources/availability'
-import { type BookingsResource, createBookings } from './resources/bookings'
+import {
+  type BookingsResource,
+  createBookings,
+  createInviteeBookings,
+  type InviteeBookingsResource,
+} from './resources/bookings'
 import { createIntegrations, type IntegrationsResource } from './resources/integrations'
-import { createMeetingTypes, type MeetingTypesResource } from './resources/meeting-types'
+import {
+  createMeetingTypes,
+  createPublicMeetingTypes,
+  type MeetingTypesResource,
+  type PublicMeetingTypesResource,
+} from './resources/meeting-types'
 import { createSlots, type SlotsResource } from './resources/slots'
 import { createUsers, type UsersResource } from './resources/users'
 import { createWebhooks, type WebhooksResource } from './resources/webhooks'
@@ -84,5 +94,39 @@ export function createClient(options: ClientOptions): SlotkitClient {
     admin: createAdmin(request),
     request: (method, path, { query, body, retry, ...call } = {}) =>
       request(method, path, { query, body, retry, options: call }),
+  }
+}
+
+/**
+ * The calls an invitee's page makes: a meeting type's public view, open slots,
+ * booking, and reading, cancelling or moving a booking with its link's token.
+ * A {@link SlotkitClient} is one too.
+ */
+export interface InviteeClient {
+  readonly meetingTypes: PublicMeetingTypesResource
+  readonly slots: SlotsResource
+  readonly bookings: InviteeBookingsResource
+}
+
+/**
+ * A client with only the invitee's calls ({@link InviteeClient}), for booking
+ * pages and widgets where every byte travels to the browser: bundlers leave
+ * out the host and operator calls of {@link createClient}. Same options, same
+ * errors, retries and deadlines.
+ *
+ * @example
+ * ```ts
+ * import { createInviteeClient } from '@slotkit/client'
+ *
+ * const slotkit = createInviteeClient({ baseUrl: 'https://slots.example.com' })
+ * const type = await slotkit.meetingTypes.get(meetingTypeId)
+ * ```
+ */
+export function createInviteeClient(options: ClientOptions): InviteeClient {
+  const request = createRequester(options)
+  return {
+    meetingTypes: createPublicMeetingTypes(request),
+    slots: createSlots(request),
+    bookings: createInviteeBookings(request),
   }
 }

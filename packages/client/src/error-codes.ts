@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'PROVIDER_ERROR',
   'CREDENTIALS_REJECTED',
   'CALENDAR_SERVER_UNREACHABLE',
+  'LOCATION_UNAVAILABLE',
 ] as const
 
 /** A stable error code the server sends in `{ error: CODE }` (core's `ErrorCode`). */

@@ -4,8 +4,8 @@
  * what the client adds (`startsAt`, `endsAt`, option names) is camelCase.
  */
 
-export type { RawRequestOptions, SlotkitClient } from './create-client'
-export { createClient } from './create-client'
+export type { InviteeClient, RawRequestOptions, SlotkitClient } from './create-client'
+export { createClient, createInviteeClient } from './create-client'
 export type { ErrorCode } from './error-codes'
 export type { ClientErrorCode, SlotkitApiErrorOptions, SlotkitErrorCode } from './errors'
 
@@ -32,9 +32,13 @@ export type {
   BookingAccessOptions,
   BookingsResource,
   CreateBookingOptions,
+  InviteeBookingsResource,
 } from './resources/bookings'
 export type { IntegrationsResource } from './resources/integrations'
-export type { MeetingTypesResource } from './resources/meeting-types'
+export type {
+  MeetingTypesResource,
+  PublicMeetingTypesResource,
+} from './resources/meeting-types'
 export type { SlotsResource } from './resources/slots'
 export type { UsersResource } from './resources/users'
 export type { WebhooksResource } from './resources/webhooks'
@@ -51,7 +55,10 @@ export type {
   AvailabilityRule,
   Booking,
   BookingList,
+  BookingLocation,
   BookingStatus,
+  CalendarSync,
+  CalendarSyncState,
   CancelBookingBody,
   ConnectCaldavBody,
   CreateApiKeyBody,
@@ -78,6 +85,8 @@ export type {
   ListBookingsQuery,
   ListIntegrationsQuery,
   ListJobsQuery,
+  LocationType,
+  MeetingLocation,
   MeetingType,
   MeetingTypeList,
   PatchIntegrationBody,

@@ -9,6 +9,7 @@ import {
 } from '../test/test-server'
 import {
   createClient,
+  createInviteeClient,
   isSlotkitAbortError,
   isSlotkitApiError,
   isSlotkitNetworkError,
@@ -183,6 +184,43 @@ describe('requests', () => {
     })
     expect(reply.jobs).toEqual([])
     expect(requests[0]?.url).toBe('/api/admin/jobs?state=failed')
+  })
+})
+
+describe('the invitee client', () => {
+  test("makes the invitee's calls on the same paths, with the token, retries and Idempotency-Key", async () => {
+    const { baseUrl, requests } = await serve((request, response, attempt) => {
+      // The first GET of the booking fails once: the invitee client retries reads too.
+      if (attempt === 2) return sendJson(response, 503, { error: 'INTERNAL', message: 'x' })
+      sendJson(response, request.method === 'POST' ? 201 : 200, { id: 'b1' })
+    })
+    const client = createInviteeClient({ baseUrl, retry: fast })
+    await client.meetingTypes.get(MEETING_TYPE_ID)
+    await client.bookings.get('b1', { token: 'tok' })
+    await client.bookings.create(bookingBody)
+    await client.bookings.cancel('b1', { reason: 'ill' }, { token: 'tok' })
+    await client.bookings.reschedule(
+      'b1',
+      { start_time: '2027-03-16T09:00:00-04:00' },
+      { token: 'tok' },
+    )
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET /api/meeting-types/${MEETING_TYPE_ID}`,
+      'GET /api/bookings/b1?token=tok',
+      'GET /api/bookings/b1?token=tok',
+      'POST /api/bookings',
+      'POST /api/bookings/b1/cancel?token=tok',
+      'POST /api/bookings/b1/reschedule?token=tok',
+    ])
+    expect(requests[3]?.headers['idempotency-key']).toMatch(UUID)
+    expect(JSON.parse(requests[4]?.body ?? '')).toEqual({ reason: 'ill' })
+  })
+
+  test('has none of the host calls', () => {
+    const client = createInviteeClient({ baseUrl: 'https://slots.example.com' })
+    expect(Object.keys(client).sort()).toEqual(['bookings', 'meetingTypes', 'slots'])
+    expect(Object.keys(client.bookings).sort()).toEqual(['cancel', 'create', 'get', 'reschedule'])
+    expect(Object.keys(client.meetingTypes)).toEqual(['get'])
   })
 })
 

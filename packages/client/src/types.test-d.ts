@@ -58,6 +58,14 @@ describe('wire types match @slotkit/core/api', () => {
     expectTypeOf<Client.SlotsRangeQuery>().toExtend<Core.SlotsQuery>()
   })
 
+  test('locations and calendar sync', () => {
+    expectTypeOf<Client.LocationType>().toEqualTypeOf<Core.LocationType>()
+    expectTypeOf<Client.MeetingLocation>().toEqualTypeOf<Core.MeetingLocation>()
+    expectTypeOf<Client.BookingLocation>().toEqualTypeOf<Core.BookingLocation>()
+    expectTypeOf<Client.CalendarSyncState>().toEqualTypeOf<Core.CalendarSyncState>()
+    expectTypeOf<Client.CalendarSync>().toEqualTypeOf<Core.CalendarSync>()
+  })
+
   test('bookings', () => {
     expectTypeOf<Client.BookingStatus>().toEqualTypeOf<Core.BookingStatus>()
     expectTypeOf<Client.AnswerValue>().toEqualTypeOf<Core.AnswerValue>()

@@ -138,6 +138,38 @@ export interface Question {
   options?: string[]
 }
 
+/**
+ * Where a meeting happens: `google_meet` and `teams` make their join link in the
+ * host's connected calendar (Google, Microsoft) when a booking is written there.
+ */
+export type LocationType = 'google_meet' | 'teams' | 'link' | 'phone' | 'in_person'
+
+/**
+ * A meeting type's location (`location` of `POST`/`PATCH /api/meeting-types`).
+ * `google_meet` needs a connected Google calendar with a write calendar and
+ * `teams` a Microsoft one (else 409 `LOCATION_UNAVAILABLE`). `phone` with a
+ * `number`: the invitee calls the host; without one the booking form asks for
+ * the invitee's number (the question `location_phone`) and the host calls.
+ */
+export type MeetingLocation =
+  | { type: 'google_meet' }
+  | { type: 'teams' }
+  | { type: 'link'; url: string }
+  | { type: 'phone'; number?: string }
+  | { type: 'in_person'; address: string }
+
+/**
+ * A booking's location, resolved when it was booked. A phone call carries the
+ * number to dial and who dials (`caller`); a video meeting's join link is the
+ * booking's `meeting_url`.
+ */
+export type BookingLocation =
+  | { type: 'google_meet' }
+  | { type: 'teams' }
+  | { type: 'link'; url: string }
+  | { type: 'phone'; number: string; caller: 'invitee' | 'host' }
+  | { type: 'in_person'; address: string }
+
 /** A fixed booking window: host-local dates `YYYY-MM-DD`, both inclusive. */
 export interface DateRange {
   start_date: string
@@ -168,6 +200,8 @@ export interface CreateMeetingTypeBody {
   slug?: string
   /** Default true. */
   is_active?: boolean
+  /** Where its meetings happen (none by default). */
+  location?: MeetingLocation
 }
 
 /** Body of `PATCH /api/meeting-types/:id`: at least one field; `null` clears an optional setting. */
@@ -186,6 +220,8 @@ export interface PatchMeetingTypeBody {
   questions?: Question[]
   slug?: string | null
   is_active?: boolean
+  /** `null` removes it. */
+  location?: MeetingLocation | null
 }
 
 /** A meeting type as its host sees it. */
@@ -207,6 +243,8 @@ export interface MeetingType {
   date_range: DateRange | null
   questions: Question[]
   is_active: boolean
+  /** Where its meetings happen; null when not set. */
+  location: MeetingLocation | null
 }
 
 /** Reply of `GET /api/meeting-types?user_id=`: a host's meeting types, active and inactive. */
@@ -227,6 +265,12 @@ export interface PublicMeetingType {
   date_range: DateRange | null
   /** The host's display name and IANA zone. */
   host: { name: string; time_zone: string }
+  /**
+   * The kind of place only (the booking carries the details); null when not set.
+   * A phone meeting without a host number puts the required question
+   * `location_phone` (the invitee's number) in `questions`.
+   */
+  location: { type: LocationType } | null
 }
 
 // ---------------------------------------------------------------- slots
@@ -316,6 +360,22 @@ export interface CreateBookingBody {
   locale?: string
 }
 
+/**
+ * Where writing a booking to its host's calendar stands: `pending` (queued, or
+ * retried after a provider failure), `synced` (the calendar matches the booking),
+ * `failed` (given up) or `not_applicable` (no calendar to write to).
+ */
+export type CalendarSyncState = 'pending' | 'synced' | 'failed' | 'not_applicable'
+
+/** A booking's `calendar_sync`. */
+export interface CalendarSync {
+  state: CalendarSyncState
+  /** Why the last attempt failed (provider, operation, status); absent when it did not. */
+  last_error?: string
+  /** Failed attempts so far; absent when none. */
+  attempts?: number
+}
+
 /** A booking. Times are UTC (`Z`). */
 export interface Booking {
   id: string
@@ -331,6 +391,16 @@ export interface Booking {
   answers: Answers
   /** The event in the host's external calendar once written; null until then. */
   calendar_event_id: string | null
+  /** Where the meeting happens; null when its meeting type had no location. */
+  location: BookingLocation | null
+  /**
+   * The join link: a `link` location's URL at once; a `google_meet` or `teams`
+   * link once the host's calendar made it (then `calendar_sync.state` is
+   * `synced`); null until then.
+   */
+  meeting_url: string | null
+  /** Where writing the booking to the host's calendar stands. */
+  calendar_sync: CalendarSync
   created_at: string
   /** Optimistic-locking version; grows on every change. */
   version?: number
@@ -395,6 +465,8 @@ export type WebhookEvent =
   | 'booking.cancelled'
   | 'booking.rescheduled'
   | 'integration.disconnected'
+  /** A change that keeps the time: today, the join link (`meeting_url`) arriving. */
+  | 'booking.updated'
 
 /** Body of `POST /api/webhooks`: subscribe `url` to `events` of host `user_id`. */
 export interface CreateWebhookBody {

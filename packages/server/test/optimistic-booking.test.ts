@@ -275,6 +275,9 @@ describe('optimistic booking (schedule_version)', () => {
       idempotencyKey: null,
       requestHash: null,
       createdAt: new Date(),
+      location: null,
+      meetingUrl: null,
+      calendarSync: 'not_applicable',
       seenVersion,
       jobs: jobRecords(
         [{ name: SEND_EMAIL, data: { event: 'confirmation', bookingId: id, version: 1 } }],

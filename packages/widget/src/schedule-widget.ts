@@ -1,4 +1,4 @@
-import { createClient, type SlotkitClient } from '@slotkit/client'
+import { createInviteeClient, type InviteeClient } from '@slotkit/client'
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit'
 import { nextFocusDate } from './components/calendar-grid'
 import { filterTimeZones, MAX_ZONE_OPTIONS } from './components/zone-picker'
@@ -141,6 +141,7 @@ const RENDER_STEP: {
  * @csspart button - Every button; `button-primary` the main action of a step.
  * @csspart error - Inline error and conflict messages.
  * @csspart confirmation - The confirmation screen.
+ * @csspart meeting-link - The join link on the confirmation (Meet, Teams or the location's link).
  * @csspart skeleton - Loading placeholders.
  *
  * @cssprop --slotkit-color-bg - Background.
@@ -189,8 +190,8 @@ export class ScheduleWidget extends LitElement {
   declare firstDayOfWeek: number | undefined
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   declare theme: ScheduleWidgetTheme
-  /** A `@slotkit/client` instance to use instead of one built from `base-url`. */
-  declare client: SlotkitClient | undefined
+  /** A `@slotkit/client` instance (`createClient` or `createInviteeClient`) to use instead of one built from `base-url`. */
+  declare client: InviteeClient | undefined
   /** Advanced: the narrow port the widget calls (see `WidgetApi`), e.g. for tests or a custom transport. */
   declare api: WidgetApi | undefined
   /** Invitee details to fill the form with. */
@@ -448,7 +449,7 @@ export class ScheduleWidget extends LitElement {
       (this.baseUrl
         ? // A relative base-url ("/") means the page's own server.
           fromClient(
-            createClient({
+            createInviteeClient({
               baseUrl: new URL(this.baseUrl, document.baseURI).href.replace(/\/$/, ''),
             }),
           )
@@ -794,6 +795,7 @@ export class ScheduleWidget extends LitElement {
       if (signal.aborted) return settle()
       this.step = { kind: 'done', outcome, booking }
       this.#emit(`schedule-${outcome}`, { booking })
+      void this.#awaitMeetingLink(booking, signal)
     } catch (error) {
       if (signal.aborted) return settle()
       const e = toWidgetError(error)
@@ -803,6 +805,30 @@ export class ScheduleWidget extends LitElement {
         settle(e)
         this.#pendingFocus = 'alert'
       }
+    }
+  }
+
+  /**
+   * A Meet or Teams link is made by the host's calendar after the booking: ask
+   * for the booking again every 2 s, for half a minute at most, and show the
+   * link once it is there (the invitee also gets it by e-mail).
+   */
+  async #awaitMeetingLink(booking: Booking, signal: AbortSignal): Promise<void> {
+    const api = this.#resolvedApi
+    const token = booking.cancel_url && new URL(booking.cancel_url).searchParams.get('token')
+    const kind = booking.location?.type
+    if (!api || !token || (kind !== 'google_meet' && kind !== 'teams')) return
+    let b = booking
+    for (
+      let tries = 0;
+      tries < 15 && !b.meeting_url && b.calendar_sync.state === 'pending';
+      tries++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      b = await api.getBooking(b.id, token, signal).catch(() => b)
+      const step = this.step
+      if (signal.aborted || step.kind !== 'done' || step.booking.id !== b.id) return
+      if (b.meeting_url) this.step = { ...step, booking: b }
     }
   }
 

@@ -104,8 +104,11 @@ export interface Stack {
   close(): Promise<void>
 }
 
+/** Settings of the server {@link startStack} runs, over the test defaults (e.g. Google's URLs). */
+export type StackConfig = NonNullable<Parameters<typeof defineConfig>[0]>
+
 /** Starts PostgreSQL (embedded unless DATABASE_URL), migrates, builds the real app and listens on a free port. */
-export async function startStack(): Promise<Stack> {
+export async function startStack(overrides: StackConfig = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slotkit-widget-'))
   const config = defineConfig({
     dataDir,
@@ -115,6 +118,7 @@ export async function startStack(): Promise<Stack> {
     host: '127.0.0.1',
     port: 0,
     seedDemo: false,
+    ...overrides,
   })
   const { db, url: databaseUrl, embedded } = await openDatabase(config, { unsafeFast: true })
   const app = await buildApp(

@@ -111,6 +111,15 @@ export interface BookingsResource {
 }
 
 /**
+ * What an invitee's page does with bookings: book, and read, cancel or move
+ * one with the token of its links (no host listings).
+ */
+export type InviteeBookingsResource = Pick<
+  BookingsResource,
+  'create' | 'get' | 'cancel' | 'reschedule'
+>
+
+/**
  * A v4 UUID for the `Idempotency-Key`. Browsers offer `crypto.randomUUID` only
  * in secure contexts (https, localhost); `getRandomValues` works everywhere.
  */
@@ -123,11 +132,10 @@ function newIdempotencyKey(): string {
   return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')
 }
 
-/** Builds {@link BookingsResource} over a requester. */
-export function createBookings(request: Requester): BookingsResource {
-  const path = (bookingId: string, action = '') => `/api/bookings/${id(bookingId)}${action}`
-  const list = (query: ListBookingsQuery, options?: RequestOptions) =>
-    request<BookingList>('GET', '/api/bookings', { query, retry: true, options })
+const path = (bookingId: string, action = '') => `/api/bookings/${id(bookingId)}${action}`
+
+/** Builds {@link InviteeBookingsResource} over a requester (the invitee client's). */
+export function createInviteeBookings(request: Requester): InviteeBookingsResource {
   return {
     create: (body, options) =>
       request('POST', '/api/bookings', {
@@ -136,15 +144,6 @@ export function createBookings(request: Requester): BookingsResource {
         headers: { 'idempotency-key': options?.idempotencyKey ?? newIdempotencyKey() },
         options,
       }),
-    list,
-    listAll: async function* (query, options) {
-      let cursor: string | null | undefined = query.cursor
-      do {
-        const page: BookingList = await list({ ...query, cursor: cursor ?? undefined }, options)
-        yield* page.bookings
-        cursor = page.next_cursor
-      } while (cursor)
-    },
     get: (bookingId, options) =>
       request('GET', path(bookingId), { query: { token: options?.token }, retry: true, options }),
     cancel: (bookingId, body = {}, options) =>
@@ -159,5 +158,23 @@ export function createBookings(request: Requester): BookingsResource {
         body,
         options,
       }),
+  }
+}
+
+/** Builds {@link BookingsResource} over a requester. */
+export function createBookings(request: Requester): BookingsResource {
+  const list = (query: ListBookingsQuery, options?: RequestOptions) =>
+    request<BookingList>('GET', '/api/bookings', { query, retry: true, options })
+  return {
+    ...createInviteeBookings(request),
+    list,
+    listAll: async function* (query, options) {
+      let cursor: string | null | undefined = query.cursor
+      do {
+        const page: BookingList = await list({ ...query, cursor: cursor ?? undefined }, options)
+        yield* page.bookings
+        cursor = page.next_cursor
+      } while (cursor)
+    },
   }
 }

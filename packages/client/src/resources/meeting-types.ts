@@ -42,13 +42,24 @@ export interface MeetingTypesResource {
   delete(meetingTypeId: string, options?: RequestOptions): Promise<MeetingType>
 }
 
+/** What an invitee's page reads of meeting types: the public view of one. */
+export type PublicMeetingTypesResource = Pick<MeetingTypesResource, 'get'>
+
+const path = (meetingTypeId: string) => `/api/meeting-types/${id(meetingTypeId)}`
+
+/** Builds {@link PublicMeetingTypesResource} over a requester (the invitee client's). */
+export function createPublicMeetingTypes(request: Requester): PublicMeetingTypesResource {
+  return {
+    get: (meetingTypeId, options) => request('GET', path(meetingTypeId), { retry: true, options }),
+  }
+}
+
 /** Builds {@link MeetingTypesResource} over a requester. */
 export function createMeetingTypes(request: Requester): MeetingTypesResource {
-  const path = (meetingTypeId: string) => `/api/meeting-types/${id(meetingTypeId)}`
   return {
+    ...createPublicMeetingTypes(request),
     create: (body, options) => request('POST', '/api/meeting-types', { body, options }),
     list: (query, options) => request('GET', '/api/meeting-types', { query, retry: true, options }),
-    get: (meetingTypeId, options) => request('GET', path(meetingTypeId), { retry: true, options }),
     update: (meetingTypeId, body, options) =>
       request('PATCH', path(meetingTypeId), { body, options }),
     delete: (meetingTypeId, options) => request('DELETE', path(meetingTypeId), { options }),

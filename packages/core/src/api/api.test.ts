@@ -52,6 +52,9 @@ const booking = {
   invitee_timezone: 'Europe/London',
   answers: { topic: 'Engines', agree: true, langs: ['en', 'fr'] },
   calendar_event_id: null,
+  location: null,
+  meeting_url: null,
+  calendar_sync: { state: 'not_applicable' },
   created_at: '2027-03-01T10:00:00.123Z',
 }
 
@@ -261,6 +264,7 @@ describe('meeting types', () => {
       min_notice_minutes: 60,
       max_days_ahead: 60,
       date_range: null,
+      location: null,
     }
     expect(
       Value.Check(PublicMeetingTypeSchema, {
@@ -268,6 +272,21 @@ describe('meeting types', () => {
         host: { name: 'Ada', time_zone: 'Europe/London' },
       }),
     ).toBe(true)
+    // The public view names the kind of place only; details come with the booking.
+    expect(
+      Value.Check(PublicMeetingTypeSchema, {
+        ...view,
+        location: { type: 'in_person' },
+        host: { name: 'Ada', time_zone: 'Europe/London' },
+      }),
+    ).toBe(true)
+    expect(
+      Value.Check(PublicMeetingTypeSchema, {
+        ...view,
+        location: { type: 'in_person', address: '1 Main St' },
+        host: { name: 'Ada', time_zone: 'Europe/London' },
+      }),
+    ).toBe(false)
     expect(
       Value.Check(MeetingTypeSchema, {
         ...view,
@@ -316,6 +335,74 @@ describe('slots', () => {
     })
     expect(converted).toMatchObject({ duration: 45 })
     expect(Value.Check(SlotsQuerySchema, converted)).toBe(true)
+  })
+})
+
+describe('locations', () => {
+  it.each([
+    [{ type: 'google_meet' }],
+    [{ type: 'teams' }],
+    [{ type: 'link', url: 'https://video.example.com/room/42' }],
+    [{ type: 'phone' }],
+    [{ type: 'phone', number: '+1 (212) 555-0100' }],
+    [{ type: 'in_person', address: '221B Baker Street, London' }],
+  ])('a meeting type accepts %j', (location) => {
+    const body = { user_id: ID, name: 'Intro', duration_minutes: 30, location }
+    expect(Value.Check(CreateMeetingTypeBodySchema, body)).toBe(true)
+    expect(Value.Check(PatchMeetingTypeBodySchema, { location })).toBe(true)
+  })
+
+  it.each([
+    ['an unknown type', { type: 'zoom' }],
+    ['a link that is not http(s)', { type: 'link', url: 'javascript:alert(1)' }],
+    ['a phone number with letters', { type: 'phone', number: '+1 CALL NOW' }],
+    ['a phone number too short', { type: 'phone', number: '12' }],
+    ['an address over two lines', { type: 'in_person', address: 'Baker St\nLondon' }],
+    ['an empty address', { type: 'in_person', address: ' ' }],
+    ['an unknown field', { type: 'phone', extension: '12' }],
+  ])('a meeting type refuses %s', (_, location) => {
+    expect(Value.Check(PatchMeetingTypeBodySchema, { location })).toBe(false)
+  })
+
+  it("leaves a field's fit to its type to the server; the union it answers with has it exact", () => {
+    // A request is one object (so the server can name the field that does not fit);
+    // what comes back is exactly one of the five shapes.
+    for (const location of [{ type: 'link' }, { type: 'google_meet', url: 'https://x.example' }]) {
+      expect(Value.Check(PatchMeetingTypeBodySchema, { location })).toBe(true)
+      expect(Value.Check(api.MeetingLocationSchema, location)).toBe(false)
+    }
+  })
+
+  it('lets a patch clear the location with null', () => {
+    expect(Value.Check(PatchMeetingTypeBodySchema, { location: null })).toBe(true)
+  })
+
+  it("gives a booking's phone location its number and who calls", () => {
+    const phone = { type: 'phone', number: '+44 20 7946 0000', caller: 'host' }
+    expect(Value.Check(api.BookingSchema, { ...booking, location: phone })).toBe(true)
+    const { caller: _, ...noCaller } = phone
+    expect(Value.Check(api.BookingSchema, { ...booking, location: noCaller })).toBe(false)
+    expect(
+      Value.Check(api.BookingSchema, {
+        ...booking,
+        location: { type: 'google_meet' },
+        meeting_url: 'https://meet.google.com/abc-defg-hij',
+        calendar_sync: { state: 'synced' },
+      }),
+    ).toBe(true)
+    expect(
+      Value.Check(api.BookingSchema, {
+        ...booking,
+        calendar_sync: {
+          state: 'pending',
+          last_error: 'google events.insert: HTTP 503',
+          attempts: 2,
+        },
+      }),
+    ).toBe(true)
+    expect(Value.Check(api.BookingSchema, { ...booking, calendar_sync: { state: 'done' } })).toBe(
+      false,
+    )
   })
 })
 

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { BookingLocationSchema, CalendarSyncSchema } from './locations'
 import {
   DateTimeSchema,
   DurationMinutesSchema,
@@ -123,6 +124,15 @@ const bookingProperties = {
   calendar_event_id: Type.Union([Type.String(), Type.Null()], {
     description: "The event in the host's external calendar, once written; null until then.",
   }),
+  location: Type.Union([BookingLocationSchema, Type.Null()], {
+    description:
+      'Where the meeting happens, resolved when it was booked; null when its meeting type had none.',
+  }),
+  meeting_url: Type.Union([UrlSchema, Type.Null()], {
+    description:
+      "The join link: a link location's URL at once; a google_meet or teams link once the host's calendar has made it (calendar_sync synced), null until then.",
+  }),
+  calendar_sync: CalendarSyncSchema,
   created_at: UtcDateTimeSchema,
   version: Type.Optional(
     Type.Integer({ minimum: 0, description: 'Optimistic-locking version; grows on every change.' }),

@@ -131,6 +131,26 @@ export {
   SyncResultSchema,
 } from './integrations'
 export type {
+  BookingLocation,
+  CalendarSync,
+  CalendarSyncState,
+  LocationType,
+  MeetingLocation,
+} from './locations'
+export {
+  AddressSchema,
+  BookingLocationSchema,
+  CALENDAR_SYNC_STATES,
+  CalendarSyncSchema,
+  CONFERENCE_LOCATION_TYPES,
+  LOCATION_PHONE_QUESTION_ID,
+  LOCATION_TYPES,
+  MeetingLocationInputSchema,
+  MeetingLocationSchema,
+  PHONE_NUMBER_PATTERN,
+  PhoneNumberSchema,
+} from './locations'
+export type {
   CreateMeetingTypeBody,
   DateRange,
   ListMeetingTypesQuery,

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { LOCATION_TYPES, MeetingLocationInputSchema, MeetingLocationSchema } from './locations'
 import {
   DurationMinutesSchema,
   IsoDateSchema,
@@ -136,6 +137,7 @@ export const CreateMeetingTypeBodySchema = Type.Object(
     questions: Type.Optional(QuestionsSchema),
     slug: Type.Optional(SlugSchema),
     is_active: Type.Optional(Type.Boolean({ default: true })),
+    location: Type.Optional(MeetingLocationInputSchema),
   },
   {
     additionalProperties: false,
@@ -166,13 +168,14 @@ export const PatchMeetingTypeBodySchema = Type.Object(
     questions: Type.Optional(QuestionsSchema),
     slug: Type.Optional(Type.Union([SlugSchema, Type.Null()])),
     is_active: Type.Optional(Type.Boolean()),
+    location: Type.Optional(Type.Union([MeetingLocationInputSchema, Type.Null()])),
   },
   {
     additionalProperties: false,
     minProperties: 1,
     title: 'Update meeting type',
     description:
-      'Fields to change; at least one. null clears slot_interval_minutes (back to the duration), a limit, date_range or slug.',
+      'Fields to change; at least one. null clears slot_interval_minutes (back to the duration), a limit, date_range, slug or location.',
   },
 )
 
@@ -203,6 +206,9 @@ export const MeetingTypeSchema = Type.Object(
     date_range: Type.Union([DateRangeSchema, Type.Null()]),
     questions: Type.Array(QuestionSchema),
     is_active: Type.Boolean(),
+    location: Type.Union([MeetingLocationSchema, Type.Null()], {
+      description: 'Where its meetings happen; null when not set.',
+    }),
   },
   { title: 'Meeting type', description: "A meeting type, host's view." },
 )
@@ -243,6 +249,16 @@ export const PublicMeetingTypeSchema = Type.Object(
     host: Type.Object(
       { name: NameSchema, time_zone: TimeZoneSchema },
       { description: "The host's display name and IANA zone." },
+    ),
+    location: Type.Union(
+      [
+        Type.Object({ type: Type.Enum(LOCATION_TYPES) }, { additionalProperties: false }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "What kind of place the meeting is (its details come with the booking: the join link, the address, the number); null when not set. A phone meeting whose host gave no number adds the required question `location_phone` (the invitee's number) to `questions`.",
+      },
     ),
   },
   {

@@ -3,14 +3,17 @@ import { DateTimeSchema, UrlSchema, UuidSchema } from './primitives'
 
 /**
  * The events a webhook can subscribe to. Booking events carry `data.booking`;
- * `integration.disconnected` (a calendar provider refused the host's credentials)
- * carries `data.integration`.
+ * `booking.updated` is a change that keeps the booking's time: today, its join
+ * link (`meeting_url`) arriving from the host's calendar after `booking.created`
+ * or `booking.rescheduled` went out without it. `integration.disconnected` (a
+ * calendar provider refused the host's credentials) carries `data.integration`.
  */
 export const WEBHOOK_EVENTS = [
   'booking.created',
   'booking.cancelled',
   'booking.rescheduled',
   'integration.disconnected',
+  'booking.updated',
 ] as const
 
 /** One of {@link WEBHOOK_EVENTS}. */

@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   // CalDAV (issue 13).
   'CREDENTIALS_REJECTED',
   'CALENDAR_SERVER_UNREACHABLE',
+  // Meeting locations (issue 12, stage B).
+  'LOCATION_UNAVAILABLE',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -11,6 +11,7 @@ import * as scheduleVersion from './migrations/0003-schedule-version'
 import * as serverSecret from './migrations/0004-server-secret'
 import * as calendarIntegrations from './migrations/0007-calendar-integrations'
 import * as bookingLocale from './migrations/0008-booking-locale'
+import * as calendarWriteBack from './migrations/0009-calendar-write-back'
 import * as calendarSyncLease from './migrations/0012-calendar-sync-lease'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-server-secret': serverSecret,
   '0007-calendar-integrations': calendarIntegrations,
   '0008-booking-locale': bookingLocale,
+  '0009-calendar-write-back': calendarWriteBack,
   '0012-calendar-sync-lease': calendarSyncLease,
 }
 

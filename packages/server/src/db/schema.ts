@@ -2,6 +2,7 @@
  * Table types as Kysely sees them (camelCase; the CamelCasePlugin maps to the
  * snake_case columns of the migrations).
  */
+import type { BookingLocation, CalendarSyncState, MeetingLocation } from '@slotkit/core/api'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { IntegrationTables } from './integrations.schema'
 import type { NotificationTables } from './notifications.schema'
@@ -59,6 +60,8 @@ export interface MeetingTypesTable {
   dateRangeEnd: string | null
   questions: ColumnType<Question[], string, string>
   isActive: Generated<boolean>
+  /** Where its meetings happen, as the API wrote it; null for none (migration 0009). */
+  location: ColumnType<MeetingLocation | null, string | null | undefined, string | null>
   createdAt: CreatedAt
   updatedAt: Generated<Date>
 }
@@ -107,7 +110,19 @@ export interface BookingsTable {
   cancelledAt: Timestamp | null
   rescheduledFrom: string | null
   rescheduledTo: string | null
-  calendarEventId: string | null
+  /** The event written to the host's calendar (`calendar_id`), once written. */
+  calendarEventId: ColumnType<string | null, string | null | undefined, string | null>
+  /** Where the meeting happens, resolved for this booking (migration 0009); null for none. */
+  location: ColumnType<BookingLocation | null, string | null | undefined, string | null>
+  /** The join link: a link location's at once, a Meet/Teams link once written. */
+  meetingUrl: ColumnType<string | null, string | null | undefined, string | null>
+  /** Where writing it to the host's calendar stands. */
+  calendarSync: ColumnType<CalendarSyncState, CalendarSyncState | undefined, CalendarSyncState>
+  /** Why the last write attempt failed (never a token). */
+  calendarSyncError: ColumnType<string | null, string | null | undefined, string | null>
+  calendarSyncAttempts: Generated<number>
+  /** The calendar (`integration_calendars.id`) holding `calendarEventId`. */
+  calendarId: ColumnType<string | null, string | null | undefined, string | null>
   createdAt: CreatedAt
   updatedAt: Generated<Date>
 }

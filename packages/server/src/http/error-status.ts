@@ -36,6 +36,7 @@ export const ERROR_STATUS = {
   PROVIDER_ERROR: 502,
   CREDENTIALS_REJECTED: 400,
   CALENDAR_SERVER_UNREACHABLE: 400,
+  LOCATION_UNAVAILABLE: 409,
 } as const satisfies Record<ErrorCode, number>
 
 /** The status for `code`. */

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { BookingJobsInsert } from '../db/repositories/bookings.repository'
 import { type JobQueue, jobInsertSql, type NewJob, stableJobId } from './job-queue'
 import {
+  CALENDAR_WRITE_EVENT,
   DISPATCH_WEBHOOKS,
   REMINDERS,
   type ReminderKind,
@@ -18,6 +19,12 @@ export interface BookingVersion {
   readonly hostId: string
   readonly version: number
   readonly startsAt: Date
+  /**
+   * `pending`: the booking service decided its host's calendar must follow this
+   * change (the host has a write calendar, or the booking has an event there),
+   * so a `calendar.write-event` job goes with it. Absent counts as no.
+   */
+  readonly calendarSync?: string
 }
 
 /** How long before the start each reminder is due (ms); default {@link REMINDERS}. */
@@ -80,6 +87,23 @@ function reminderJobs(
   return jobs
 }
 
+/** The job id of a booking version's write-back (`attempt` 0 is the one queued with the change). */
+export function writeEventJobId(bookingId: string, version: number, attempt = 0): string {
+  return stableJobId(`calendar.write-event:${bookingId}:v${version}:a${attempt}`)
+}
+
+/** The booking's `calendar.write-event` job, when its calendar must follow this change. */
+function writeEventJobs(booking: BookingVersion, options: InviteeMailOption): NewJob[] {
+  if (booking.calendarSync !== 'pending') return []
+  return [
+    {
+      name: CALENDAR_WRITE_EVENT,
+      data: { bookingId: booking.id, version: booking.version, ...inviteeField(options) },
+      id: writeEventJobId(booking.id, booking.version),
+    },
+  ]
+}
+
 async function cancelReminders(ctx: EnqueueContext, booking: BookingVersion): Promise<void> {
   const offsets = ctx.reminderOffsets ?? REMINDERS
   const ids = (Object.keys(offsets) as ReminderKind[]).map((reminder) =>
@@ -108,7 +132,7 @@ function webhookEvent(
 
 /**
  * The jobs of a new booking: confirmation e-mails, reminders, `booking.created`
- * webhooks. The optimistic booking path inserts them in the booking's own
+ * webhooks and, for a host with a write calendar, the write-back. The optimistic booking path inserts them in the booking's own
  * statement (`jobInsertSql`); the locked path through {@link enqueueBookingCreated}.
  */
 export function bookingCreatedJobs(
@@ -131,6 +155,7 @@ export function bookingCreatedJobs(
     // Reminders of a booking whose confirmation was left out would reach an
     // address that never asked for anything either.
     ...reminderJobs(ctx, booking, options),
+    ...writeEventJobs(booking, options),
   ]
   if (wire) jobs.push(webhookEvent(ctx, 'booking.created', wire))
   return jobs
@@ -168,7 +193,8 @@ export async function enqueueBookingCreated(
 /**
  * In the cancel transaction: cancels the reminders of the version that was live
  * (`before`), queues the cancellation e-mails for the cancelled version
- * (`after`) and `booking.cancelled` webhooks.
+ * (`after`), `booking.cancelled` webhooks and, when it was (to be) written to
+ * the host's calendar, the deletion of its event.
  */
 export async function enqueueBookingCancelled(
   ctx: EnqueueContext,
@@ -189,13 +215,15 @@ export async function enqueueBookingCancelled(
       },
     },
     webhookEvent(ctx, 'booking.cancelled', wire),
+    ...writeEventJobs(after, options),
   ])
 }
 
 /**
  * In the reschedule transaction: cancels the old booking's reminders, queues
- * the reschedule e-mails and reminders of the new booking, and
- * `booking.rescheduled` webhooks (with the new booking).
+ * the reschedule e-mails and reminders of the new booking,
+ * `booking.rescheduled` webhooks (with the new booking) and the move of its
+ * calendar event.
  */
 export async function enqueueBookingRescheduled(
   ctx: EnqueueContext,
@@ -217,5 +245,6 @@ export async function enqueueBookingRescheduled(
     },
     ...reminderJobs(ctx, created, options),
     webhookEvent(ctx, 'booking.rescheduled', wire),
+    ...writeEventJobs(created, options),
   ])
 }

@@ -20,7 +20,14 @@ export const CALENDAR_POLL = 'calendar.poll'
 export const CALENDAR_RENEW_CHANNELS = 'calendar.renew-channels'
 /** Tells a host, once per disconnection, that a calendar account must be reconnected. */
 export const SEND_INTEGRATION_EMAIL = 'integration.send-email'
-// Stage B of issue 12 adds 'calendar.write-event' (write a booking to the host's calendar).
+/**
+ * Brings a booking's event in the host's calendar in line with the booking:
+ * creates it (with a Meet or Teams link when the location asks), moves it after a
+ * reschedule, deletes it after a cancel (ADR 0015). Queued with the booking's
+ * change; provider failures are retried by queueing the next attempt with the
+ * backoff (Retry-After honoured).
+ */
+export const CALENDAR_WRITE_EVENT = 'calendar.write-event'
 
 /** Every queue the server creates and works. */
 export const QUEUE_NAMES = [
@@ -32,13 +39,18 @@ export const QUEUE_NAMES = [
   CALENDAR_POLL,
   CALENDAR_RENEW_CHANNELS,
   SEND_INTEGRATION_EMAIL,
+  CALENDAR_WRITE_EVENT,
 ] as const
 
 /** One of {@link QUEUE_NAMES}. */
 export type QueueName = (typeof QUEUE_NAMES)[number]
 
-/** The event e-mails (reminders have their own queue). */
-export type BookingEmailEvent = 'confirmation' | 'cancellation' | 'reschedule'
+/**
+ * The event e-mails (reminders have their own queue). `meeting-link`: the
+ * invitee's join link, made by the host's calendar after the confirmation or
+ * reschedule e-mail went out without it.
+ */
+export type BookingEmailEvent = 'confirmation' | 'cancellation' | 'reschedule' | 'meeting-link'
 
 /** The reminders, and how long before the start each is due. */
 export const REMINDERS = { '24h': 24 * 60 * 60_000, '1h': 60 * 60_000 } as const
@@ -57,6 +69,8 @@ export interface SendEmailPayload {
   readonly version: number
   /** Set when the mail limits left the invitee's message out: the host's still goes. */
   readonly skipInvitee?: true
+  /** `meeting-link`: how often it waited for the confirmation to go first. */
+  readonly wait?: number
 }
 
 /** `booking.send-reminder`. */
@@ -118,6 +132,20 @@ export interface SendIntegrationEmailPayload {
   readonly disconnectedAt: string
 }
 
+/**
+ * `calendar.write-event`: make the host's calendar match booking `bookingId`
+ * as it is when the job runs (its `version` is the one the job was queued for,
+ * for logs: a job that finds a newer version still reconciles, harmlessly).
+ */
+export interface CalendarWriteEventPayload {
+  readonly bookingId: string
+  readonly version: number
+  /** The try: 0 first, then one more per provider failure (the backoff's exponent). */
+  readonly attempt?: number
+  /** The booking's invitee e-mail was left out by the mail limits: so is its join link's. */
+  readonly skipInvitee?: true
+}
+
 /** `webhook.deliver`. */
 export interface DeliverWebhookPayload {
   readonly deliveryId: string
@@ -133,6 +161,7 @@ export interface JobPayloads {
   [CALENDAR_POLL]: Record<string, never>
   [CALENDAR_RENEW_CHANNELS]: Record<string, never>
   [SEND_INTEGRATION_EMAIL]: SendIntegrationEmailPayload
+  [CALENDAR_WRITE_EVENT]: CalendarWriteEventPayload
 }
 
 /**
@@ -148,6 +177,7 @@ export const QUEUE_POLICIES: Readonly<Record<QueueName, 'standard' | 'short'>> =
   [CALENDAR_POLL]: 'standard',
   [CALENDAR_RENEW_CHANNELS]: 'standard',
   [SEND_INTEGRATION_EMAIL]: 'standard',
+  [CALENDAR_WRITE_EVENT]: 'standard',
 }
 
 /** Retry policy of a queue (pg-boss: `retryDelay` seconds, doubled per attempt with jitter). */
@@ -209,6 +239,15 @@ export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = 
   [SEND_INTEGRATION_EMAIL]: {
     retryLimit: 10,
     retryDelaySeconds: 20,
+    retryBackoff: true,
+    expireInSeconds: 300,
+  },
+  // A provider failure is not thrown: the handler records it on the booking and
+  // queues the next attempt after the backoff. These retries only cover a handler
+  // that crashed (database down).
+  [CALENDAR_WRITE_EVENT]: {
+    retryLimit: 5,
+    retryDelaySeconds: 30,
     retryBackoff: true,
     expireInSeconds: 300,
   },

@@ -1,3 +1,4 @@
+import { CalendarWriter } from '../integrations/calendar/calendar-writer'
 import {
   handleCalendarPoll,
   handleCalendarSync,
@@ -9,6 +10,7 @@ import {
   CALENDAR_POLL,
   CALENDAR_RENEW_CHANNELS,
   CALENDAR_SYNC,
+  CALENDAR_WRITE_EVENT,
   DELIVER_WEBHOOK,
   DISPATCH_WEBHOOKS,
   SEND_EMAIL,
@@ -62,6 +64,21 @@ export function registerWorkers(
       SEND_INTEGRATION_EMAIL,
       (job) => handleSendIntegrationEmail(deps, providerName, job),
       { batchSize: options.emailBatchSize ?? 10 },
+    )
+    const writer = new CalendarWriter({
+      db: deps.db,
+      sync: calendarSync,
+      secretKeys: deps.secretKeys,
+      publicUrl: deps.publicUrl,
+      log: deps.log,
+      locale: deps.locale,
+    })
+    deps.queue.work(
+      CALENDAR_WRITE_EVENT,
+      async (job) => {
+        await writer.run(job.data)
+      },
+      { batchSize: options.calendarBatchSize ?? 5 },
     )
   }
 }

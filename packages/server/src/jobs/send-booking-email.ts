@@ -1,23 +1,35 @@
 import { formatUtc } from '@slotkit/core'
 import {
   type BookingForEmail,
+  claimMessage,
   findBookingForEmail,
   findRescheduleChain,
   sendOnce,
+  wasSent,
 } from '../db/repositories/notifications.repository'
 import { languageFor } from '../i18n/messages'
 import { buildInvite, inviteUid } from '../integrations/calendar-invite/build-invite'
 import type { OutgoingEmail } from '../integrations/email/mailer'
 import {
   type EmailKind,
+  inviteLocation,
   inviteText,
   type Recipient,
   renderBookingEmail,
 } from '../integrations/email/templates'
 import { withLinkableToken } from '../services/booking-links'
-import type { QueuedJob } from './job-queue'
+import { isConference } from '../services/locations'
+import { type QueuedJob, stableJobId } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
-import type { SendEmailPayload, SendReminderPayload } from './queues'
+import { SEND_EMAIL, type SendEmailPayload, type SendReminderPayload } from './queues'
+
+/**
+ * A join-link e-mail that finds the invitee's confirmation not sent yet waits
+ * this long and looks again, this many times: that confirmation, read after the
+ * link was stored, will carry the link itself (and then stands for this one).
+ */
+const LINK_WAIT_MS = 30_000
+const LINK_WAITS = 40
 
 const RECIPIENTS: readonly Recipient[] = ['invitee', 'host']
 
@@ -62,11 +74,24 @@ export async function sendBookingEmails(
     )
     return { sent: 0, skipped: 'stale' }
   }
+  if (kind === 'meeting-link' && !options.skipInvitee) {
+    // Never before the confirmation (or reschedule) e-mail: one still to come
+    // reads the link and carries it; one sent without it needs this message.
+    const confirmed = await wasSent(deps.db, {
+      bookingId,
+      kinds: ['confirmation:invitee', 'reschedule:invitee'],
+      version,
+    })
+    if (!confirmed) return { sent: 0, skipped: 'before-confirmation' }
+  }
   const isReminder = kind === 'reminder-24h' || kind === 'reminder-1h'
   if (isReminder && booking.startsAt.getTime() <= deps.now()) {
     return { sent: 0, skipped: 'meeting already started' }
   }
   const chain = await findRescheduleChain(deps.db, booking.id)
+  // A Meet or Teams link arrives after the booking: the invite that first carries
+  // it is a new revision of the event, so every later one counts one more.
+  const hasJoinLink = isConference(booking.location?.type) && booking.meetingUrl !== null
   const host = { name: booking.hostName, email: booking.hostEmail, timeZone: booking.hostTimeZone }
   const invitee = {
     name: booking.inviteeName,
@@ -90,8 +115,9 @@ export async function sendBookingEmails(
       method: kind === 'cancellation' ? ('CANCEL' as const) : ('REQUEST' as const),
       content: buildInvite({
         uid: inviteUid(chain.rootId),
-        // Each reschedule and a cancel are a new revision of the same event.
-        sequence: chain.depth + (kind === 'cancellation' ? 1 : 0),
+        // Each reschedule, a join link arriving and a cancel are a new revision of
+        // the same event.
+        sequence: chain.depth + (hasJoinLink ? 1 : 0) + (kind === 'cancellation' ? 1 : 0),
         method: kind === 'cancellation' ? 'CANCEL' : 'REQUEST',
         startsAt: booking.startsAt.getTime(),
         endsAt: booking.endsAt.getTime(),
@@ -99,7 +125,13 @@ export async function sendBookingEmails(
         description: text.description,
         organizer: host,
         attendee: invitee,
-        url: bookingLinks.reschedule,
+        // The join link where there is one (calendar apps show a join button), else
+        // the page to manage the booking.
+        url: booking.meetingUrl ?? bookingLinks.reschedule,
+        location:
+          kind === 'cancellation'
+            ? undefined
+            : inviteLocation(booking.location, booking.meetingUrl),
         stamp: deps.now(),
       }),
     }
@@ -107,7 +139,9 @@ export async function sendBookingEmails(
 
   let sent = 0
   const failures: unknown[] = []
-  const recipients = options.skipInvitee ? RECIPIENTS.filter((r) => r === 'host') : RECIPIENTS
+  // The join link is news to the invitee only: the host's calendar has it.
+  const addressed = kind === 'meeting-link' ? RECIPIENTS.filter((r) => r === 'invitee') : RECIPIENTS
+  const recipients = options.skipInvitee ? addressed.filter((r) => r === 'host') : addressed
   for (const recipient of recipients) {
     const rendered = renderBookingEmail({
       kind,
@@ -120,6 +154,8 @@ export async function sendBookingEmails(
       previousStartsAt: chain.previousStartsAt?.getTime(),
       cancelReason: booking.cancelReason,
       links: bookingLinks,
+      location: booking.location,
+      meetingUrl: booking.meetingUrl,
       locale: languageOf(recipient).locale,
     })
     const to = recipient === 'invitee' ? invitee : host
@@ -141,7 +177,25 @@ export async function sendBookingEmails(
           recipient: to.email,
           messageId: message.messageId,
         },
-        () => deps.mailer.send(message),
+        async (trx) => {
+          // A confirmation or reschedule that carries the join link stands for the
+          // join-link e-mail of this version, which then sends nothing.
+          if (
+            recipient === 'invitee' &&
+            hasJoinLink &&
+            (kind === 'confirmation' || kind === 'reschedule')
+          ) {
+            await claimMessage(trx, {
+              bookingId: booking.id,
+              kind: 'meeting-link:invitee',
+              version,
+              hostId: booking.hostId,
+              recipient: to.email,
+              messageId: `${booking.id}.meeting-link.invitee.v${version}@slotkit`,
+            })
+          }
+          await deps.mailer.send(message)
+        },
       )
       if (didSend) sent += 1
     } catch (error) {
@@ -163,9 +217,30 @@ export async function handleSendEmail(
   deps: NotificationDeps,
   job: QueuedJob<SendEmailPayload>,
 ): Promise<void> {
-  await sendBookingEmails(deps, job.data.event, job.data.bookingId, job.data.version, {
-    skipInvitee: job.data.skipInvitee,
-  })
+  const result = await sendBookingEmails(
+    deps,
+    job.data.event,
+    job.data.bookingId,
+    job.data.version,
+    { skipInvitee: job.data.skipInvitee },
+  )
+  if (result.skipped !== 'before-confirmation') return
+  const wait = (job.data.wait ?? 0) + 1
+  if (wait > LINK_WAITS) {
+    deps.log.warn(
+      { bookingId: job.data.bookingId, version: job.data.version },
+      'join-link e-mail dropped: the confirmation was never sent',
+    )
+    return
+  }
+  await deps.queue.send(
+    SEND_EMAIL,
+    { ...job.data, wait },
+    {
+      id: stableJobId(`booking.meeting-link:${job.data.bookingId}:v${job.data.version}:w${wait}`),
+      delaySeconds: LINK_WAIT_MS / 1000,
+    },
+  )
 }
 
 /** Handler of `booking.send-reminder`. */

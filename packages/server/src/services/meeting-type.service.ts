@@ -15,6 +15,12 @@ import type { MeetingTypeRow, MeetingTypeUpdate, Question } from '../db/schema'
 import { ApiError, invalidField, notFound } from '../http/api-error'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
+import {
+  bookingQuestions,
+  checkLocationQuestions,
+  checkMeetingLocation,
+  expectLocationAvailable,
+} from './locations'
 import { checkDate } from './validate'
 
 /** A meeting type as its host sees it. */
@@ -39,6 +45,7 @@ export function toWireMeetingType(mt: MeetingTypeRow) {
         : null,
     questions: mt.questions,
     is_active: mt.isActive,
+    location: mt.location,
   }
 }
 
@@ -82,6 +89,9 @@ export async function createMeetingType(deps: ServiceDeps, body: CreateMeetingTy
   if (!user) throw notFound('User')
   if (body.date_range) checkDateRange(body.date_range)
   const questions = checkQuestions(body.questions ?? [])
+  const location = body.location ? checkMeetingLocation(body.location) : null
+  checkLocationQuestions(location, questions, 'location')
+  await expectLocationAvailable(deps.db, body.user_id, location)
   const row = await insertMeetingType(deps.db, {
     userId: body.user_id,
     name: body.name.trim(),
@@ -101,6 +111,7 @@ export async function createMeetingType(deps: ServiceDeps, body: CreateMeetingTy
     dateRangeEnd: body.date_range?.end_date ?? null,
     questions: JSON.stringify(questions),
     isActive: body.is_active ?? true,
+    location: location && JSON.stringify(location),
   }).catch(slugTaken)
   await bumpHostGeneration(deps, row.userId)
   return toWireMeetingType(row)
@@ -149,8 +160,21 @@ export async function patchMeetingType(
   const duration = body.duration_minutes ?? mt.durationMinutes
   if (body.duration_options_minutes !== undefined)
     changes.durationOptionsMinutes = body.duration_options_minutes.filter((d) => d !== duration)
-  if (body.questions !== undefined)
-    changes.questions = JSON.stringify(checkQuestions(body.questions))
+  const questions = body.questions === undefined ? mt.questions : checkQuestions(body.questions)
+  if (body.questions !== undefined) changes.questions = JSON.stringify(questions)
+  const location =
+    body.location === undefined ? mt.location : body.location && checkMeetingLocation(body.location)
+  checkLocationQuestions(
+    location,
+    questions,
+    body.location === undefined ? 'questions' : 'location',
+  )
+  if (body.location !== undefined) {
+    // Only a change of location is checked against the host's calendars: a type
+    // whose Google account was disconnected since stays editable.
+    await expectLocationAvailable(deps.db, mt.userId, location)
+    changes.location = location && JSON.stringify(location)
+  }
   if (body.slug !== undefined) changes.slug = body.slug
   if (body.is_active !== undefined) changes.isActive = body.is_active
   const row = await updateMeetingType(deps.db, mt.id, mt.userId, changes).catch(slugTaken)
@@ -180,10 +204,12 @@ export async function getPublicMeetingType(deps: Pick<ServiceDeps, 'db'>, id: st
     slug: wire.slug,
     duration_minutes: wire.duration_minutes,
     duration_options_minutes: wire.duration_options_minutes,
-    questions: wire.questions,
+    // The location may add a question (the invitee's number for a phone call).
+    questions: bookingQuestions(mt),
     min_notice_minutes: wire.min_notice_minutes,
     max_days_ahead: wire.max_days_ahead,
     date_range: wire.date_range,
     host: { name: host.name, time_zone: host.timeZone },
+    location: mt.location && { type: mt.location.type },
   }
 }

@@ -51,6 +51,8 @@ export interface SchedulingContext {
   readonly host: SchedulingData['host']
   readonly idempotent: SchedulingData['idempotent']
   readonly webhookListens: SchedulingData['webhookListens']
+  /** With `withWriteCalendar`: whether the host has a calendar to write bookings to. */
+  readonly writeCalendar: boolean
   schedule(timeZone: string): Schedule
   readonly bookings: ExistingBooking[]
   /** Whether a confirmed booking with this id was loaded (the excluded one too). */
@@ -75,6 +77,7 @@ export async function loadSchedulingContext(
     withHost?: boolean
     idempotencyKey?: string
     webhookEvent?: string
+    withWriteCalendar?: boolean
     withSyncState?: boolean
     from: number
     to: number
@@ -89,6 +92,7 @@ export async function loadSchedulingContext(
     withHost: query.withHost,
     idempotencyKey: query.idempotencyKey,
     webhookEvent: query.webhookEvent,
+    withWriteCalendar: query.withWriteCalendar,
     withSyncState: query.withSyncState,
     from: query.from - BUSY_PADDING_MS,
     to: query.to + BUSY_PADDING_MS,
@@ -100,6 +104,7 @@ export async function loadSchedulingContext(
     host: data.host,
     idempotent: data.idempotent,
     webhookListens: data.webhookListens,
+    writeCalendar: data.writeCalendar === true,
     schedule: (timeZone) => ({
       timeZone,
       weekly: data.rules.map(

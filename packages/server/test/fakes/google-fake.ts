@@ -6,7 +6,8 @@
  * GOOGLE_OAUTH_REVOKE_URL and GOOGLE_API_URL at {@link GoogleFake.urls}.
  *
  * State lives in memory. Tests drive it through its methods: seed events, make
- * the next requests fail (429 with Retry-After, 403 rate limits, 5xx), expire
+ * the next requests fail (429 with Retry-After, 403 rate limits, 5xx, or a reply
+ * lost after the write took effect), expire
  * sync tokens (410), revoke refresh tokens (invalid_grant), expire access tokens
  * (401), slow an endpoint down, and read how many requests each endpoint got.
  * Every change to a watched calendar is pushed to its channels the way Google
@@ -24,6 +25,7 @@ export type FakeEndpoint =
   | 'revoke'
   | 'calendarList.list'
   | 'events.list'
+  | 'events.get'
   | 'events.insert'
   | 'events.patch'
   | 'events.delete'
@@ -117,6 +119,11 @@ export interface FakeFailure {
   reason?: string
   /** Retry-After header, in seconds. */
   retryAfter?: number
+  /**
+   * The request takes effect and only its reply is this failure (a gateway
+   * timing out after Google wrote the event): a retry then meets what it did.
+   */
+  afterEffect?: boolean
 }
 
 /** One push notification the fake delivered. */
@@ -153,12 +160,24 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** Replies whose request took effect but which answer a planned failure instead ({@link FakeFailure.afterEffect}). */
+const lostReplies = new WeakMap<
+  ServerResponse,
+  { status: number; body: unknown; headers: Record<string, string> }
+>()
+
 function send(
   response: ServerResponse,
   status: number,
   body?: unknown,
   headers: Record<string, string> = {},
 ): void {
+  const lost = lostReplies.get(response)
+  if (lost) {
+    lostReplies.delete(response)
+    send(response, lost.status, lost.body, lost.headers)
+    return
+  }
   if (body === undefined) {
     response.writeHead(status, headers)
     response.end()
@@ -396,6 +415,11 @@ export class GoogleFake {
     })
   }
 
+  /** Every stored event of a calendar (cancelled ones too), in the order they were first stored. */
+  events(account: string, calendarId: string): GoogleEvent[] {
+    return [...this.#calendar(account, calendarId).events.values()].map((s) => s.event)
+  }
+
   /** The stored event (cancelled ones too), as the API would return it. */
   event(account: string, calendarId: string, eventId: string): GoogleEvent | undefined {
     return this.#calendar(account, calendarId).events.get(eventId)?.event
@@ -559,6 +583,19 @@ export class GoogleFake {
     if (!failure) return true
     const headers: Record<string, string> =
       failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) }
+    if (failure.afterEffect) {
+      const [domain, reason, message] = REASON_DEFAULTS[failure.status] ?? [
+        'global',
+        'backendError',
+        'Backend Error',
+      ]
+      lostReplies.set(response, {
+        status: failure.status,
+        body: apiError(failure.status, domain, failure.reason ?? reason, message),
+        headers,
+      })
+      return true
+    }
     if (endpoint.startsWith('token.') || endpoint === 'revoke') {
       send(
         response,
@@ -662,7 +699,9 @@ export class GoogleFake {
             : 'events.list'
           : method === 'PATCH'
             ? 'events.patch'
-            : 'events.delete'
+            : method === 'GET'
+              ? 'events.get'
+              : 'events.delete'
     if (!(await this.#enter(endpoint, response))) return
     const account = this.#authorize(request, response)
     if (!account) return
@@ -677,6 +716,12 @@ export class GoogleFake {
         return this.#insert(calendar, url, request, response)
       case 'events.patch':
         return this.#patch(calendar, eventPart!, request, response)
+      case 'events.get': {
+        // A deleted event is still returned, as `cancelled` (reference §1.4).
+        const stored = calendar.events.get(eventPart!)
+        if (!stored) return send(response, 404, apiError(404, 'global', 'notFound', 'Not Found'))
+        return send(response, 200, stored.event)
+      }
       default:
         return this.#delete(calendar, eventPart!, response)
     }

@@ -1,12 +1,14 @@
-import type { SlotkitClient } from '@slotkit/client'
+import type { InviteeClient } from '@slotkit/client'
 import type { WidgetApi } from './widget-api'
 
 /**
- * The widget's port over a `@slotkit/client` instance: the only place that
- * knows the client's method names. Every call passes the widget's abort
+ * The widget's port over a `@slotkit/client` instance (a full `createClient`
+ * or a `createInviteeClient`, which the widget builds itself from `base-url`:
+ * it needs the invitee's calls only): the only place that knows the client's
+ * method names. Every call passes the widget's abort
  * signal, so leaving a step or removing the element cancels its requests.
  */
-export function fromClient(client: SlotkitClient): WidgetApi {
+export function fromClient(client: InviteeClient): WidgetApi {
   return {
     getMeetingType: (id, signal) => client.meetingTypes.get(id, { signal }),
     getSlotRange: (q, signal) =>

@@ -87,6 +87,8 @@ export const en = {
   missingBooking: 'The booking id and token are missing from the link.',
   widgetLabel: 'Schedule a meeting',
   event: 'Event',
+  where: 'Where',
+  yourPhone: 'Your phone number',
 }
 
 /** A message catalog: every key of the English one. */

@@ -59,7 +59,12 @@ export function renderDetailsStep(v: StepView, step: StepOf<'details'>): Templat
         maxLength: 254,
       })}
       ${v.meetingType!.questions.map((q) =>
-        renderQuestionField(q, v.value(`q-${q.id}`), errors[`q-${q.id}`]),
+        renderQuestionField(
+          // The phone location's question: its label in the invitee's language.
+          q.id === 'location_phone' ? { ...q, label: t.yourPhone } : q,
+          v.value(`q-${q.id}`),
+          errors[`q-${q.id}`],
+        ),
       )}
       <div>
         <button type="submit" class="primary" part="button button-primary" ?disabled=${step.submitting}>

@@ -49,7 +49,23 @@ export function renderSlotSummary(v: StepView, slot: ApiSlot): TemplateResult {
   </div>`
 }
 
-/** Event, the invitee's time and the host's (when another zone) of a booking. */
+/**
+ * Where a booking's meeting happens: its join link (a link location's, or a
+ * Meet or Teams link once the host's calendar made it), the number, the address,
+ * or the kind of video meeting whose link is on its way.
+ */
+function whereOf(booking: Booking): TemplateResult | string | undefined {
+  const place = booking.location
+  const url = booking.meeting_url
+  if (url)
+    return html`<a class="link" part="meeting-link" href=${url} target="_blank" rel="noopener">${url}</a>`
+  if (!place) return
+  if (place.type === 'phone') return place.number
+  if (place.type === 'in_person') return place.address
+  return place.type === 'teams' ? 'Microsoft Teams' : 'Google Meet'
+}
+
+/** Event, the invitee's time and the host's (when another zone), and where, of a booking. */
 export function renderBookingSummary(
   v: StepView,
   booking: Booking | undefined,
@@ -58,6 +74,7 @@ export function renderBookingSummary(
   const t = v.t
   const hostZone = v.hostTimeZone
   const lines = bothZones(v, booking.start_time, booking.end_time)
+  const where = whereOf(booking)
   return html`<dl>
     ${
       v.meetingType
@@ -73,6 +90,7 @@ export function renderBookingSummary(
           <dd>${lines.host}</dd>`
         : nothing
     }
+    ${where ? html`<dt>${t.where}</dt><dd>${where}</dd>` : nothing}
   </dl>`
 }
 

@@ -1,3 +1,4 @@
+import type { BookingLocation, CalendarSyncState } from '@slotkit/core/api'
 import { CompiledQuery, sql } from 'kysely'
 import type { Db } from '../database'
 import { isUuid } from '../ids'
@@ -47,6 +48,12 @@ export interface OptimisticBooking {
   readonly idempotencyKey: string | null
   readonly requestHash: string | null
   readonly createdAt: Date
+  /** Where the meeting happens, resolved for this booking (migration 0009). */
+  readonly location: BookingLocation | null
+  /** The join link known at once (a link location's). */
+  readonly meetingUrl: string | null
+  /** `pending` when its `calendar.write-event` job is among {@link jobs}. */
+  readonly calendarSync: CalendarSyncState
   /** The host's `schedule_version` the slot was checked against. */
   readonly seenVersion: number
   /** Its job rows, as the {@link BookingJobsInsert} reads them; written only with the booking. */
@@ -72,6 +79,9 @@ interface CandidateRow {
   idempotency_key: string | null
   request_hash: string | null
   created_at: string
+  location: BookingLocation | null
+  meeting_url: string | null
+  calendar_sync: CalendarSyncState
 }
 
 /** The PostgreSQL type of each field of {@link CandidateRow} (`json_to_recordset`'s column list). */
@@ -93,6 +103,9 @@ const CANDIDATE_TYPES = {
   idempotency_key: 'text',
   request_hash: 'text',
   created_at: 'timestamptz',
+  location: 'jsonb',
+  meeting_url: 'text',
+  calendar_sync: 'text',
 } as const satisfies Record<keyof CandidateRow, string>
 
 function candidateRow(b: OptimisticBooking): CandidateRow {
@@ -114,12 +127,15 @@ function candidateRow(b: OptimisticBooking): CandidateRow {
     idempotency_key: b.idempotencyKey,
     request_hash: b.requestHash,
     created_at: b.createdAt.toISOString(),
+    location: b.location,
+    meeting_url: b.meetingUrl,
+    calendar_sync: b.calendarSync,
   }
 }
 
 /**
  * The columns of `bookings` a new booking starts with at their defaults (version
- * 1, nothing cancelled or rescheduled, no calendar event yet).
+ * 1, nothing cancelled or rescheduled, no calendar event yet, no failed write).
  */
 export const NEW_BOOKING_DEFAULTS = [
   'version',
@@ -128,6 +144,9 @@ export const NEW_BOOKING_DEFAULTS = [
   'rescheduledFrom',
   'rescheduledTo',
   'calendarEventId',
+  'calendarId',
+  'calendarSyncError',
+  'calendarSyncAttempts',
 ] as const satisfies readonly (keyof BookingsTable)[]
 
 /**
@@ -158,6 +177,9 @@ export const OPTIMISTIC_INSERT_VALUES = {
   requestHash: 'v.request_hash',
   createdAt: 'v.created_at',
   updatedAt: 'v.created_at',
+  location: 'v.location',
+  meetingUrl: 'v.meeting_url',
+  calendarSync: 'v.calendar_sync',
 } as const satisfies Record<
   Exclude<keyof BookingsTable, (typeof NEW_BOOKING_DEFAULTS)[number]>,
   string
@@ -251,13 +273,19 @@ export async function findBookingByIdempotencyKey(
     .executeTakeFirst()
 }
 
-/** Layer 3 of the booking invariant (docs/architecture.md): cancels only if nobody changed the booking since `version`. */
+/**
+ * Layer 3 of the booking invariant (docs/architecture.md): cancels only if
+ * nobody changed the booking since `version`. With `writeBack` (the calendar
+ * jobs run), a booking that was written to the host's calendar, or was to be,
+ * becomes `calendar_sync = 'pending'` again: its event is to be deleted.
+ */
 export async function cancelBookingVersioned(
   db: Db,
   hostId: string,
   id: string,
   version: number,
   reason: string | null,
+  writeBack = false,
 ): Promise<BookingRow | undefined> {
   return db
     .updateTable('bookings')
@@ -267,6 +295,15 @@ export async function cancelBookingVersioned(
       cancelReason: reason,
       cancelledAt: sql`now()`,
       updatedAt: sql`now()`,
+      ...(writeBack
+        ? {
+            calendarSync: sql<CalendarSyncState>`CASE WHEN calendar_sync <> 'not_applicable' OR calendar_event_id IS NOT NULL THEN 'pending' ELSE calendar_sync END`,
+            calendarSyncError: sql<
+              string | null
+            >`CASE WHEN calendar_sync <> 'not_applicable' OR calendar_event_id IS NOT NULL THEN NULL ELSE calendar_sync_error END`,
+            calendarSyncAttempts: sql<number>`CASE WHEN calendar_sync <> 'not_applicable' OR calendar_event_id IS NOT NULL THEN 0 ELSE calendar_sync_attempts END`,
+          }
+        : {}),
     })
     .where('id', '=', id)
     .where('hostId', '=', hostId)

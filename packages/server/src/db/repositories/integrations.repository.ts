@@ -871,3 +871,51 @@ export async function setWriteCalendar(
 export async function deleteIntegration(db: Db, id: string): Promise<void> {
   await db.deleteFrom('integrations').where('id', '=', id).execute()
 }
+
+/** A calendar bookings are written to, with its integration. */
+export interface WriteTarget {
+  readonly calendar: IntegrationCalendarRow
+  readonly integration: IntegrationRow
+}
+
+/**
+ * The calendar a host's bookings are written to: the write calendar of a live
+ * (not disconnected) integration, `provider`'s first when given (a Meet link
+ * needs Google), else the oldest integration's.
+ */
+export async function findWriteTarget(
+  db: Db,
+  hostId: string,
+  provider?: string,
+): Promise<WriteTarget | undefined> {
+  const calendar = await db
+    .selectFrom('integrationCalendars as c')
+    .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+    .selectAll('c')
+    .where('c.hostId', '=', hostId)
+    .where('c.write', '=', true)
+    .where('i.status', '<>', 'disconnected')
+    .orderBy(sql`i.provider = ${provider ?? ''}`, 'desc')
+    .orderBy('i.createdAt')
+    .orderBy('i.id')
+    .limit(1)
+    .executeTakeFirst()
+  if (!calendar) return undefined
+  const integration = await findIntegration(db, calendar.integrationId)
+  return integration && { calendar, integration }
+}
+
+/** A calendar by its id (`integration_calendars.id`), with its integration (any status). */
+export async function findCalendarTarget(
+  db: Db,
+  calendarId: string,
+): Promise<WriteTarget | undefined> {
+  const calendar = await db
+    .selectFrom('integrationCalendars')
+    .selectAll()
+    .where('id', '=', calendarId)
+    .executeTakeFirst()
+  if (!calendar) return undefined
+  const integration = await findIntegration(db, calendar.integrationId)
+  return integration && { calendar, integration }
+}

@@ -1,3 +1,4 @@
+import type { BookingLocation } from '@slotkit/core/api'
 import { type Kysely, sql } from 'kysely'
 import type { NotificationTables } from '../notifications.schema'
 import type { BookingStatus, Database } from '../schema'
@@ -28,6 +29,9 @@ export interface BookingForEmail {
   rescheduledFrom: string | null
   /** sha-256 of the invitee's token: tells which secret key made it (links in e-mails). */
   tokenHash: string
+  /** Where the meeting happens, and its join link once known (migration 0009). */
+  location: BookingLocation | null
+  meetingUrl: string | null
   hostName: string
   hostEmail: string
   hostTimeZone: string
@@ -58,6 +62,8 @@ export async function findBookingForEmail(
       'b.cancelReason',
       'b.rescheduledFrom',
       'b.tokenHash',
+      'b.location',
+      'b.meetingUrl',
       'u.name as hostName',
       'u.email as hostEmail',
       'u.timeZone as hostTimeZone',
@@ -100,6 +106,48 @@ export interface MessageKey {
   readonly version: number
 }
 
+/** Whether one of `kinds` of a booking version was sent (committed in notification_log). */
+export async function wasSent(
+  db: Kysely<Database>,
+  key: { bookingId: string; kinds: readonly string[]; version: number },
+): Promise<boolean> {
+  const row = await notificationDb(db)
+    .selectFrom('notificationLog')
+    .select('bookingId')
+    .where('bookingId', '=', key.bookingId)
+    .where('kind', 'in', key.kinds)
+    .where('version', '=', key.version)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/**
+ * Records a message as sent without sending it, in `db` (a transaction): a
+ * confirmation that already carried the join link stands for the join-link
+ * e-mail of the same version, which then finds its key taken. False when it is
+ * taken already.
+ */
+export async function claimMessage(
+  db: Kysely<Database>,
+  key: MessageKey & { hostId: string; recipient: string; messageId: string },
+): Promise<boolean> {
+  const claimed = await notificationDb(db)
+    .insertInto('notificationLog')
+    .values({
+      bookingId: key.bookingId,
+      kind: key.kind,
+      version: key.version,
+      hostId: key.hostId,
+      recipient: key.recipient,
+      messageId: key.messageId,
+    })
+    .onConflict((oc) => oc.columns(['bookingId', 'kind', 'version']).doNothing())
+    .returning('bookingId')
+    .executeTakeFirst()
+  return claimed !== undefined
+}
+
 /**
  * Sends at most once per message key: inserts the key into notification_log and
  * calls `send` inside one transaction. A concurrent duplicate waits on the key
@@ -110,26 +158,11 @@ export interface MessageKey {
 export async function sendOnce(
   db: Kysely<Database>,
   key: MessageKey & { hostId: string; recipient: string; messageId: string },
-  send: () => Promise<unknown>,
+  send: (trx: Kysely<Database>) => Promise<unknown>,
 ): Promise<boolean> {
-  return notificationDb(db)
-    .transaction()
-    .execute(async (trx) => {
-      const claimed = await trx
-        .insertInto('notificationLog')
-        .values({
-          bookingId: key.bookingId,
-          kind: key.kind,
-          version: key.version,
-          hostId: key.hostId,
-          recipient: key.recipient,
-          messageId: key.messageId,
-        })
-        .onConflict((oc) => oc.columns(['bookingId', 'kind', 'version']).doNothing())
-        .returning('bookingId')
-        .executeTakeFirst()
-      if (!claimed) return false
-      await send()
-      return true
-    })
+  return db.transaction().execute(async (trx) => {
+    if (!(await claimMessage(trx, key))) return false
+    await send(trx)
+    return true
+  })
 }

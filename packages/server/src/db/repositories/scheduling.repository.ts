@@ -21,6 +21,12 @@ export interface SchedulingData {
   idempotent?: { id: string; requestHash: string | null }
   /** With `webhookEvent`: whether an active webhook of the host listens for it. */
   webhookListens?: boolean
+  /**
+   * With `withWriteCalendar`: whether the host has a calendar to write bookings
+   * to (a write calendar of an integration that is not disconnected), so the
+   * booking's `calendar.write-event` job is queued with it (and only then).
+   */
+  writeCalendar?: boolean
   rules: { dayOfWeek: number; startTime: string; endTime: string }[]
   overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[]
   bookings: {
@@ -56,6 +62,8 @@ export interface SchedulingQuery {
   idempotencyKey?: string
   /** Also tell whether an active webhook of the host listens for this event. */
   webhookEvent?: string
+  /** Also tell whether the host has a calendar to write bookings to (the booking paths). */
+  withWriteCalendar?: boolean
   /** Also read the sync state of the host's calendar integrations (the slots endpoint's freshness check). */
   withSyncState?: boolean
   /** Busy data whose range overlaps `[from, to)`. */
@@ -83,6 +91,8 @@ interface SchedulingInputs {
   readonly withHost: Expression<boolean> | 'always' | null
   readonly idempotencyKey: Expression<string | null> | null
   readonly webhookEvent: Expression<string | null> | null
+  /** Whether to tell if the host has a write calendar: always, when this SQL boolean is true, or never (`null`). */
+  readonly writeCalendar: Expression<boolean> | 'always' | null
   /** Whether to read the oldest last sync of the host's live calendar integrations. */
   readonly syncState: boolean
 }
@@ -138,6 +148,7 @@ function meetingTypeJson(eb: ExpressionBuilder<Database & { m: MeetingTypesTable
     dateRangeEnd: eb.ref('m.dateRangeEnd'),
     questions: eb.ref('m.questions'),
     isActive: eb.ref('m.isActive'),
+    location: eb.ref('m.location'),
     createdAt: eb.ref('m.createdAt'),
     updatedAt: eb.ref('m.updatedAt'),
   } satisfies Record<keyof MeetingTypesTable, Expression<unknown>>)
@@ -148,7 +159,7 @@ type ValueOf<TExpression> = TExpression extends Expression<infer T> ? T : never
 
 /**
  * The select list of a scheduling read, shared by the single statement and the
- * batched one, so both read exactly the same columns the same way: up to nine
+ * batched one, so both read exactly the same columns the same way: up to ten
  * sub-selects, each keyed by host (or by the meeting type's primary key), each
  * one row or an aggregate as JSON whose keys are the ones its type names.
  */
@@ -214,6 +225,25 @@ function schedulingColumns(p: SchedulingInputs) {
         )
         .end()
     : leftOut('boolean')
+  // integration_calendars_host_idx: a host without integrations costs one index probe.
+  const writesRow = eb
+    .exists(
+      eb
+        .selectFrom('integrationCalendars as c')
+        .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+        .select(sql.lit(1).as('one'))
+        .where('c.hostId', '=', p.host)
+        .where('c.write', '=', sql.lit(true))
+        .where('i.status', '<>', sql.lit('disconnected')),
+    )
+    .$castTo<boolean>()
+  const writeCalendar = p.writeCalendar
+  const writes: Expression<boolean | null> =
+    writeCalendar === null
+      ? leftOut('boolean')
+      : writeCalendar === 'always'
+        ? writesRow
+        : eb.case().when(writeCalendar).then(writesRow).end()
   const rules = eb
     .selectFrom('availabilityRules as r')
     .select((r) =>
@@ -296,6 +326,7 @@ function schedulingColumns(p: SchedulingInputs) {
     named(host, 'host'),
     named(idem, 'idem'),
     named(listens, 'listens'),
+    named(writes, 'writes'),
     named(rules, 'rules'),
     named(overrides, 'overrides'),
     named(bookings, 'bookings'),
@@ -354,14 +385,21 @@ function parameter<T>(position: number, type: string): RawBuilder<T> {
  */
 function singleStatement(
   db: Db,
-  parts: { mt: boolean; host: boolean; idem: boolean; listens: boolean; synced: boolean },
+  parts: {
+    mt: boolean
+    host: boolean
+    idem: boolean
+    listens: boolean
+    writes: boolean
+    synced: boolean
+  },
 ): SingleStatement {
   let byParts = singleStatements.get(db)
   if (byParts === undefined) {
     byParts = new Map()
     singleStatements.set(db, byParts)
   }
-  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}${+parts.synced}`
+  const key = `${+parts.mt}${+parts.host}${+parts.idem}${+parts.listens}${+parts.writes}${+parts.synced}`
   const known = byParts.get(key)
   if (known !== undefined) return known
   const optional: Optional[] = []
@@ -379,6 +417,7 @@ function singleStatement(
     withHost: parts.host ? 'always' : null,
     idempotencyKey: parts.idem ? optionalParameter('idem', 'text') : null,
     webhookEvent: parts.listens ? optionalParameter('event', 'text') : null,
+    writeCalendar: parts.writes ? 'always' : null,
     syncState: parts.synced,
   }).compile()
   const statement = { compiled, optional }
@@ -387,12 +426,13 @@ function singleStatement(
 }
 
 /**
- * One statement, up to nine sub-selects, every one keyed by host (or by the
+ * One statement, up to ten sub-selects, every one keyed by host (or by the
  * meeting type's primary key): rules, overrides, confirmed bookings overlapping
  * the window (gist index of the exclusion constraint), external busy times, and
  * optionally the meeting type, the host (with its `schedule_version`, from the
- * same snapshot), the booking of an Idempotency-Key, whether a webhook listens and
- * the oldest sync of the host's calendar integrations.
+ * same snapshot), the booking of an Idempotency-Key, whether a webhook listens,
+ * whether the host has a write calendar and the oldest sync of the host's
+ * calendar integrations.
  * Used by the slots endpoint and by the booking check: optimistically, before the
  * insert that requires the version read here, or after the host row is locked
  * (ADR 0008).
@@ -403,6 +443,7 @@ export async function loadSchedulingData(db: Db, q: SchedulingQuery): Promise<Sc
     host: q.withHost === true,
     idem: q.idempotencyKey !== undefined,
     listens: q.webhookEvent !== undefined,
+    writes: q.withWriteCalendar === true,
     synced: q.withSyncState === true,
   })
   const values: Record<Optional, unknown> = {
@@ -431,6 +472,7 @@ function toSchedulingData(row: SchedulingRow): SchedulingData {
     host: row.host ?? undefined,
     idempotent: row.idem ?? undefined,
     webhookListens: row.listens ?? undefined,
+    writeCalendar: row.writes ?? undefined,
     rules: row.rules,
     overrides: row.overrides,
     bookings: row.bookings,
@@ -455,6 +497,7 @@ interface BatchQuery {
   ov_to: string
   idem: string | null
   event: string | null
+  writes: boolean
 }
 const BATCH_QUERY_TYPES = {
   i: 'int',
@@ -467,6 +510,7 @@ const BATCH_QUERY_TYPES = {
   ov_to: 'date',
   idem: 'text',
   event: 'text',
+  writes: 'boolean',
 } as const satisfies Record<keyof BatchQuery, string>
 
 /** Column `name` of the batch's recordset `q`. */
@@ -498,6 +542,7 @@ function selectBatch(db: Db) {
       withHost: queryField('with_host'),
       idempotencyKey: queryField('idem'),
       webhookEvent: queryField('event'),
+      writeCalendar: queryField('writes'),
       // The booking path never waits for a sync.
       syncState: false,
     }),
@@ -539,6 +584,7 @@ export async function loadSchedulingDataMany(
     ov_to: q.overridesTo,
     idem: q.idempotencyKey ?? null,
     event: q.webhookEvent ?? null,
+    writes: q.withWriteCalendar === true,
   }))
   const result = await db.executeQuery(withParameters(batchStatement(db), [JSON.stringify(rows)]))
   const out: SchedulingData[] = new Array(queries.length)

@@ -37,4 +37,11 @@ export const ar: ServerMessages = {
   pageCancel: 'إلغاء حجزك',
   pageReschedule: 'تغيير موعد حجزك',
   noscript: 'يتطلب الحجز تفعيل JavaScript. وثائق واجهة API متاحة على {docs}.',
+  where: 'المكان',
+  linkFollows: 'سيصلك الرابط في رسالة منفصلة',
+  callThem: 'اتصل بـ {name} على الرقم {number}',
+  theyCallYou: 'سيتصل بك {name} على الرقم {number}',
+  subjectMeetingLink: 'رابط الفيديو: {meeting} مع {name} يوم {when}',
+  introMeetingLink: 'رابط الفيديو لـ {meeting} مع {name} جاهز.',
+  answersTitle: 'الإجابات',
 }

@@ -37,4 +37,11 @@ export const de: ServerMessages = {
   pageCancel: 'Termin absagen',
   pageReschedule: 'Termin verschieben',
   noscript: 'Die Buchung benötigt JavaScript. Die API ist unter {docs} dokumentiert.',
+  where: 'Wo',
+  linkFollows: 'der Link folgt in einer eigenen E-Mail',
+  callThem: 'Rufen Sie {name} unter {number} an',
+  theyCallYou: '{name} ruft Sie unter {number} an',
+  subjectMeetingLink: 'Videolink: {meeting} mit {name} am {when}',
+  introMeetingLink: 'Der Videolink für {meeting} mit {name} ist da.',
+  answersTitle: 'Antworten',
 }

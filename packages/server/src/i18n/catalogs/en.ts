@@ -38,6 +38,13 @@ export const en = {
   pageCancel: 'Cancel your booking',
   pageReschedule: 'Reschedule your booking',
   noscript: 'The booking flow needs JavaScript. The API is documented at {docs}.',
+  where: 'Where',
+  linkFollows: 'the link follows in a separate e-mail',
+  callThem: 'Call {name} at {number}',
+  theyCallYou: '{name} will call you at {number}',
+  subjectMeetingLink: 'Video link: {meeting} with {name} on {when}',
+  introMeetingLink: 'The video link for {meeting} with {name} is ready.',
+  answersTitle: 'Answers',
 }
 
 /** A catalog of the server's strings: every key of the English one. */

@@ -37,4 +37,11 @@ export const es: ServerMessages = {
   pageCancel: 'Cancelar tu reserva',
   pageReschedule: 'Cambiar la hora de tu reserva',
   noscript: 'La reserva necesita JavaScript. La API está documentada en {docs}.',
+  where: 'Dónde',
+  linkFollows: 'el enlace llegará en otro correo',
+  callThem: 'Llama a {name} al {number}',
+  theyCallYou: '{name} te llamará al {number}',
+  subjectMeetingLink: 'Enlace de vídeo: {meeting} con {name} el {when}',
+  introMeetingLink: 'El enlace de vídeo de {meeting} con {name} está listo.',
+  answersTitle: 'Respuestas',
 }

@@ -38,4 +38,11 @@ export const fr: ServerMessages = {
   pageCancel: 'Annuler votre rendez-vous',
   pageReschedule: 'Reprogrammer votre rendez-vous',
   noscript: "La réservation nécessite JavaScript. L'API est documentée sur {docs}.",
+  where: 'Où',
+  linkFollows: 'le lien suit dans un e-mail séparé',
+  callThem: 'Appelez {name} au {number}',
+  theyCallYou: '{name} vous appellera au {number}',
+  subjectMeetingLink: 'Lien vidéo\u00a0: {meeting} avec {name} le {when}',
+  introMeetingLink: 'Le lien vidéo de {meeting} avec {name} est prêt.',
+  answersTitle: 'Réponses',
 }

@@ -37,4 +37,11 @@ export const it: ServerMessages = {
   pageCancel: 'Annulla la prenotazione',
   pageReschedule: "Cambia l'orario della prenotazione",
   noscript: "La prenotazione richiede JavaScript. L'API è documentata su {docs}.",
+  where: 'Dove',
+  linkFollows: 'il link arriverà in un’altra e-mail',
+  callThem: 'Chiama {name} al {number}',
+  theyCallYou: '{name} ti chiamerà al {number}',
+  subjectMeetingLink: 'Link video: {meeting} con {name}, {when}',
+  introMeetingLink: 'Il link video di {meeting} con {name} è pronto.',
+  answersTitle: 'Risposte',
 }

@@ -37,4 +37,11 @@ export const ja: ServerMessages = {
   pageCancel: '予約のキャンセル',
   pageReschedule: '予約の日時変更',
   noscript: '予約には JavaScript が必要です。API のドキュメントは {docs} にあります。',
+  where: '場所',
+  linkFollows: 'リンクは別のメールでお送りします',
+  callThem: '{name}さんの{number}に電話してください',
+  theyCallYou: '{name}さんから{number}にお電話します',
+  subjectMeetingLink: 'ビデオ会議のリンク：{name}さんとの{meeting}（{when}）',
+  introMeetingLink: '{name}さんとの{meeting}のビデオ会議リンクができました。',
+  answersTitle: '回答',
 }

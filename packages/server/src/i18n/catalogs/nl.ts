@@ -37,4 +37,11 @@ export const nl: ServerMessages = {
   pageCancel: 'Je afspraak annuleren',
   pageReschedule: 'Je afspraak verzetten',
   noscript: 'Voor het boeken is JavaScript nodig. De API is gedocumenteerd op {docs}.',
+  where: 'Waar',
+  linkFollows: 'de link volgt in een aparte e-mail',
+  callThem: 'Bel {name} op {number}',
+  theyCallYou: '{name} belt je op {number}',
+  subjectMeetingLink: 'Videolink: {meeting} met {name} op {when}',
+  introMeetingLink: 'De videolink voor {meeting} met {name} staat klaar.',
+  answersTitle: 'Antwoorden',
 }

@@ -37,4 +37,11 @@ export const pl: ServerMessages = {
   pageCancel: 'Odwołaj rezerwację',
   pageReschedule: 'Zmień termin rezerwacji',
   noscript: 'Rezerwacja wymaga JavaScriptu. Dokumentacja API: {docs}.',
+  where: 'Gdzie',
+  linkFollows: 'link przyjdzie w osobnym e-mailu',
+  callThem: 'Zadzwoń do {name} pod numer {number}',
+  theyCallYou: '{name} zadzwoni do Ciebie pod numer {number}',
+  subjectMeetingLink: 'Link do wideo: {meeting} z {name}, {when}',
+  introMeetingLink: 'Link do wideo na {meeting} z {name} jest gotowy.',
+  answersTitle: 'Odpowiedzi',
 }

@@ -14,4 +14,9 @@ export const ptPT: Partial<ServerMessages> = {
   pageCancel: 'Cancelar a sua marcação',
   pageReschedule: 'Remarcar a sua marcação',
   noscript: 'A marcação precisa de JavaScript. A API está documentada em {docs}.',
+  linkFollows: 'a ligação segue noutro e-mail',
+  callThem: 'Telefone a {name} para o {number}',
+  theyCallYou: '{name} vai telefonar-lhe para o {number}',
+  subjectMeetingLink: 'Ligação de vídeo: {meeting} com {name} para {when}',
+  introMeetingLink: 'A ligação de vídeo de {meeting} com {name} está pronta.',
 }

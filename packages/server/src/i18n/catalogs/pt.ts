@@ -37,4 +37,11 @@ export const pt: ServerMessages = {
   pageCancel: 'Cancelar seu agendamento',
   pageReschedule: 'Reagendar seu agendamento',
   noscript: 'O agendamento precisa de JavaScript. A API está documentada em {docs}.',
+  where: 'Onde',
+  linkFollows: 'o link chega em outro e-mail',
+  callThem: 'Ligue para {name} no {number}',
+  theyCallYou: '{name} vai ligar para você no {number}',
+  subjectMeetingLink: 'Link de vídeo: {meeting} com {name} para {when}',
+  introMeetingLink: 'O link de vídeo de {meeting} com {name} está pronto.',
+  answersTitle: 'Respostas',
 }

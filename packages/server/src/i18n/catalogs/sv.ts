@@ -37,4 +37,11 @@ export const sv: ServerMessages = {
   pageCancel: 'Avboka din tid',
   pageReschedule: 'Boka om din tid',
   noscript: 'Bokningen kräver JavaScript. API:t finns dokumenterat på {docs}.',
+  where: 'Var',
+  linkFollows: 'länken kommer i ett separat mejl',
+  callThem: 'Ring {name} på {number}',
+  theyCallYou: '{name} ringer dig på {number}',
+  subjectMeetingLink: 'Videolänk: {meeting} med {name}, {when}',
+  introMeetingLink: 'Videolänken till {meeting} med {name} är klar.',
+  answersTitle: 'Svar',
 }

@@ -37,4 +37,11 @@ export const zhHans: ServerMessages = {
   pageCancel: '取消预约',
   pageReschedule: '预约改期',
   noscript: '预约需要启用 JavaScript。API 文档见 {docs}。',
+  where: '地点',
+  linkFollows: '链接将通过另一封邮件发送',
+  callThem: '请拨打 {name} 的电话 {number}',
+  theyCallYou: '{name} 将拨打您的电话 {number}',
+  subjectMeetingLink: '视频会议链接：与 {name} 的 {meeting}（{when}）',
+  introMeetingLink: '与 {name} 的 {meeting} 的视频会议链接已就绪。',
+  answersTitle: '回答',
 }

@@ -32,8 +32,10 @@ export interface InviteInput {
   readonly organizer: InviteParty
   /** The invitee. */
   readonly attendee: InviteParty
-  /** A link back to the booking (manage page). */
+  /** The join link of a video meeting, or a link back to the booking (manage page). */
   readonly url?: string
+  /** LOCATION: where the meeting happens (a join link, an address, a phone number). */
+  readonly location?: string | undefined
   /** DTSTAMP (epoch ms): when the message was made. */
   readonly stamp: number
 }
@@ -46,7 +48,8 @@ export function inviteUid(rootBookingId: string): string {
 /**
  * Builds an iTIP (RFC 5546) calendar object for an e-mail invite:
  * METHOD:REQUEST with STATUS:CONFIRMED on booking and reschedule (same UID,
- * higher SEQUENCE), METHOD:CANCEL with STATUS:CANCELLED on cancel. Times are UTC.
+ * higher SEQUENCE), METHOD:CANCEL with STATUS:CANCELLED on cancel. Times are
+ * UTC. LOCATION and URL say where it happens (a join link is both).
  *
  * @example
  * ```ts
@@ -67,6 +70,7 @@ export function buildInvite(input: InviteInput): string {
     summary: input.summary,
     description: input.description,
     url: input.url ?? null,
+    location: input.location ?? null,
     status: input.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     organizer: { name: input.organizer.name, email: input.organizer.email },
     attendees: [

@@ -210,7 +210,11 @@ export class CalendarSync {
     return allowed(new URL(address)) ? address : undefined
   }
 
-  #breaker(provider: string): CircuitBreaker {
+  /**
+   * The circuit breaker of a provider, in this process: shared by syncs and
+   * event writes, so an outage seen by either holds both back.
+   */
+  breaker(provider: string): CircuitBreaker {
     let breaker = this.#breakers.get(provider)
     if (!breaker) {
       breaker = new CircuitBreaker(this.#options.breaker)
@@ -273,7 +277,7 @@ export class CalendarSync {
         })
         return { ...this.#outcome(row, 'failed', 0, error), nextAttemptAt }
       }
-      const breaker = this.#breaker(provider.id)
+      const breaker = this.breaker(provider.id)
       if (!breaker.tryAcquire(at)) {
         const until = breaker.openUntil(at)
         const error = `${provider.name} is failing; its circuit breaker is open${until ? ` until ${formatUtc(until)}` : ''} (stored busy times stay in use)`
@@ -756,7 +760,7 @@ export class CalendarSync {
     if (!provider?.push || !address) return 0
     const push = provider.push
     const at = now()
-    if (this.#breaker(provider.id).openUntil(at) !== undefined) return 0
+    if (this.breaker(provider.id).openUntil(at) !== undefined) return 0
     const due = (await findCalendars(db, [row.id])).filter(
       (c) =>
         c.busy &&

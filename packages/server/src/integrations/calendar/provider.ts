@@ -184,6 +184,8 @@ export interface WrittenEvent {
   readonly attendees: readonly { email: string; name: string }[]
   /** Ask the provider for a video meeting (Google Meet; Microsoft Teams). */
   readonly conference?: boolean
+  /** Where it happens, for people (an address, a phone number, a link); none for a video meeting the provider makes. */
+  readonly location?: string
 }
 
 /** A calendar provider. */
@@ -224,8 +226,18 @@ export interface CalendarProvider {
     calendarId: string,
     event: WrittenEvent,
   ): Promise<{ eventId: string; conferenceUrl: string | null }>
-  /** Stage B: moves or renames a written event (`event.eventId`: the id createEvent returned). */
-  updateEvent?(session: ProviderSession, calendarId: string, event: WrittenEvent): Promise<void>
+  /**
+   * Stage B: moves or renames a written event. May return its join link as it
+   * now is (a conference still being made at create time has one by now); a
+   * provider that cannot tell returns nothing. Throws a `rejected`
+   * {@link ProviderError} with status 404 or 410 when the event is gone.
+   */
+  updateEvent?(
+    session: ProviderSession,
+    calendarId: string,
+    event: WrittenEvent,
+    // biome-ignore lint/suspicious/noConfusingVoidType: providers that return nothing stay valid (Promise<void>)
+  ): Promise<{ conferenceUrl: string | null } | void>
   /** Stage B: removes a written event; one already gone counts as removed. */
   deleteEvent?(session: ProviderSession, calendarId: string, eventId: string): Promise<void>
 }

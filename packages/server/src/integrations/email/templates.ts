@@ -1,3 +1,4 @@
+import type { Answers, BookingLocation, Question } from '@slotkit/core/api'
 import { formatSlotDateTime, zoneCityLabel } from '@slotkit/core/format'
 import { fill, type Language, languageFor, type ServerMessages } from '../../i18n/messages'
 
@@ -8,6 +9,7 @@ export const EMAIL_KINDS = [
   'reschedule',
   'reminder-24h',
   'reminder-1h',
+  'meeting-link',
 ] as const
 
 /** One of {@link EMAIL_KINDS}. */
@@ -42,6 +44,10 @@ export interface BookingEmailContext {
     readonly reschedule?: string
     readonly bookAgain?: string
   }
+  /** Where the meeting happens (null: nowhere set). */
+  readonly location?: BookingLocation | null
+  /** The join link, once known (a Meet or Teams link arrives after the booking). */
+  readonly meetingUrl?: string | null
   /**
    * The recipient's language (BCP 47): the invitee's stored locale, or the
    * server's for the host. Strings, dates and the text direction follow it;
@@ -104,6 +110,69 @@ const HEADLINES: Record<
   reschedule: () => ['subjectRescheduled', 'introRescheduled'],
   'reminder-24h': () => ['subjectReminder24h', 'introReminder24h'],
   'reminder-1h': () => ['subjectReminder1h', 'introReminder1h'],
+  'meeting-link': () => ['subjectMeetingLink', 'introMeetingLink'],
+}
+
+/** Brand names of the video meetings a host's calendar makes (not translated). */
+const CONFERENCE_NAMES = { google_meet: 'Google Meet', teams: 'Microsoft Teams' } as const
+
+/**
+ * Where the meeting happens, as `recipient` reads it, and the link to open when
+ * there is one: a video meeting's join link (or, for the invitee, that it
+ * follows by e-mail), the link, who calls whom at which number, the address.
+ */
+export function whereLine(
+  language: Language,
+  recipient: Recipient,
+  where: { location: BookingLocation | null | undefined; meetingUrl: string | null | undefined },
+  names: { host: string; invitee: string },
+): { text: string; url?: string } | undefined {
+  const m = language.messages
+  const { location, meetingUrl } = where
+  if (!location) return undefined
+  switch (location.type) {
+    case 'google_meet':
+    case 'teams': {
+      const name = CONFERENCE_NAMES[location.type]
+      if (meetingUrl) return { text: `${name}: ${meetingUrl}`, url: meetingUrl }
+      // The host has the link in their calendar; the invitee gets it by e-mail.
+      return { text: recipient === 'invitee' ? `${name} (${m.linkFollows})` : name }
+    }
+    case 'link':
+      return { text: location.url, url: location.url }
+    case 'phone': {
+      // caller 'invitee': the number is the host's; 'host': the invitee's.
+      const dials = (location.caller === 'invitee') === (recipient === 'invitee')
+      const other = recipient === 'invitee' ? names.host : names.invitee
+      return {
+        text: fill(dials ? m.callThem : m.theyCallYou, {
+          name: other,
+          number: location.number,
+        }),
+      }
+    }
+    case 'in_person':
+      return { text: toOneLine(location.address) }
+  }
+}
+
+/** The invite's LOCATION: the join link, the number or the address (none for a video link still to come). */
+export function inviteLocation(
+  location: BookingLocation | null | undefined,
+  meetingUrl: string | null | undefined,
+): string | undefined {
+  if (!location) return undefined
+  switch (location.type) {
+    case 'google_meet':
+    case 'teams':
+      return meetingUrl ?? undefined
+    case 'link':
+      return location.url
+    case 'phone':
+      return location.number
+    case 'in_person':
+      return toOneLine(location.address)
+  }
 }
 
 function headline(
@@ -143,12 +212,22 @@ export function renderBookingEmail(context: BookingEmailContext): RenderedEmail 
     context.kind === 'reschedule' && context.previousStartsAt !== undefined
       ? timeLines(context, context.previousStartsAt, language)
       : undefined
-  const details: [string, string][] = [
+  const details: [string, string, url?: string][] = [
     [m.what, context.meetingName],
     [m.host, `${context.host.name} <${context.host.email}>`],
     [m.invitee, `${context.invitee.name} <${context.invitee.email}>`],
     [m.duration, formatMinutes(durationMinutes, language.locale)],
   ]
+  const where =
+    context.kind === 'cancellation'
+      ? undefined
+      : whereLine(
+          language,
+          context.recipient,
+          { location: context.location, meetingUrl: context.meetingUrl },
+          { host: context.host.name, invitee: context.invitee.name },
+        )
+  if (where) details.splice(1, 0, [m.where, where.text, where.url])
   if (context.kind === 'cancellation' && context.cancelReason) {
     details.push([m.reason, toOneLine(context.cancelReason)])
   }
@@ -156,7 +235,8 @@ export function renderBookingEmail(context: BookingEmailContext): RenderedEmail 
   if (context.links.reschedule) links.push([m.reschedule, context.links.reschedule])
   if (context.links.cancel) links.push([m.cancel, context.links.cancel])
   if (context.links.bookAgain) links.push([m.bookAgain, context.links.bookAgain])
-  const labelled = ([label, value]: [string, string]) => fill(m.labelValue, { label, value })
+  const labelled = ([label, value]: readonly [string, string, string?]) =>
+    fill(m.labelValue, { label, value })
 
   const text = [
     intro,
@@ -194,7 +274,7 @@ ${
     : ''
 }
 <table style="margin:1rem 0;border-collapse:collapse">
-${details.map(([label, value]) => `<tr><td style="padding:${labelPadding};color:#666">${e(label)}</td><td dir="auto">${e(value)}</td></tr>`).join('\n')}
+${details.map(([label, value, url]) => `<tr><td style="padding:${labelPadding};color:#666">${e(label)}</td><td dir="auto">${url ? linkedValue(value, url) : e(value)}</td></tr>`).join('\n')}
 </table>
 ${
   links.length > 0
@@ -205,6 +285,14 @@ ${
 </body></html>
 `
   return { subject, text, html }
+}
+
+/** `value` escaped, with its `url` as a link (the whole value when it is the URL). */
+function linkedValue(value: string, url: string): string {
+  const anchor = `<a href="${escapeHtml(url)}" style="color:#0a58ca">${escapeHtml(url)}</a>`
+  const at = value.lastIndexOf(url)
+  if (at < 0) return `${escapeHtml(value)} ${anchor}`
+  return `${escapeHtml(value.slice(0, at))}${anchor}${escapeHtml(value.slice(at + url.length))}`
 }
 
 /** "30 minutes", "30 Minuten", "30 分": the locale's words and plural, from Intl. */
@@ -228,4 +316,64 @@ export function inviteText(
     lines.push(fill(m.labelValue, { label: m.reschedule, value: links.reschedule }))
   if (links.cancel) lines.push(fill(m.labelValue, { label: m.cancel, value: links.cancel }))
   return { summary: fill(m.inviteSummary, names), description: lines.join('\n') }
+}
+
+/** An answer as text: a list joined with commas, a checkbox as ✓ or ✗. */
+function answerText(value: Answers[string]): string {
+  if (Array.isArray(value)) return value.join(', ')
+  if (typeof value === 'boolean') return value ? '✓' : '✗'
+  return value
+}
+
+/**
+ * The title, description and place of the event written to the host's
+ * calendar (stage B of issue 12), in the host's language: the title of the
+ * invite, who calls whom for a phone call, the invitee's links (reschedule,
+ * cancel), and their answers under the questions' labels. `location` is the
+ * event's place field (an address, a number, a link; none for a Meet or Teams
+ * meeting, which the provider attaches itself).
+ */
+export function writtenEventText(
+  language: Language,
+  input: {
+    names: { meeting: string; host: string; invitee: string }
+    links: { reschedule: string; cancel: string }
+    questions: readonly Question[]
+    answers: Answers
+    location: BookingLocation | null
+    /** A link location's URL (not a conference link: the provider holds that). */
+    meetingUrl: string | null
+  },
+): { summary: string; description: string; location?: string } {
+  const m = language.messages
+  const invite = inviteText(language, input.names, input.links)
+  const lines = invite.description.split('\n')
+  const phone =
+    input.location?.type === 'phone'
+      ? whereLine(
+          language,
+          'host',
+          { location: input.location, meetingUrl: null },
+          { host: input.names.host, invitee: input.names.invitee },
+        )
+      : undefined
+  if (phone) lines.splice(1, 0, fill(m.labelValue, { label: m.where, value: phone.text }))
+  const answered = input.questions.filter((q) => {
+    const value = input.answers[q.id]
+    return value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)
+  })
+  if (answered.length > 0) {
+    lines.push('', fill(m.labelOnly, { label: m.answersTitle }))
+    for (const q of answered)
+      lines.push(fill(m.labelValue, { label: q.label, value: answerText(input.answers[q.id]!) }))
+  }
+  const location =
+    input.location?.type === 'google_meet' || input.location?.type === 'teams'
+      ? undefined
+      : inviteLocation(input.location, input.meetingUrl)
+  return {
+    summary: invite.summary,
+    description: lines.join('\n'),
+    ...(location ? { location } : {}),
+  }
 }

@@ -128,7 +128,14 @@ export async function cancelBooking(
   expectNotStartedFor(deps, row, actor)
   const version = expectedVersion ?? row.version
   const updated = await deps.db.transaction().execute(async (trx) => {
-    const cancelled = await cancelBookingVersioned(trx, row.hostId, row.id, version, reason ?? null)
+    const cancelled = await cancelBookingVersioned(
+      trx,
+      row.hostId,
+      row.id,
+      version,
+      reason ?? null,
+      deps.bookingJobs !== undefined,
+    )
     if (cancelled && deps.onBookingEvent) {
       // Only once the cancel is sure, so a lost race spends no e-mail budget.
       const inviteeMail = await mayMailInvitee(deps, {
@@ -176,6 +183,7 @@ export async function rescheduleBooking(
         hostId: old.hostId,
         meetingTypeId: old.meetingTypeId,
         loadMeetingType: true,
+        withWriteCalendar: deps.bookingJobs !== undefined,
         from: startsAt,
         to: startsAt + durationMinutes * MINUTE_MS,
         excludeBookingId: old.id,
@@ -195,13 +203,31 @@ export async function rescheduleBooking(
       recheckSlot(attempt, ctx, { keepLength: true })
       const released = await markRescheduledVersioned(trx, old.hostId, old.id, version, newId)
       if (!released) throw concurrentModification()
-      const { values } = newBookingValues(attempt, newId, {
-        name: old.inviteeName,
-        email: old.inviteeEmail,
-        timeZone: old.inviteeTimeZone,
-        locale: old.locale,
-        answers: old.answers as Answers,
-      })
+      // The new booking keeps the place and the calendar event of the one it
+      // replaces: the event is moved (patched), so the invitee's calendar entry and
+      // its Meet link stay. `released` is the row as this transaction updated it,
+      // so an event id the write-back recorded just before is seen (ADR 0015).
+      const { values } = newBookingValues(
+        attempt,
+        newId,
+        {
+          name: old.inviteeName,
+          email: old.inviteeEmail,
+          timeZone: old.inviteeTimeZone,
+          locale: old.locale,
+          answers: old.answers as Answers,
+        },
+        {
+          location: released.location,
+          meetingUrl: released.meetingUrl,
+          calendarEventId: released.calendarEventId,
+          calendarId: released.calendarId,
+          calendarSync:
+            deps.bookingJobs && (ctx.writeCalendar || released.calendarEventId !== null)
+              ? 'pending'
+              : 'not_applicable',
+        },
+      )
       const next = await insertBooking(trx, { ...values, rescheduledFrom: old.id })
       if (deps.onBookingEvent) {
         const inviteeMail = await mayMailInvitee(deps, {

@@ -17,6 +17,7 @@ import { validateAnswers } from '../answers'
 import { withLinkableToken } from '../booking-links'
 import type { ServiceDeps } from '../deps'
 import { bumpHostGeneration } from '../generation'
+import { bookingQuestions, initialMeetingUrl, resolveLocation } from '../locations'
 import { loadSchedulingContext } from '../scheduling-context'
 import { chooseDuration, hostIdOf } from '../slot.service'
 import { canonicalJson, sha256 } from '../tokens'
@@ -25,6 +26,7 @@ import { mayMailInvitee } from './invitee-mail'
 import {
   type NewBookingValues,
   newBookingValues,
+  type Placement,
   recheckSlot,
   withSlotAttempt,
 } from './slot-attempt'
@@ -164,6 +166,9 @@ async function tryOptimistic(
       withHost: true,
       idempotencyKey: request.idempotencyKey,
       webhookEvent: deps.bookingJobs ? 'booking.created' : undefined,
+      // Whether to queue the write-back with it: a host without a calendar to
+      // write to gets no job row (and pays one index probe).
+      withWriteCalendar: deps.bookingJobs !== undefined,
       from: startsAt,
       to: startsAt + DAY_MS,
     },
@@ -185,7 +190,8 @@ async function tryOptimistic(
   const mt = ctx.meetingType
   if (!mt?.isActive) throw notFound('Meeting type')
   const durationMinutes = chooseDuration(mt, body.duration_minutes, 'duration_minutes')
-  const answers = validateAnswers(mt.questions, body.answers ?? {})
+  const answers = validateAnswers(bookingQuestions(mt), body.answers ?? {})
+  const placement = placementOf(deps, mt, answers, ctx.writeCalendar)
   const written = await withSlotAttempt(async (attempting) => {
     const attempt = attempting({
       deps,
@@ -197,20 +203,26 @@ async function tryOptimistic(
     })
     try {
       recheckSlot(attempt, ctx)
-      const { values, token } = newBookingValues(attempt, request.id, inviteeOf(body, answers))
+      const { values, token } = newBookingValues(
+        attempt,
+        request.id,
+        inviteeOf(body, answers),
+        placement,
+      )
       const createdAt = new Date()
       const jobs = deps.bookingJobs
       const inviteeMail = jobs ? await request.inviteeMail() : true
       const booking: OptimisticBooking = {
         ...values,
         answers,
+        location: placement.location,
         idempotencyKey: request.idempotencyKey ?? null,
         requestHash: request.requestHash,
         createdAt,
         seenVersion: host.scheduleVersion,
         jobs: jobs
           ? jobRecords(
-              jobs.created(pendingRow(values, request, createdAt, answers), {
+              jobs.created(pendingRow(values, request, createdAt, answers, placement), {
                 webhooks: ctx.webhookListens === true,
                 inviteeMail,
               }),
@@ -262,13 +274,15 @@ async function createBookingLocked(
         hostId,
         meetingTypeId: body.meeting_type_id,
         loadMeetingType: true,
+        withWriteCalendar: deps.bookingJobs !== undefined,
         from: startsAt,
         to: startsAt + DAY_MS,
       })
       const mt = ctx.meetingType
       if (!mt?.isActive) throw notFound('Meeting type')
       const durationMinutes = chooseDuration(mt, body.duration_minutes, 'duration_minutes')
-      const answers = validateAnswers(mt.questions, body.answers ?? {})
+      const answers = validateAnswers(bookingQuestions(mt), body.answers ?? {})
+      const placement = placementOf(deps, mt, answers, ctx.writeCalendar)
       const attempt = attempting({
         deps,
         mt,
@@ -279,7 +293,12 @@ async function createBookingLocked(
       })
       recheckSlot(attempt, ctx)
       const inviteeMail = deps.onBookingEvent ? await request.inviteeMail() : true
-      const { values, token } = newBookingValues(attempt, request.id, inviteeOf(body, answers))
+      const { values, token } = newBookingValues(
+        attempt,
+        request.id,
+        inviteeOf(body, answers),
+        placement,
+      )
       const row = await insertBooking(trx, {
         ...values,
         idempotencyKey: idempotencyKey ?? null,
@@ -292,6 +311,26 @@ async function createBookingLocked(
   if (result.replayed) return replyFor(deps, result.row, true)
   await bumpHostGeneration(deps, hostId)
   return { booking: toCreateBookingReply(deps, result.row, result.token), replayed: false }
+}
+
+/**
+ * Where a new booking of `mt` happens, and whether it is written to the host's
+ * calendar: `pending` (its `calendar.write-event` job is queued with it) when the
+ * default jobs run (`bookingJobs`; a custom `onBookingEvent` hook queues its
+ * own) and the host has a calendar to write to.
+ */
+function placementOf(
+  deps: ServiceDeps,
+  mt: NonNullable<Awaited<ReturnType<typeof loadSchedulingContext>>['meetingType']>,
+  answers: Answers,
+  writeCalendar: boolean,
+): Placement {
+  const location = resolveLocation(mt, answers)
+  return {
+    location,
+    meetingUrl: initialMeetingUrl(location),
+    calendarSync: deps.bookingJobs && writeCalendar ? 'pending' : 'not_applicable',
+  }
 }
 
 /** The invitee of a booking request, with its checked answers. */
@@ -311,10 +350,14 @@ function pendingRow(
   request: BookingRequest,
   createdAt: Date,
   answers: Answers,
+  placement: Placement,
 ): BookingRow {
   return {
     ...values,
     answers,
+    location: placement.location,
+    calendarSyncError: null,
+    calendarSyncAttempts: 0,
     version: 1,
     idempotencyKey: request.idempotencyKey ?? null,
     requestHash: request.requestHash,
@@ -322,7 +365,6 @@ function pendingRow(
     cancelledAt: null,
     rescheduledFrom: null,
     rescheduledTo: null,
-    calendarEventId: null,
     createdAt,
     updatedAt: createdAt,
   }

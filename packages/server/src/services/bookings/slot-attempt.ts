@@ -1,5 +1,5 @@
 import { checkSlot, MINUTE_MS, type SlotRejectionReason } from '@slotkit/core'
-import type { Answers } from '@slotkit/core/api'
+import type { Answers, BookingLocation, CalendarSyncState } from '@slotkit/core/api'
 import { EXCLUSION_VIOLATION, sqlState } from '../../db/database'
 import { tstzrange } from '../../db/repositories/bookings.repository'
 import type { MeetingTypeRow, UserRow } from '../../db/schema'
@@ -79,11 +79,27 @@ export interface Invitee {
   readonly answers: Answers
 }
 
+/** Where a new booking's meeting happens, and where its calendar event stands. */
+export interface Placement {
+  readonly location: BookingLocation | null
+  readonly meetingUrl: string | null
+  /** `pending` when a `calendar.write-event` job is queued with the booking. */
+  readonly calendarSync: CalendarSyncState
+  /** A reschedule keeps the event of the booking it replaces (patched, not made again). */
+  readonly calendarEventId?: string | null
+  readonly calendarId?: string | null
+}
+
 /**
  * The row values of a booking `id` taking `attempt`'s slot, and the invitee's
  * token (for the links of the reply): only its hash is stored.
  */
-export function newBookingValues(attempt: SlotAttempt, id: string, invitee: Invitee) {
+export function newBookingValues(
+  attempt: SlotAttempt,
+  id: string,
+  invitee: Invitee,
+  placement: Placement,
+) {
   const { deps, mt, startsAt } = attempt
   const endsAt = startsAt + attempt.durationMinutes * MINUTE_MS
   const { token, tokenHash } = reissuedToken(deps.secretKeys, id)
@@ -106,6 +122,11 @@ export function newBookingValues(attempt: SlotAttempt, id: string, invitee: Invi
     locale: invitee.locale ?? null,
     answers: JSON.stringify(invitee.answers),
     tokenHash,
+    location: placement.location && JSON.stringify(placement.location),
+    meetingUrl: placement.meetingUrl,
+    calendarSync: placement.calendarSync,
+    calendarEventId: placement.calendarEventId ?? null,
+    calendarId: placement.calendarId ?? null,
   }
   return { values, token }
 }

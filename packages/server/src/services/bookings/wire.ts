@@ -1,5 +1,5 @@
 import { formatUtc, MINUTE_MS } from '@slotkit/core'
-import type { Booking, CreateBookingReply } from '@slotkit/core/api'
+import type { Booking, CalendarSync, CreateBookingReply } from '@slotkit/core/api'
 import type { BookingRow } from '../../db/schema'
 import type { ServiceDeps } from '../deps'
 import { linkTokenOf } from '../tokens'
@@ -25,6 +25,9 @@ export function toPublicBooking(row: BookingRow): Booking {
     invitee_timezone: row.inviteeTimeZone,
     answers: row.answers as Booking['answers'],
     calendar_event_id: row.calendarEventId,
+    location: row.location,
+    meeting_url: row.meetingUrl,
+    calendar_sync: calendarSyncOf(row),
     created_at: formatUtc(row.createdAt.getTime()),
     version: row.version,
     rescheduled_from_id: row.rescheduledFrom,
@@ -33,6 +36,16 @@ export function toPublicBooking(row: BookingRow): Booking {
   if (row.cancelledAt) wire.cancelled_at = formatUtc(row.cancelledAt.getTime())
   if (row.cancelReason !== null) wire.cancel_reason = row.cancelReason
   return wire
+}
+
+/** Where writing the booking to its host's calendar stands, as the wire shows it. */
+function calendarSyncOf(
+  row: Pick<BookingRow, 'calendarSync' | 'calendarSyncError' | 'calendarSyncAttempts'>,
+): CalendarSync {
+  const sync: CalendarSync = { state: row.calendarSync }
+  if (row.calendarSyncError !== null) sync.last_error = row.calendarSyncError
+  if (row.calendarSyncAttempts > 0) sync.attempts = row.calendarSyncAttempts
+  return sync
 }
 
 /** The cancel and reschedule links of a booking whose invitee token is `token`. */

@@ -68,6 +68,8 @@ const messages: Messages = {
   missingBooking: 'الرابط لا يتضمن رقم الحجز ورمز الوصول.',
   widgetLabel: 'حجز اجتماع',
   event: 'الاجتماع',
+  where: 'المكان',
+  yourPhone: 'رقم هاتفك',
 }
 
 /** Arabic. */

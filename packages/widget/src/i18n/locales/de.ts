@@ -61,6 +61,8 @@ const messages: Messages = {
   missingBooking: 'Im Link fehlen die Buchungsnummer und der Zugangsschlüssel.',
   widgetLabel: 'Termin vereinbaren',
   event: 'Termin',
+  where: 'Wo',
+  yourPhone: 'Ihre Telefonnummer',
 }
 
 /** German. */

@@ -63,6 +63,8 @@ const messages: Messages = {
   missingBooking: 'Faltan el identificador de la reserva y el código de acceso en el enlace.',
   widgetLabel: 'Reservar una cita',
   event: 'Cita',
+  where: 'Dónde',
+  yourPhone: 'Tu número de teléfono',
 }
 
 /** Spanish. */

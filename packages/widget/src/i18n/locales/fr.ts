@@ -63,6 +63,8 @@ const messages: Messages = {
   missingBooking: "Le lien ne contient ni le numéro de réservation ni le jeton d'accès.",
   widgetLabel: 'Prendre rendez-vous',
   event: 'Rendez-vous',
+  where: 'Où',
+  yourPhone: 'Votre numéro de téléphone',
 }
 
 /** French. */

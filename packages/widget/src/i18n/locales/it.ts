@@ -62,6 +62,8 @@ const messages: Messages = {
   missingBooking: "Nel link mancano l'ID della prenotazione e il token di accesso.",
   widgetLabel: 'Prenota un appuntamento',
   event: 'Appuntamento',
+  where: 'Dove',
+  yourPhone: 'Il tuo numero di telefono',
 }
 
 /** Italian. */

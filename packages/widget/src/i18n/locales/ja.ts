@@ -60,6 +60,8 @@ const messages: Messages = {
   missingBooking: 'リンクに予約 ID とトークンが含まれていません。',
   widgetLabel: 'ミーティングを予約',
   event: '予定',
+  where: '場所',
+  yourPhone: 'あなたの電話番号',
 }
 
 /** Japanese. */

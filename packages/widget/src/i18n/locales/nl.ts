@@ -61,6 +61,8 @@ const messages: Messages = {
   missingBooking: 'In de link ontbreken het boekingsnummer en de toegangscode.',
   widgetLabel: 'Afspraak plannen',
   event: 'Afspraak',
+  where: 'Waar',
+  yourPhone: 'Je telefoonnummer',
 }
 
 /** Dutch. */

@@ -65,6 +65,8 @@ const messages: Messages = {
   missingBooking: 'W linku brakuje identyfikatora rezerwacji i tokenu dostępu.',
   widgetLabel: 'Umów spotkanie',
   event: 'Spotkanie',
+  where: 'Gdzie',
+  yourPhone: 'Twój numer telefonu',
 }
 
 /** Polish. */

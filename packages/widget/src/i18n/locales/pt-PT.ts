@@ -37,6 +37,7 @@ const messages: Messages = {
   notActive: 'Esta marcação já não está ativa.',
   missingBooking: 'A ligação não contém o código da marcação nem o token de acesso.',
   widgetLabel: 'Marcar uma reunião',
+  yourPhone: 'O seu número de telefone',
 }
 
 /** Portuguese (Portugal). */

@@ -64,6 +64,8 @@ const messages: Messages = {
   missingBooking: 'O link não contém o código do agendamento nem o token de acesso.',
   widgetLabel: 'Agendar uma reunião',
   event: 'Reunião',
+  where: 'Onde',
+  yourPhone: 'Seu número de telefone',
 }
 
 /** Portuguese (Brazil). */

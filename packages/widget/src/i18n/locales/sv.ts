@@ -61,6 +61,8 @@ const messages: Messages = {
   missingBooking: 'Boknings-id och åtkomsttoken saknas i länken.',
   widgetLabel: 'Boka ett möte',
   event: 'Möte',
+  where: 'Var',
+  yourPhone: 'Ditt telefonnummer',
 }
 
 /** Swedish. */

@@ -59,6 +59,8 @@ const messages: Messages = {
   missingBooking: '链接中缺少预约 ID 和令牌。',
   widgetLabel: '预约会议',
   event: '会议',
+  where: '地点',
+  yourPhone: '您的电话号码',
 }
 
 /** Chinese (Simplified). */

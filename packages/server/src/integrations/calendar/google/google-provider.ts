@@ -7,6 +7,8 @@ import {
   ProviderError,
   type ProviderSession,
   ResyncRequiredError,
+  SLOTKIT_EVENT_MARK,
+  type WrittenEvent,
 } from '../provider'
 import { parseRetryAfter, RequestBudget } from '../resilience'
 import { toBusyInterval } from './map-event'
@@ -48,6 +50,36 @@ const PAGE_SIZE = 2500
 
 /** Google's reasons that mean "slow down" rather than "forbidden" (reference §1.8). */
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'])
+
+/** The join link of a Google event: its Meet link, or a video entry point's URI; null while being made. */
+export function conferenceUrlOf(event: calendar_v3.Schema$Event): string | null {
+  const video = event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video')
+  return event.hangoutLink ?? video?.uri ?? null
+}
+
+/**
+ * The Google event resource of a booking: the invitee as an attendee, the
+ * booking id in the private property the sync skips ({@link SLOTKIT_EVENT_MARK}),
+ * times in UTC.
+ */
+function eventBody(event: WrittenEvent): calendar_v3.Schema$Event {
+  return {
+    summary: event.summary,
+    description: event.description,
+    start: { dateTime: new Date(event.startsAt).toISOString() },
+    end: { dateTime: new Date(event.endsAt).toISOString() },
+    attendees: event.attendees.map((a) => ({ email: a.email, displayName: a.name })),
+    ...(event.location ? { location: event.location } : {}),
+    extendedProperties: { private: { [SLOTKIT_EVENT_MARK]: event.bookingId } },
+  }
+}
+
+/** Whether a provider error says the event is not there (404, or 410 deleted). */
+function isGone(error: unknown): boolean {
+  return (
+    error instanceof ProviderError && (error.options.status === 404 || error.options.status === 410)
+  )
+}
 
 interface GaxiosLikeError {
   status?: number
@@ -332,6 +364,89 @@ export function createGoogleProvider(options: GoogleProviderOptions): CalendarPr
         else removals.push(id)
       }
       return { mode: cursor === null ? 'full' : 'incremental', upserts, removals, nextCursor }
+    },
+
+    async createEvent(session, calendarId, event) {
+      // The id comes from the booking, so a retry of an insert whose reply was lost
+      // gets 409 duplicate instead of making a second event. sendUpdates none:
+      // Slotkit sends the invitee its own e-mails, with the invite attached.
+      const body: calendar_v3.Schema$Event = {
+        ...eventBody(event),
+        id: event.eventId,
+        ...(event.conference
+          ? {
+              conferenceData: {
+                // Google makes one conference per request id: a retried insert asks again
+                // under the same id, never for a second Meet.
+                createRequest: {
+                  requestId: event.eventId,
+                  conferenceSolutionKey: { type: 'hangoutsMeet' },
+                },
+              },
+            }
+          : {}),
+      }
+      try {
+        const { data } = await call(session, 'events.insert', (api) =>
+          api.events.insert({
+            calendarId,
+            conferenceDataVersion: event.conference ? 1 : 0,
+            sendUpdates: 'none',
+            requestBody: body,
+          }),
+        )
+        return { eventId: data.id ?? event.eventId, conferenceUrl: conferenceUrlOf(data) }
+      } catch (error) {
+        if (!(error instanceof ProviderError && error.options.status === 409)) throw error
+        // duplicate: an earlier try made it. Read it for its Meet link.
+        const { data } = await call(session, 'events.get', (api) =>
+          api.events.get({ calendarId, eventId: event.eventId }),
+        )
+        if (data.status === 'cancelled') {
+          throw new ProviderError(
+            'google',
+            'rejected',
+            'google events.insert: HTTP 409 duplicate (the id belongs to an event deleted since)',
+            { status: 409, reason: 'duplicate' },
+          )
+        }
+        return { eventId: event.eventId, conferenceUrl: conferenceUrlOf(data) }
+      }
+    },
+
+    async updateEvent(session, calendarId, event) {
+      const { data } = await call(session, 'events.patch', (api) =>
+        api.events.patch({
+          calendarId,
+          eventId: event.eventId,
+          sendUpdates: 'none',
+          requestBody: eventBody(event),
+        }),
+      )
+      // Patching a deleted (cancelled) event revives nothing: treat it as gone.
+      if (data.status === 'cancelled') {
+        throw new ProviderError(
+          'google',
+          'rejected',
+          'google events.patch: the event was deleted',
+          {
+            status: 410,
+            reason: 'deleted',
+          },
+        )
+      }
+      return { conferenceUrl: conferenceUrlOf(data) }
+    },
+
+    async deleteEvent(session, calendarId, eventId) {
+      try {
+        await call(session, 'events.delete', (api) =>
+          api.events.delete({ calendarId, eventId, sendUpdates: 'none' }),
+        )
+      } catch (error) {
+        // 404 never existed, 410 deleted already: either way it is gone.
+        if (!isGone(error)) throw error
+      }
     },
 
     push: {
