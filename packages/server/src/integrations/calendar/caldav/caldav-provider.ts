@@ -156,6 +156,7 @@ export function buildCalendarObject(event: WrittenEvent, uid: string, stamp: num
     // that schedules (RFC 6638: iCloud, Fastmail, Nextcloud) would e-mail them its
     // own invitation next to Slotkit's.
     description: people ? `${event.description}\n\nWith: ${people}` : event.description,
+    ...(event.location ? { location: event.location } : {}),
     status: ICalEventStatus.CONFIRMED,
     transparency: ICalEventTransparency.OPAQUE,
     x: [[CALDAV_EVENT_MARK, event.bookingId]],

@@ -196,6 +196,8 @@ export function createMicrosoftProvider(options: MicrosoftProviderOptions): Cale
         type: 'required',
       })),
       showAs: 'busy',
+      // An address, phone number or link; Teams fills in its own for an online meeting.
+      ...(event.location ? { location: { displayName: event.location } } : {}),
     }
   }
 
