@@ -14,6 +14,7 @@ import {
   deleteBusyExcept,
   findCalendars,
   findIntegration,
+  findLiveOauthState,
   insertOauthState,
   listHostIntegrations,
 } from '../db/repositories/integrations.repository'
@@ -95,9 +96,29 @@ function oauthProvider(
 }
 
 /**
+ * 400 unless `returnUrl` is an absolute http(s) URL that `new URL` parses. The
+ * schema's pattern lets through strings such as `http://[` that the WHATWG
+ * parser refuses: checked here, before a state is stored, so the callback never
+ * meets a return_url it cannot redirect to (it used to answer 500 after storing
+ * the integration).
+ */
+function assertReturnUrl(returnUrl: string): void {
+  let url: URL
+  try {
+    url = new URL(returnUrl)
+  } catch {
+    throw invalidField('return_url', 'is not a valid URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalidField('return_url', 'must be an http or https URL')
+  }
+}
+
+/**
  * `POST /api/integrations/<provider>/authorize`: a random single-use state bound
- * to the host (stored hashed, 10 minutes) and a PKCE verifier (stored sealed);
- * answers the provider's consent page carrying the state and the S256 challenge.
+ * to the host (stored hashed, 10 minutes; the host's 20 newest are kept) and a
+ * PKCE verifier (stored sealed); answers Slotkit's start page for that state,
+ * whose Continue link is the provider's consent page ({@link startIntegration}).
  */
 export async function authorizeIntegration(
   deps: IntegrationServiceDeps,
@@ -106,6 +127,7 @@ export async function authorizeIntegration(
   returnUrl: string | undefined,
 ): Promise<{ authorization_url: string }> {
   const { connect, box } = oauthProvider(deps, providerId)
+  if (returnUrl !== undefined) assertReturnUrl(returnUrl)
   const host = await deps.db
     .selectFrom('users')
     .select('id')
@@ -123,12 +145,55 @@ export async function authorizeIntegration(
     returnUrl: returnUrl ?? null,
     expiresAt: new Date(deps.now() + OAUTH_STATE_TTL_MS),
   })
-  const authorizationUrl = connect.authorizationUrl({
+  // Not the provider's page itself: Slotkit's start page first names the host the
+  // calendar will be connected to (startIntegration), so a consent link passed on
+  // to someone else says whose Slotkit account it feeds before anyone consents.
+  const start = new URL(`${deps.publicUrl()}/api/integrations/${providerId}/start`)
+  start.searchParams.set('state', state)
+  return { authorization_url: start.toString() }
+}
+
+/** The invalid-state error of the start page and the callback. */
+function stateInvalid(): ApiError {
+  return new ApiError(
+    'OAUTH_STATE_INVALID',
+    'state: unknown, already used or expired (a connection must finish within 10 minutes); start again',
+    { field: 'state' },
+  )
+}
+
+/**
+ * `GET /api/integrations/<provider>/start?state=…`: the page `authorization_url`
+ * points to. Does not use the state: answers the host it is bound to and the
+ * provider's consent URL (with the PKCE S256 challenge of the state's verifier),
+ * or OAUTH_STATE_INVALID for a state that is unknown, used or expired.
+ */
+export async function startIntegration(
+  deps: IntegrationServiceDeps,
+  providerId: string,
+  state: string | undefined,
+): Promise<{ providerName: string; hostName: string; hostEmail: string; consentUrl: string }> {
+  const { provider, connect, box } = oauthProvider(deps, providerId)
+  if (!state) throw stateInvalid()
+  const stateHash = sha256Hex(state)
+  const live = await findLiveOauthState(deps.db, {
+    stateHash,
+    provider: providerId,
+    now: new Date(deps.now()),
+  })
+  if (!live) throw stateInvalid()
+  const verifier = box.open(live.codeVerifier, stateContext(stateHash))
+  const consentUrl = connect.authorizationUrl({
     redirectUri: callbackUrl(deps, providerId),
     state,
     codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
   })
-  return { authorization_url: authorizationUrl }
+  return {
+    providerName: provider.name,
+    hostName: live.hostName,
+    hostEmail: live.hostEmail,
+    consentUrl,
+  }
 }
 
 /**
@@ -177,13 +242,7 @@ export async function completeIntegration(
       { field: 'error' },
     )
   }
-  if (!consumed) {
-    throw new ApiError(
-      'OAUTH_STATE_INVALID',
-      'state: unknown, already used or expired (a connection must finish within 10 minutes); start again',
-      { field: 'state' },
-    )
-  }
+  if (!consumed) throw stateInvalid()
   if (!query.code) {
     throw new ApiError('OAUTH_STATE_INVALID', 'code: missing from the callback; start again', {
       field: 'code',
@@ -470,7 +529,11 @@ async function storeIntegration(
   })
 }
 
-/** The integration `id` of `hostId`'s scope, or 404 (a host never learns of another's). */
+/**
+ * The integration `id`, or 404 NOT_FOUND (also for an id that is no UUID). Its
+ * host is checked by the route (`requireOwner`, plugins/auth.ts): another host's key gets
+ * 403 FORBIDDEN, as for webhooks and meeting types.
+ */
 export async function getIntegrationRow(
   deps: Pick<ServiceDeps, 'db'>,
   id: string,

@@ -6,6 +6,7 @@ import { type GoogleFake, startGoogleFake } from '../fakes/google-fake'
 import { admin, bearer, createHost, createMeetingType, createTestApp } from '../helpers'
 import {
   connectGoogle,
+  consentUrlOf,
   googleConfig,
   integrationOf,
   openDb,
@@ -147,7 +148,9 @@ describe('connecting Google Calendar', () => {
       payload: {},
     })
     fake.consent = { account: newAccount() }
-    const consent = await fetch(authorized.json().authorization_url, { redirect: 'manual' })
+    const consent = await fetch(await consentUrlOf(app, authorized.json().authorization_url), {
+      redirect: 'manual',
+    })
     const back = new URL(consent.headers.get('location')!)
     clock.now += 10 * 60_000 + 1000
     try {
