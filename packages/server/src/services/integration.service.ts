@@ -126,7 +126,7 @@ export async function authorizeIntegration(
   hostId: string,
   returnUrl: string | undefined,
 ): Promise<{ authorization_url: string }> {
-  const { connect, box } = oauthProvider(deps, providerId)
+  const { box } = oauthProvider(deps, providerId)
   if (returnUrl !== undefined) assertReturnUrl(returnUrl)
   const host = await deps.db
     .selectFrom('users')
