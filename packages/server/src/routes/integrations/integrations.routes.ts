@@ -31,6 +31,7 @@ import {
 } from '../../services/integration.service'
 import type { RouteContext } from '../context'
 import { escapeHtml, page } from '../pages/html'
+import { notificationRateLimits, UnknownChannels } from './notification-limits'
 
 const CallbackQuerySchema = Type.Object(
   {
@@ -157,6 +158,8 @@ export function integrationsRoutes(
       () => getIntegrationRow(deps, id),
       (row) => row.hostId,
     )
+  const limits = notificationRateLimits('rateLimit' in ctx.publicRateLimit)
+  const unknownChannels = new UnknownChannels(ctx.deps.now)
   return async (app) => {
     for (const provider of OAUTH_PROVIDERS) {
       app.post(
@@ -322,25 +325,32 @@ export function integrationsRoutes(
       scope.post(
         '/api/integrations/google/notifications',
         {
-          config: { auth: 'public' },
+          config: { ...limits.google, auth: 'public' },
           schema: {
             tags: ['integrations'],
             summary:
               'Google Calendar push notifications (public; verified by channel id and token)',
             description:
-              'Google POSTs an empty body with X-Goog-* headers when a watched calendar changes. The channel token is checked in constant time, a sync of that calendar is queued (one per calendar however many notifications arrive), and the reply is immediate.',
+              'Google POSTs an empty body with X-Goog-* headers when a watched calendar changes. The channel token is checked in constant time, a sync of that calendar is queued (one per calendar however many notifications arrive), and the reply is immediate. An unknown channel id is 404, answered from memory for 30 s after the first lookup. Rate limited per channel id (300 a minute), never per address: Google sends from shared addresses.',
             headers: NotificationHeadersSchema,
-            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            errors: ['UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED'],
             response: { 204: Type.Null() },
           },
         },
         async (request, reply) => {
+          const channelId = request.headers['x-goog-channel-id']
+          if (unknownChannels.has('google', channelId)) {
+            throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          }
           const result = await calendarSync.notify('google', {
-            channelId: request.headers['x-goog-channel-id'],
+            channelId,
             token: request.headers['x-goog-channel-token'],
             state: request.headers['x-goog-resource-state'],
           })
-          if (result === 'unknown') throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          if (result === 'unknown') {
+            unknownChannels.add('google', channelId)
+            throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          }
           if (result === 'forbidden') {
             throw new ApiError('UNAUTHORIZED', 'The channel token does not match this channel')
           }
@@ -368,17 +378,17 @@ export function integrationsRoutes(
             const mutable = request as { body: unknown }
             mutable.body ??= {}
           },
-          config: { auth: 'public' },
+          config: { ...limits.microsoft, auth: 'public' },
           schema: {
             tags: ['integrations'],
             summary:
               'Microsoft Graph change and lifecycle notifications (public; verified by subscription id and clientState)',
             description:
-              'With `?validationToken=` (Graph checking the endpoint while it creates a subscription): answers 200 `text/plain` with the decoded token, at once, touching nothing. Otherwise a JSON body `{value: [{subscriptionId, clientState, changeType | lifecycleEvent, …}]}`: each clientState is checked in constant time against its subscription; a change queues a sync of that calendar, a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`, `missed`) a full sync and a renewed or new subscription; the reply (202) comes before any sync runs. A wrong clientState is logged and answered 401.',
+              'With `?validationToken=` (Graph checking the endpoint while it creates a subscription): answers 200 `text/plain` with the decoded token, at once, touching nothing. Otherwise a JSON body `{value: [{subscriptionId, clientState, changeType | lifecycleEvent, …}]}`: each clientState is checked in constant time against its subscription; a change queues a sync of that calendar, a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`, `missed`) a full sync and a renewed or new subscription; the reply (202) comes before any sync runs. A wrong clientState is logged and answered 401; unknown subscription ids are 404, answered from memory for 30 s after the first lookup. Rate limited for all subscriptions together (30,000 a minute), never per address; validation requests are exempt.',
             querystring: GraphNotificationQuerySchema,
             body: GraphNotificationBodySchema,
             produces: ['text/plain', 'application/json'],
-            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            errors: ['UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED'],
             response: {
               200: Type.String({ description: 'The decoded validationToken (text/plain).' }),
               202: Type.Null(),
@@ -412,6 +422,7 @@ export function integrationsRoutes(
           const forbidden: string[] = []
           let known = 0
           for (const item of distinct.values()) {
+            if (unknownChannels.has('microsoft', item.subscriptionId)) continue
             const message = { channelId: item.subscriptionId, token: item.clientState ?? undefined }
             const lifecycleEvent = item.lifecycleEvent
             const result =
@@ -427,7 +438,8 @@ export function integrationsRoutes(
                     })
                   : 'ignored'
             if (result === 'forbidden') forbidden.push(item.subscriptionId)
-            else if (result !== 'unknown') known += 1
+            else if (result === 'unknown') unknownChannels.add('microsoft', item.subscriptionId)
+            else known += 1
           }
           if (forbidden.length > 0) {
             request.log.warn(
