@@ -20,6 +20,11 @@ export const CALENDAR_POLL = 'calendar.poll'
 export const CALENDAR_RENEW_CHANNELS = 'calendar.renew-channels'
 /** Tells a host, once per disconnection, that a calendar account must be reconnected. */
 export const SEND_INTEGRATION_EMAIL = 'integration.send-email'
+/**
+ * After an integration is deleted: stops its push channels and revokes its grant at
+ * the provider (best effort, retried while the provider is down).
+ */
+export const CALENDAR_RELEASE = 'calendar.release'
 // Stage B of issue 12 adds 'calendar.write-event' (write a booking to the host's calendar).
 
 /** Every queue the server creates and works. */
@@ -32,6 +37,7 @@ export const QUEUE_NAMES = [
   CALENDAR_POLL,
   CALENDAR_RENEW_CHANNELS,
   SEND_INTEGRATION_EMAIL,
+  CALENDAR_RELEASE,
 ] as const
 
 /** One of {@link QUEUE_NAMES}. */
@@ -118,6 +124,22 @@ export interface SendIntegrationEmailPayload {
   readonly disconnectedAt: string
 }
 
+/**
+ * `calendar.release`: what the provider side of a deleted integration needs. The
+ * credentials travel as they were stored, sealed (AES-256-GCM, bound to the
+ * integration id): pg-boss's table never holds a token in plaintext.
+ */
+export interface CalendarReleasePayload {
+  readonly integrationId: string
+  readonly provider: string
+  /** The deleted row's sealed credentials (`integrations.credentials`). */
+  readonly credentials: string
+  /** RFC 3339: when its access token expires; null if unknown. */
+  readonly accessExpiresAt: string | null
+  /** Its open push channels (Google channel id and resourceId; Graph subscription id). */
+  readonly channels: readonly { readonly id: string; readonly resourceId: string | null }[]
+}
+
 /** `webhook.deliver`. */
 export interface DeliverWebhookPayload {
   readonly deliveryId: string
@@ -133,6 +155,7 @@ export interface JobPayloads {
   [CALENDAR_POLL]: Record<string, never>
   [CALENDAR_RENEW_CHANNELS]: Record<string, never>
   [SEND_INTEGRATION_EMAIL]: SendIntegrationEmailPayload
+  [CALENDAR_RELEASE]: CalendarReleasePayload
 }
 
 /**
@@ -148,6 +171,7 @@ export const QUEUE_POLICIES: Readonly<Record<QueueName, 'standard' | 'short'>> =
   [CALENDAR_POLL]: 'standard',
   [CALENDAR_RENEW_CHANNELS]: 'standard',
   [SEND_INTEGRATION_EMAIL]: 'standard',
+  [CALENDAR_RELEASE]: 'standard',
 }
 
 /** Retry policy of a queue (pg-boss: `retryDelay` seconds, doubled per attempt with jitter). */
@@ -211,5 +235,13 @@ export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = 
     retryDelaySeconds: 20,
     retryBackoff: true,
     expireInSeconds: 300,
+  },
+  // A provider that is down: tried again for about 17 hours, then the channels
+  // expire on their own (Google: a week; Graph: 3 days) and the job stays failed.
+  [CALENDAR_RELEASE]: {
+    retryLimit: 10,
+    retryDelaySeconds: 60,
+    retryBackoff: true,
+    expireInSeconds: 120,
   },
 }

@@ -27,13 +27,11 @@ import {
   ProviderError,
   type ProviderSession,
 } from '../integrations/calendar/provider'
+import { releaseIntegration } from '../integrations/calendar/release-integration'
 import type { SecretBox } from '../integrations/calendar/secret-box'
-import {
-  openCredentials,
-  type StoredCredentials,
-  sealCredentials,
-} from '../integrations/calendar/token-store'
+import { type StoredCredentials, sealCredentials } from '../integrations/calendar/token-store'
 import { toWireIntegration } from '../integrations/calendar/wire'
+import { CALENDAR_RELEASE, type CalendarReleasePayload } from '../jobs/queues'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 
@@ -619,44 +617,67 @@ export async function patchIntegration(
 }
 
 /**
- * `DELETE /api/integrations/:id`: stops its push channels and deletes it with its
- * calendars and busy times (the host's slots change at once), then revokes its
- * token at the provider. Provider calls are best effort: a provider that is down
- * never keeps an integration alive.
+ * `DELETE /api/integrations/:id`: deletes it with its calendars and busy times
+ * and commits (the host's slots change at once), with no provider call in the
+ * request. In the same transaction it queues `calendar.release`, which stops its
+ * push channels and revokes its grant at the provider (best effort, retried while
+ * the provider is down, behind a circuit breaker), carrying the sealed tokens it
+ * needs. Without a running job queue that release runs in the background of this
+ * process, once. CalDAV has nothing to release.
  */
 export async function removeIntegration(
   deps: IntegrationServiceDeps,
   row: IntegrationRow,
 ): Promise<void> {
-  const calendars = await findCalendars(deps.db, [row.id])
-  await deps.calendarSync.stopChannels(row, calendars)
-  const box = deps.calendarSync.box
-  let refreshToken: string | undefined
-  try {
-    refreshToken = box ? openCredentials(box, row).refreshToken : undefined
-  } catch {
-    refreshToken = undefined
-  }
-  await deps.db.deleteFrom('integrations').where('id', '=', row.id).execute()
-  await bumpHostGeneration(deps, row.hostId)
+  const queue = deps.calendarSync.queue
   const provider = deps.calendarSync.provider(row.provider)
-  if (refreshToken && provider?.connect.kind === 'oauth') {
-    // Revoking the refresh token ends the whole grant (its access tokens too).
-    await provider.connect.revoke(refreshToken).catch((error: unknown) =>
-      deps.log.warn(
-        {
-          integrationId: row.id,
-          provider: row.provider,
-          error: error instanceof ProviderError ? error.message : 'revoke failed',
-        },
-        'could not revoke a deleted integration’s token at the provider',
-      ),
-    )
-  }
+  // A disconnected integration's grant is refused already, and its tokens cleared.
+  const releases = provider?.connect.kind === 'oauth' && row.status !== 'disconnected'
+  const release = await deps.db.transaction().execute(async (trx) => {
+    // Read before the delete, which takes the calendars with it (ON DELETE CASCADE).
+    const channels = (await findCalendars(trx, [row.id]))
+      .filter((c) => c.channelId !== null)
+      .map((c) => ({ id: c.channelId!, resourceId: c.channelResourceId }))
+    const deleted = await trx
+      .deleteFrom('integrations')
+      .where('id', '=', row.id)
+      .returning(['credentials', 'accessExpiresAt'])
+      .executeTakeFirst()
+    if (!deleted) throw notFound('Integration')
+    if (!releases) return undefined
+    const payload: CalendarReleasePayload = {
+      integrationId: row.id,
+      provider: row.provider,
+      credentials: deleted.credentials,
+      accessExpiresAt: deleted.accessExpiresAt
+        ? formatUtc(deleted.accessExpiresAt.getTime())
+        : null,
+      channels,
+    }
+    if (!queue?.running) return payload
+    await queue.insertInTransaction(trx, [{ name: CALENDAR_RELEASE, data: payload }])
+    return undefined
+  })
+  await bumpHostGeneration(deps, row.hostId)
   deps.log.info(
     { integrationId: row.id, hostId: row.hostId, provider: row.provider },
     'calendar account removed',
   )
+  if (release) {
+    // No job queue (RUN_WORKERS=false without pg-boss, or it has not started): try
+    // once, in the background; the request does not wait for the provider.
+    void releaseIntegration({ calendarSync: deps.calendarSync, log: deps.log }, release).catch(
+      (error: unknown) =>
+        deps.log.warn(
+          {
+            integrationId: row.id,
+            provider: row.provider,
+            error: error instanceof Error ? error.name : 'failed',
+          },
+          'releasing a deleted integration at the provider failed',
+        ),
+    )
+  }
 }
 
 /** The wire shape of a sync outcome. */

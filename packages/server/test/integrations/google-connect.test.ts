@@ -340,7 +340,7 @@ describe('choosing calendars and removing an account', () => {
     expect(await slotStarts(app, mt, '2027-03-02')).toContain('2027-03-02T10:00:00+00:00')
   })
 
-  it('DELETE revokes the token at Google and frees the busy times at once', async () => {
+  it('DELETE frees the busy times at once and leaves Google to the release job', async () => {
     const host = await createHost(app, 'UTC')
     const mt = await createMeetingType(app, host)
     const account = newAccount()
@@ -359,7 +359,9 @@ describe('choosing calendars and removing an account', () => {
       headers: bearer(host.apiKey),
     })
     expect(res.statusCode).toBe(204)
-    expect(fake.count('revoke')).toBe(revokes + 1)
+    // Workers are off here: the revocation waits in its calendar.release job
+    // (integration-delete.test.ts runs it).
+    expect(fake.count('revoke')).toBe(revokes)
     expect(await slotStarts(app, mt, '2027-03-03')).toContain('2027-03-03T13:00:00+00:00')
     expect(await integrationCount(host.id)).toBe(0)
     const rows = await db

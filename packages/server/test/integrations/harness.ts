@@ -31,6 +31,8 @@ export interface GoogleAppOptions {
   readonly listen?: boolean
   /** Run the job workers; default: jobs are queued (in `queueSchema`) but not run. */
   readonly workers?: boolean
+  /** No job queue at all (as without pg-boss); default false. */
+  readonly noJobs?: boolean
   readonly queueSchema?: string
   readonly mailer?: Mailer
   readonly box?: SecretBox
@@ -100,13 +102,20 @@ export async function startCalendarApp(options: GoogleAppOptions): Promise<Fasti
     logger: options.log
       ? { ...(loggerOptions(options.log.level) as object), stream: options.log.stream }
       : false,
-    jobs: {
-      workers: options.workers ?? false,
-      mailer: options.mailer,
-      queue: { schema, retryPolicies: FAST_RETRIES, pollIntervalMs: 500, cronIntervalSeconds: 1 },
-      // Test files share one database: a poller here would sync other files' integrations.
-      schedules: options.schedules ?? false,
-    },
+    jobs: options.noJobs
+      ? false
+      : {
+          workers: options.workers ?? false,
+          mailer: options.mailer,
+          queue: {
+            schema,
+            retryPolicies: FAST_RETRIES,
+            pollIntervalMs: 500,
+            cronIntervalSeconds: 1,
+          },
+          // Test files share one database: a poller here would sync other files' integrations.
+          schedules: options.schedules ?? false,
+        },
   }
   const app = await buildApp(config, deps)
   if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' })
