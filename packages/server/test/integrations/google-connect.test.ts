@@ -212,6 +212,47 @@ describe('connecting Google Calendar', () => {
     })
     expect(unknown.statusCode).toBe(404)
   })
+
+  it('answers another host’s key 403 FORBIDDEN on each integration route, as for its webhooks and meeting types', async () => {
+    const host = await createHost(app)
+    const other = await createHost(app)
+    await connectGoogle(app, fake, host, newAccount())
+    const id = await integrationOf(app, host)
+    const mt = await createMeetingType(app, host)
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: bearer(host.apiKey),
+      payload: { user_id: host.id, url: 'http://127.0.0.1:9/hook', events: ['booking.created'] },
+    })
+    expect(hook.statusCode, hook.body).toBe(201)
+    const foreign = [
+      { method: 'PATCH', url: `/api/integrations/${id}`, payload: { write_calendar_id: null } },
+      { method: 'POST', url: `/api/integrations/${id}/sync` },
+      { method: 'DELETE', url: `/api/integrations/${id}` },
+      { method: 'PATCH', url: `/api/webhooks/${hook.json().id}`, payload: { is_active: false } },
+      { method: 'DELETE', url: `/api/webhooks/${hook.json().id}` },
+      { method: 'PATCH', url: `/api/meeting-types/${mt}`, payload: { name: 'Mine now' } },
+      { method: 'DELETE', url: `/api/meeting-types/${mt}` },
+    ] as const
+    for (const request of foreign) {
+      const res = await app.inject({ ...request, headers: bearer(other.apiKey) })
+      expect(res.statusCode, `${request.method} ${request.url}`).toBe(403)
+      expect(res.json()).toMatchObject({ error: 'FORBIDDEN' })
+      // Nothing of the resource is shown.
+      expect(res.body).not.toContain(host.id)
+    }
+    expect(await integrationCount(host.id)).toBe(1)
+    // The OpenAPI description says so too.
+    const spec = (await app.inject({ url: '/api/openapi.json' })).json()
+    for (const [path, method] of [
+      ['/api/integrations/{id}', 'patch'],
+      ['/api/integrations/{id}', 'delete'],
+      ['/api/integrations/{id}/sync', 'post'],
+    ] as const) {
+      expect(spec.paths[path][method].responses, `${method} ${path}`).toHaveProperty('403')
+    }
+  })
 })
 
 describe('bad input', () => {
