@@ -280,7 +280,7 @@ describe('integrations', () => {
       code: 'ENCRYPTION_KEY_MISSING',
       details: { variable: 'ENCRYPTION_KEY' },
     })
-    expect(error.message).not.toContain('app-specific-password')
+    expect((error as Error).message).not.toContain('app-specific-password')
     // Validation runs first: a bad field is a 400 naming it.
     expect(
       await rejection(
