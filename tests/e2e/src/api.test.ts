@@ -491,9 +491,13 @@ describe('coverage', () => {
     'PATCH /api/integrations/{id}': 'integrations.update',
     'DELETE /api/integrations/{id}': 'integrations.delete',
     'POST /api/integrations/{id}/sync': 'integrations.sync',
+    'GET /api/integrations/google/start':
+      'not wrapped: the page authorization_url opens in the host’s browser',
     'GET /api/integrations/google/callback': 'not wrapped: where Google sends the browser back',
     'POST /api/integrations/google/notifications': 'not wrapped: Google’s push notifications',
     'POST /api/integrations/microsoft/authorize': 'integrations.authorizeMicrosoft',
+    'GET /api/integrations/microsoft/start':
+      'not wrapped: the page authorization_url opens in the host’s browser',
     'GET /api/integrations/microsoft/callback':
       'not wrapped: where Microsoft sends the browser back',
     'POST /api/integrations/microsoft/notifications':

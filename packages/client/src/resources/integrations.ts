@@ -18,9 +18,11 @@ import type {
 export interface IntegrationsResource {
   /**
    * Starts connecting a Google account (`POST /api/integrations/google/authorize`):
-   * send the host's browser to `authorization_url`. Google sends it back to the
-   * server, which stores the account and redirects to `return_url` with
-   * `?integration_id=…` added.
+   * send the host's browser to `authorization_url`, the server's start page, which
+   * names the host and goes on to Google's consent page. Google sends the browser
+   * back to the server, which stores the account and redirects to `return_url` with
+   * `?integration_id=…` added. A `return_url` that is no http(s) URL rejects with
+   * `VALIDATION_FAILED` (`details.field: 'return_url'`).
    *
    * @example
    * ```ts
@@ -36,9 +38,10 @@ export interface IntegrationsResource {
   /**
    * Starts connecting a Microsoft 365 or Outlook.com account
    * (`POST /api/integrations/microsoft/authorize`): send the host's browser to
-   * `authorization_url`, Microsoft's sign-in and consent page. Microsoft sends it
-   * back to the server, which stores the mailbox and redirects to `return_url`
-   * with `?integration_id=…` added.
+   * `authorization_url`, the server's start page, which names the host and goes on
+   * to Microsoft's sign-in and consent page. Microsoft sends it back to the server,
+   * which stores the mailbox and redirects to `return_url` with `?integration_id=…`
+   * added.
    *
    * @example
    * ```ts

@@ -54,7 +54,7 @@ export const AuthorizeIntegrationReplySchema = Type.Object(
     authorization_url: Type.String({
       minLength: 1,
       description:
-        "The provider's consent page (valid 10 minutes, once): send the host's browser there.",
+        "Slotkit's start page (valid 10 minutes, once): send the host's browser there. It names the host the calendar will be connected to, and its Continue button goes on to the provider's consent page.",
     }),
   },
   { title: 'Authorization URL' },

@@ -1,10 +1,15 @@
 import { markDisconnectNotified } from '../db/repositories/integrations.repository'
 import { findUserById } from '../db/repositories/users.repository'
 import type { CalendarSync } from '../integrations/calendar/calendar-sync'
+import { type ReleaseDeps, releaseIntegration } from '../integrations/calendar/release-integration'
 import { renderIntegrationDisconnectedEmail } from '../integrations/email/integration-email'
 import type { QueuedJob } from './job-queue'
 import type { NotificationDeps } from './notification-deps'
-import type { CalendarSyncPayload, SendIntegrationEmailPayload } from './queues'
+import type {
+  CalendarReleasePayload,
+  CalendarSyncPayload,
+  SendIntegrationEmailPayload,
+} from './queues'
 
 /** A sync that found its integration claimed by another is tried again this much later. */
 const BUSY_RETRY_MS = 5_000
@@ -73,4 +78,19 @@ export async function handleSendIntegrationEmail(
       messageId: `${integrationId}.disconnected.${Date.parse(disconnectedAt)}@slotkit`,
     })
   })
+}
+
+/**
+ * Handler of `calendar.release`: the provider side of a deleted integration. A
+ * provider that is down (or its open circuit breaker) fails the job, so pg-boss
+ * tries again later with backoff; anything else is done.
+ */
+export async function handleCalendarRelease(
+  deps: ReleaseDeps,
+  job: QueuedJob<CalendarReleasePayload>,
+): Promise<void> {
+  const outcome = await releaseIntegration(deps, job.data)
+  if (outcome === 'retry') {
+    throw new Error(`${job.data.provider} could not be reached; the release is retried later`)
+  }
 }

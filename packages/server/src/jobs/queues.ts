@@ -28,6 +28,11 @@ export const SEND_INTEGRATION_EMAIL = 'integration.send-email'
  * backoff (Retry-After honoured).
  */
 export const CALENDAR_WRITE_EVENT = 'calendar.write-event'
+/**
+ * After an integration is deleted: stops its push channels and revokes its grant at
+ * the provider (best effort, retried while the provider is down).
+ */
+export const CALENDAR_RELEASE = 'calendar.release'
 
 /** Every queue the server creates and works. */
 export const QUEUE_NAMES = [
@@ -40,6 +45,7 @@ export const QUEUE_NAMES = [
   CALENDAR_RENEW_CHANNELS,
   SEND_INTEGRATION_EMAIL,
   CALENDAR_WRITE_EVENT,
+  CALENDAR_RELEASE,
 ] as const
 
 /** One of {@link QUEUE_NAMES}. */
@@ -146,6 +152,22 @@ export interface CalendarWriteEventPayload {
   readonly skipInvitee?: true
 }
 
+/**
+ * `calendar.release`: what the provider side of a deleted integration needs. The
+ * credentials travel as they were stored, sealed (AES-256-GCM, bound to the
+ * integration id): pg-boss's table never holds a token in plaintext.
+ */
+export interface CalendarReleasePayload {
+  readonly integrationId: string
+  readonly provider: string
+  /** The deleted row's sealed credentials (`integrations.credentials`). */
+  readonly credentials: string
+  /** RFC 3339: when its access token expires; null if unknown. */
+  readonly accessExpiresAt: string | null
+  /** Its open push channels (Google channel id and resourceId; Graph subscription id). */
+  readonly channels: readonly { readonly id: string; readonly resourceId: string | null }[]
+}
+
 /** `webhook.deliver`. */
 export interface DeliverWebhookPayload {
   readonly deliveryId: string
@@ -162,6 +184,7 @@ export interface JobPayloads {
   [CALENDAR_RENEW_CHANNELS]: Record<string, never>
   [SEND_INTEGRATION_EMAIL]: SendIntegrationEmailPayload
   [CALENDAR_WRITE_EVENT]: CalendarWriteEventPayload
+  [CALENDAR_RELEASE]: CalendarReleasePayload
 }
 
 /**
@@ -178,6 +201,7 @@ export const QUEUE_POLICIES: Readonly<Record<QueueName, 'standard' | 'short'>> =
   [CALENDAR_RENEW_CHANNELS]: 'standard',
   [SEND_INTEGRATION_EMAIL]: 'standard',
   [CALENDAR_WRITE_EVENT]: 'standard',
+  [CALENDAR_RELEASE]: 'standard',
 }
 
 /** Retry policy of a queue (pg-boss: `retryDelay` seconds, doubled per attempt with jitter). */
@@ -250,5 +274,13 @@ export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = 
     retryDelaySeconds: 30,
     retryBackoff: true,
     expireInSeconds: 300,
+  },
+  // A provider that is down: tried again for about 17 hours, then the channels
+  // expire on their own (Google: a week; Graph: 3 days) and the job stays failed.
+  [CALENDAR_RELEASE]: {
+    retryLimit: 10,
+    retryDelaySeconds: 60,
+    retryBackoff: true,
+    expireInSeconds: 120,
   },
 }

@@ -1,6 +1,7 @@
 import { CalendarWriter } from '../integrations/calendar/calendar-writer'
 import {
   handleCalendarPoll,
+  handleCalendarRelease,
   handleCalendarSync,
   handleRenewChannels,
   handleSendIntegrationEmail,
@@ -8,6 +9,7 @@ import {
 import type { NotificationDeps } from './notification-deps'
 import {
   CALENDAR_POLL,
+  CALENDAR_RELEASE,
   CALENDAR_RENEW_CHANNELS,
   CALENDAR_SYNC,
   CALENDAR_WRITE_EVENT,
@@ -59,6 +61,11 @@ export function registerWorkers(
     deps.queue.work(CALENDAR_RENEW_CHANNELS, () => handleRenewChannels(calendarSync), {
       batchSize: 1,
     })
+    deps.queue.work(
+      CALENDAR_RELEASE,
+      (job) => handleCalendarRelease({ calendarSync, log: deps.log }, job),
+      { batchSize: 5 },
+    )
     const providerName = (id: string) => calendarSync.provider(id)?.name ?? id
     deps.queue.work(
       SEND_INTEGRATION_EMAIL,

@@ -392,3 +392,20 @@ export function requireUser(principal: Principal | null | undefined, userId: str
     throw new ApiError('FORBIDDEN', 'This API key does not belong to that user')
   }
 }
+
+/**
+ * A resource looked up by id on a route declared `auth: 'key'`: loads it
+ * (`load` answers 404 for an unknown id) and answers it once the caller may act
+ * for its host, `ownerOf(row)`: the admin, or that host's key. Another host's
+ * key gets 403 FORBIDDEN, as for every resource of a host (meeting types,
+ * webhooks, calendar integrations); the resource's contents are never shown.
+ */
+export async function requireOwner<TRow>(
+  principal: Principal | null | undefined,
+  load: () => Promise<TRow>,
+  ownerOf: (row: TRow) => string,
+): Promise<TRow> {
+  const row = await load()
+  requireUser(principal, ownerOf(row))
+  return row
+}

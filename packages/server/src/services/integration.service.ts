@@ -16,6 +16,7 @@ import {
   deleteIntegration,
   findCalendars,
   findIntegration,
+  findLiveOauthState,
   insertIntegration,
   insertOauthState,
   listHostIntegrations,
@@ -35,13 +36,11 @@ import {
   ProviderError,
   type ProviderSession,
 } from '../integrations/calendar/provider'
+import { releaseIntegration } from '../integrations/calendar/release-integration'
 import type { SecretBox } from '../integrations/calendar/secret-box'
-import {
-  openCredentials,
-  type StoredCredentials,
-  sealCredentials,
-} from '../integrations/calendar/token-store'
+import { type StoredCredentials, sealCredentials } from '../integrations/calendar/token-store'
 import { toWireIntegration } from '../integrations/calendar/wire'
+import { CALENDAR_RELEASE, type CalendarReleasePayload } from '../jobs/queues'
 import type { ServiceDeps } from './deps'
 import { bumpHostGeneration } from './generation'
 import { sha256 } from './tokens'
@@ -101,9 +100,29 @@ function oauthProvider(
 }
 
 /**
+ * 400 unless `returnUrl` is an absolute http(s) URL that `new URL` parses. The
+ * schema's pattern lets through strings such as `http://[` that the WHATWG
+ * parser refuses: checked here, before a state is stored, so the callback never
+ * meets a return_url it cannot redirect to (it used to answer 500 after storing
+ * the integration).
+ */
+function assertReturnUrl(returnUrl: string): void {
+  let url: URL
+  try {
+    url = new URL(returnUrl)
+  } catch {
+    throw invalidField('return_url', 'is not a valid URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalidField('return_url', 'must be an http or https URL')
+  }
+}
+
+/**
  * `POST /api/integrations/<provider>/authorize`: a random single-use state bound
- * to the host (stored hashed, 10 minutes) and a PKCE verifier (stored sealed);
- * answers the provider's consent page carrying the state and the S256 challenge.
+ * to the host (stored hashed, 10 minutes; the host's 20 newest are kept) and a
+ * PKCE verifier (stored sealed); answers Slotkit's start page for that state,
+ * whose Continue link is the provider's consent page ({@link startIntegration}).
  */
 export async function authorizeIntegration(
   deps: IntegrationServiceDeps,
@@ -111,7 +130,8 @@ export async function authorizeIntegration(
   hostId: string,
   returnUrl: string | undefined,
 ): Promise<{ authorization_url: string }> {
-  const { connect, box } = oauthProvider(deps, providerId)
+  const { box } = oauthProvider(deps, providerId)
+  if (returnUrl !== undefined) assertReturnUrl(returnUrl)
   const host = await findUserById(deps.db, hostId)
   if (!host) throw notFound('User')
   const state = randomBytes(32).toString('base64url')
@@ -125,12 +145,55 @@ export async function authorizeIntegration(
     returnUrl: returnUrl ?? null,
     expiresAt: new Date(deps.now() + OAUTH_STATE_TTL_MS),
   })
-  const authorizationUrl = connect.authorizationUrl({
+  // Not the provider's page itself: Slotkit's start page first names the host the
+  // calendar will be connected to (startIntegration), so a consent link passed on
+  // to someone else says whose Slotkit account it feeds before anyone consents.
+  const start = new URL(`${deps.publicUrl()}/api/integrations/${providerId}/start`)
+  start.searchParams.set('state', state)
+  return { authorization_url: start.toString() }
+}
+
+/** The invalid-state error of the start page and the callback. */
+function stateInvalid(): ApiError {
+  return new ApiError(
+    'OAUTH_STATE_INVALID',
+    'state: unknown, already used or expired (a connection must finish within 10 minutes); start again',
+    { field: 'state' },
+  )
+}
+
+/**
+ * `GET /api/integrations/<provider>/start?state=…`: the page `authorization_url`
+ * points to. Does not use the state: answers the host it is bound to and the
+ * provider's consent URL (with the PKCE S256 challenge of the state's verifier),
+ * or OAUTH_STATE_INVALID for a state that is unknown, used or expired.
+ */
+export async function startIntegration(
+  deps: IntegrationServiceDeps,
+  providerId: string,
+  state: string | undefined,
+): Promise<{ providerName: string; hostName: string; hostEmail: string; consentUrl: string }> {
+  const { provider, connect, box } = oauthProvider(deps, providerId)
+  if (!state) throw stateInvalid()
+  const stateHash = sha256(state)
+  const live = await findLiveOauthState(deps.db, {
+    stateHash,
+    provider: providerId,
+    now: new Date(deps.now()),
+  })
+  if (!live) throw stateInvalid()
+  const verifier = box.open(live.codeVerifier, stateContext(stateHash))
+  const consentUrl = connect.authorizationUrl({
     redirectUri: callbackUrl(deps, providerId),
     state,
     codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
   })
-  return { authorization_url: authorizationUrl }
+  return {
+    providerName: provider.name,
+    hostName: live.hostName,
+    hostEmail: live.hostEmail,
+    consentUrl,
+  }
 }
 
 /**
@@ -179,13 +242,7 @@ export async function completeIntegration(
       { field: 'error' },
     )
   }
-  if (!consumed) {
-    throw new ApiError(
-      'OAUTH_STATE_INVALID',
-      'state: unknown, already used or expired (a connection must finish within 10 minutes); start again',
-      { field: 'state' },
-    )
-  }
+  if (!consumed) throw stateInvalid()
   if (!query.code) {
     throw new ApiError('OAUTH_STATE_INVALID', 'code: missing from the callback; start again', {
       field: 'code',
@@ -436,7 +493,11 @@ async function storeIntegration(
   return { integrationId: stored.integrationId, created: stored.created }
 }
 
-/** The integration `id` of `hostId`'s scope, or 404 (a host never learns of another's). */
+/**
+ * The integration `id`, or 404 NOT_FOUND (also for an id that is no UUID). Its
+ * host is checked by the route (`requireOwner`, plugins/auth.ts): another host's key gets
+ * 403 FORBIDDEN, as for webhooks and meeting types.
+ */
 export async function getIntegrationRow(
   deps: Pick<ServiceDeps, 'db'>,
   id: string,
@@ -511,44 +572,63 @@ export async function patchIntegration(
 }
 
 /**
- * `DELETE /api/integrations/:id`: stops its push channels and deletes it with its
- * calendars and busy times (the host's slots change at once), then revokes its
- * token at the provider. Provider calls are best effort: a provider that is down
- * never keeps an integration alive.
+ * `DELETE /api/integrations/:id`: deletes it with its calendars and busy times
+ * and commits (the host's slots change at once), with no provider call in the
+ * request. In the same transaction it queues `calendar.release`, which stops its
+ * push channels and revokes its grant at the provider (best effort, retried while
+ * the provider is down, behind a circuit breaker), carrying the sealed tokens it
+ * needs. Without a running job queue that release runs in the background of this
+ * process, once. CalDAV has nothing to release.
  */
 export async function removeIntegration(
   deps: IntegrationServiceDeps,
   row: IntegrationRow,
 ): Promise<void> {
-  const calendars = await findCalendars(deps.db, [row.id])
-  await deps.calendarSync.stopChannels(row, calendars)
-  const box = deps.calendarSync.box
-  let refreshToken: string | undefined
-  try {
-    refreshToken = box ? openCredentials(box, row).refreshToken : undefined
-  } catch {
-    refreshToken = undefined
-  }
-  await deleteIntegration(deps.db, row.id)
-  await bumpHostGeneration(deps, row.hostId)
+  const queue = deps.calendarSync.queue
   const provider = deps.calendarSync.provider(row.provider)
-  if (refreshToken && provider?.connect.kind === 'oauth') {
-    // Revoking the refresh token ends the whole grant (its access tokens too).
-    await provider.connect.revoke(refreshToken).catch((error: unknown) =>
-      deps.log.warn(
-        {
-          integrationId: row.id,
-          provider: row.provider,
-          error: error instanceof ProviderError ? error.message : 'revoke failed',
-        },
-        'could not revoke a deleted integration’s token at the provider',
-      ),
-    )
-  }
+  // A disconnected integration's grant is refused already, and its tokens cleared.
+  const releases = provider?.connect.kind === 'oauth' && row.status !== 'disconnected'
+  const release = await deps.db.transaction().execute(async (trx) => {
+    // Read before the delete, which takes the calendars with it (ON DELETE CASCADE).
+    const channels = (await findCalendars(trx, [row.id]))
+      .filter((c) => c.channelId !== null)
+      .map((c) => ({ id: c.channelId!, resourceId: c.channelResourceId }))
+    const deleted = await deleteIntegration(trx, row.id)
+    if (!deleted) throw notFound('Integration')
+    if (!releases) return undefined
+    const payload: CalendarReleasePayload = {
+      integrationId: row.id,
+      provider: row.provider,
+      credentials: deleted.credentials,
+      accessExpiresAt: deleted.accessExpiresAt
+        ? formatUtc(deleted.accessExpiresAt.getTime())
+        : null,
+      channels,
+    }
+    if (!queue?.running) return payload
+    await queue.insertInTransaction(trx, [{ name: CALENDAR_RELEASE, data: payload }])
+    return undefined
+  })
+  await bumpHostGeneration(deps, row.hostId)
   deps.log.info(
     { integrationId: row.id, hostId: row.hostId, provider: row.provider },
     'calendar account removed',
   )
+  if (release) {
+    // No job queue (RUN_WORKERS=false without pg-boss, or it has not started): try
+    // once, in the background; the request does not wait for the provider.
+    void releaseIntegration({ calendarSync: deps.calendarSync, log: deps.log }, release).catch(
+      (error: unknown) =>
+        deps.log.warn(
+          {
+            integrationId: row.id,
+            provider: row.provider,
+            error: error instanceof Error ? error.name : 'failed',
+          },
+          'releasing a deleted integration at the provider failed',
+        ),
+    )
+  }
 }
 
 /** The wire shape of a sync outcome. */

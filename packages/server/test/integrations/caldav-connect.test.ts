@@ -99,6 +99,11 @@ describe.skipIf(!radicaleUrl())('POST /api/integrations/caldav (Radicale)', () =
     expect(again.statusCode).toBe(200)
     expect(again.json().id).toBe(integration.id)
     expect(await integrations(host)).toHaveLength(1)
+    // The list never shows the password, nor the sealed credentials.
+    const list = await app.inject({ url: '/api/integrations', headers: bearer(host.apiKey) })
+    expect(list.statusCode).toBe(200)
+    expect(list.body).not.toContain(account.password)
+    expect(list.body).not.toContain(row!.credentials.slice(0, 40))
   })
 
   it('refuses a wrong password with 400 CREDENTIALS_REJECTED naming the password, storing nothing', async () => {
@@ -129,6 +134,7 @@ describe.skipIf(!radicaleUrl())('POST /api/integrations/caldav (Radicale)', () =
         details: { field: 'server_url' },
       })
       expect(res.json().message).toMatch(message)
+      expect(res.body).not.toContain(account.password)
     }
     expect(await integrations(host)).toEqual([])
   })
@@ -141,6 +147,7 @@ describe.skipIf(!radicaleUrl())('POST /api/integrations/caldav (Radicale)', () =
     })
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: 'PROVIDER_ERROR', details: { provider: 'caldav' } })
+    expect(res.body).not.toContain(account.password)
     expect(await integrations(host)).toEqual([])
   })
 
@@ -224,6 +231,7 @@ describe.skipIf(!radicaleUrl())(
           details: { field: 'server_url' },
         })
         expect(res.json().message).toMatch(/non-public address.*WEBHOOK_ALLOW_PRIVATE=true/)
+        expect(res.body).not.toContain(account.password)
       }
       // Plain http to a public address is refused too, before any connection: the
       // password would cross the network in clear.

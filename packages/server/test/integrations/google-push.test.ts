@@ -172,7 +172,8 @@ describe('push notifications (workers running)', () => {
       headers: bearer(host.apiKey),
     })
     expect(res.statusCode).toBe(204)
-    expect(fake.isStopped(channelId!)).toBe(true)
+    // By the calendar.release job, after the delete committed.
+    await until(() => fake.isStopped(channelId!), 'the channel to be stopped')
   })
 })
 

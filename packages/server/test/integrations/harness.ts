@@ -31,6 +31,8 @@ export interface GoogleAppOptions {
   readonly listen?: boolean
   /** Run the job workers; default: jobs are queued (in `queueSchema`) but not run. */
   readonly workers?: boolean
+  /** No job queue at all (as without pg-boss); default false. */
+  readonly noJobs?: boolean
   readonly queueSchema?: string
   readonly mailer?: Mailer
   readonly box?: SecretBox
@@ -100,13 +102,20 @@ export async function startCalendarApp(options: GoogleAppOptions): Promise<Fasti
     logger: options.log
       ? { ...(loggerOptions(options.log.level) as object), stream: options.log.stream }
       : false,
-    jobs: {
-      workers: options.workers ?? false,
-      mailer: options.mailer,
-      queue: { schema, retryPolicies: FAST_RETRIES, pollIntervalMs: 500, cronIntervalSeconds: 1 },
-      // Test files share one database: a poller here would sync other files' integrations.
-      schedules: options.schedules ?? false,
-    },
+    jobs: options.noJobs
+      ? false
+      : {
+          workers: options.workers ?? false,
+          mailer: options.mailer,
+          queue: {
+            schema,
+            retryPolicies: FAST_RETRIES,
+            pollIntervalMs: 500,
+            cronIntervalSeconds: 1,
+          },
+          // Test files share one database: a poller here would sync other files' integrations.
+          schedules: options.schedules ?? false,
+        },
   }
   const app = await buildApp(config, deps)
   if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' })
@@ -154,9 +163,31 @@ export function nextMonday(now: number): string {
   return new Date(day.getTime() + ahead * 86_400_000).toISOString().slice(0, 10)
 }
 
+/** The Continue link of a start page (`GET …/start?state=`), HTML entities decoded. */
+export function continueLinkOf(html: string): string {
+  const href = /<a class="continue" href="([^"]+)"/.exec(html)?.[1]
+  if (!href) throw new Error(`no Continue link on the start page: ${html.slice(0, 300)}`)
+  return href.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+}
+
+/**
+ * Opens `authorization_url` (Slotkit's start page) the way a browser does and
+ * answers where its Continue button goes: the provider's consent page.
+ */
+export async function consentUrlOf(
+  app: FastifyInstance,
+  authorizationUrl: string,
+): Promise<string> {
+  const start = new URL(authorizationUrl)
+  const res = await app.inject({ url: `${start.pathname}${start.search}` })
+  if (res.statusCode !== 200) throw new Error(`start page: ${res.statusCode} ${res.body}`)
+  return continueLinkOf(res.body)
+}
+
 /**
  * Connects `account` of the fake to `host` the way a browser does: authorize,
- * the consent page (the fake consents and redirects), then the callback.
+ * Slotkit's start page (its Continue link), the consent page (the fake consents
+ * and redirects), then the callback.
  */
 export async function connectGoogle(
   app: FastifyInstance,
@@ -175,7 +206,8 @@ export async function connectGoogle(
     throw new Error(`authorize: ${authorized.statusCode} ${authorized.body}`)
   }
   fake.consent = { account, deny: options.deny }
-  const consent = await fetch(authorized.json().authorization_url, { redirect: 'manual' })
+  const consentUrl = await consentUrlOf(app, authorized.json().authorization_url)
+  const consent = await fetch(consentUrl, { redirect: 'manual' })
   const location = new URL(consent.headers.get('location')!)
   const callback = `${location.pathname}${location.search}`
   const res = await app.inject({ method: 'GET', url: callback })
@@ -189,8 +221,8 @@ export async function connectGoogle(
 
 /**
  * Connects a Microsoft `account` of the fake to `host` the way a browser does:
- * authorize, the fake's sign-in and consent page (it consents and redirects),
- * then the callback.
+ * authorize, Slotkit's start page (its Continue link), the fake's sign-in and
+ * consent page (it consents and redirects), then the callback.
  */
 export async function connectMicrosoft(
   app: FastifyInstance,
@@ -209,7 +241,8 @@ export async function connectMicrosoft(
     throw new Error(`authorize: ${authorized.statusCode} ${authorized.body}`)
   }
   fake.consent = { account, deny: options.deny }
-  const consent = await fetch(authorized.json().authorization_url, { redirect: 'manual' })
+  const consentUrl = await consentUrlOf(app, authorized.json().authorization_url)
+  const consent = await fetch(consentUrl, { redirect: 'manual' })
   const location = new URL(consent.headers.get('location')!)
   const callback = `${location.pathname}${location.search}`
   const res = await app.inject({ method: 'GET', url: callback })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type GraphFake, startGraphFake } from '../fakes/graph-fake'
 import { waitUntil } from '../processes'
+import { continueLinkOf } from './harness'
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js')
 const ADMIN = `process-admin-${randomBytes(8).toString('hex')}`
@@ -91,7 +92,10 @@ async function connect(url: string, account: string): Promise<{ key: string; cal
   const authorized = await api(url, 'POST', '/api/integrations/microsoft/authorize', key, {})
   expect(authorized.status).toBe(200)
   fake.consent = { account }
-  const consent = await fetch(authorized.json.authorization_url as string, { redirect: 'manual' })
+  // authorization_url is Slotkit's start page: its Continue link goes to the consent page.
+  const start = await fetch(authorized.json.authorization_url as string)
+  expect(start.status).toBe(200)
+  const consent = await fetch(continueLinkOf(await start.text()), { redirect: 'manual' })
   const back = new URL(consent.headers.get('location')!)
   const callback = await fetch(`${url}${back.pathname}${back.search}`, { redirect: 'manual' })
   return { key, callback }

@@ -260,7 +260,8 @@ describe('subscriptions (workers running)', () => {
       headers: bearer(host.apiKey),
     })
     expect(res.statusCode).toBe(204)
-    expect(fake.isGone(channelId!)).toBe(true)
+    // By the calendar.release job, after the delete committed.
+    await until(() => fake.isGone(channelId!), 'the subscription to be deleted')
   })
 })
 

@@ -50,7 +50,14 @@ export async function listHostIntegrations(
   }))
 }
 
-/** Stores a connect's state (hashed) with its sealed PKCE verifier; drops states expired a day ago. */
+/** Unused OAuth states kept per host: a 21st connect drops the oldest. */
+export const MAX_LIVE_OAUTH_STATES = 20
+
+/**
+ * Stores a connect's state (hashed) with its sealed PKCE verifier; keeps the
+ * host's {@link MAX_LIVE_OAUTH_STATES} newest unused states, and drops states
+ * expired a day ago.
+ */
 export async function insertOauthState(
   db: Db,
   state: {
@@ -63,10 +70,47 @@ export async function insertOauthState(
   },
 ): Promise<void> {
   await db.insertInto('oauthStates').values(state).execute()
+  // A host's key could otherwise fill the table with live states (each a row and a
+  // sealed verifier): past the cap, the host's oldest unused states go.
+  await db
+    .deleteFrom('oauthStates')
+    .where('hostId', '=', state.hostId)
+    .where('usedAt', 'is', null)
+    .where('stateHash', 'not in', (eb) =>
+      eb
+        .selectFrom('oauthStates')
+        .select('stateHash')
+        .where('hostId', '=', state.hostId)
+        .where('usedAt', 'is', null)
+        .orderBy('createdAt', 'desc')
+        .orderBy('expiresAt', 'desc')
+        .limit(MAX_LIVE_OAUTH_STATES),
+    )
+    .execute()
   await db
     .deleteFrom('oauthStates')
     .where('expiresAt', '<', new Date(state.expiresAt.getTime() - 24 * 60 * 60_000))
     .execute()
+}
+
+/**
+ * A state that is live (for `provider`, unused, not expired at `now`) with the
+ * name and e-mail of its host, without using it: the start page shows who the
+ * consent is for.
+ */
+export async function findLiveOauthState(
+  db: Db,
+  query: { stateHash: string; provider: string; now: Date },
+): Promise<{ codeVerifier: string; hostName: string; hostEmail: string } | undefined> {
+  return db
+    .selectFrom('oauthStates as s')
+    .innerJoin('users as u', 'u.id', 's.hostId')
+    .select(['s.codeVerifier', 'u.name as hostName', 'u.email as hostEmail'])
+    .where('s.stateHash', '=', query.stateHash)
+    .where('s.provider', '=', query.provider)
+    .where('s.usedAt', 'is', null)
+    .where('s.expiresAt', '>', query.now)
+    .executeTakeFirst()
 }
 
 /**
@@ -867,9 +911,20 @@ export async function setWriteCalendar(
   }
 }
 
-/** Deletes an integration with its calendars and busy times (cascade). */
-export async function deleteIntegration(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('integrations').where('id', '=', id).execute()
+/**
+ * Deletes an integration with its calendars and busy times (cascade). Returns
+ * what the provider side still needs (its sealed credentials), or undefined if
+ * it was gone already.
+ */
+export async function deleteIntegration(
+  db: Db,
+  id: string,
+): Promise<Pick<IntegrationRow, 'credentials' | 'accessExpiresAt'> | undefined> {
+  return db
+    .deleteFrom('integrations')
+    .where('id', '=', id)
+    .returning(['credentials', 'accessExpiresAt'])
+    .executeTakeFirst()
 }
 
 /** A calendar bookings are written to, with its integration. */

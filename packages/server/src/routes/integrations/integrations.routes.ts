@@ -16,7 +16,7 @@ import { ApiError, isApiError } from '../../http/api-error'
 import { statusOf } from '../../http/error-status'
 import type { CalendarSync } from '../../integrations/calendar/calendar-sync'
 import type { ChannelLifecycleEvent } from '../../integrations/calendar/provider'
-import { type Principal, requireUser } from '../../plugins/auth'
+import { type Principal, requireOwner, requireUser } from '../../plugins/auth'
 import {
   authorizeIntegration,
   completeIntegration,
@@ -26,10 +26,12 @@ import {
   listIntegrations,
   patchIntegration,
   removeIntegration,
+  startIntegration,
   syncIntegrationNow,
 } from '../../services/integration.service'
 import type { RouteContext } from '../context'
 import { escapeHtml, page } from '../pages/html'
+import { notificationRateLimits, UnknownChannels } from './notification-limits'
 
 const CallbackQuerySchema = Type.Object(
   {
@@ -39,6 +41,11 @@ const CallbackQuerySchema = Type.Object(
     scope: Type.Optional(Type.String({ maxLength: 4096 })),
   },
   { title: 'OAuth callback query' },
+)
+
+const StartQuerySchema = Type.Object(
+  { state: Type.Optional(Type.String({ maxLength: 512 })) },
+  { title: 'OAuth start query' },
 )
 
 /**
@@ -124,6 +131,14 @@ function callbackPage(title: string, body: string): string {
   return page(`${title} · Slotkit`, `<h1>${escapeHtml(title)}</h1>\n${body}`)
 }
 
+/** The page of a start or callback that failed: why, and its error code. */
+function notConnectedPage(error: ApiError): string {
+  return callbackPage(
+    'Not connected',
+    `<p class="error" data-error="${error.code}">${escapeHtml(error.message)}</p>\n<p class="muted">Error code: ${error.code}</p>`,
+  )
+}
+
 /**
  * A host's calendar integrations: connect Google or Microsoft (authorize →
  * consent → callback) or a CalDAV account (server URL, user name, password),
@@ -137,11 +152,14 @@ export function integrationsRoutes(
   const deps: IntegrationServiceDeps = { ...ctx.deps, calendarSync }
   // Routes declared `auth: 'key'`: any key got past the guard (401 before 404, so an
   // anonymous caller learns nothing about ids); the integration's host is checked here.
-  const owned = async (request: FastifyRequest, id: string) => {
-    const row = await getIntegrationRow(deps, id)
-    requireUser(request.slotkitPrincipal, row.hostId)
-    return row
-  }
+  const owned = (request: FastifyRequest, id: string) =>
+    requireOwner(
+      request.slotkitPrincipal,
+      () => getIntegrationRow(deps, id),
+      (row) => row.hostId,
+    )
+  const limits = notificationRateLimits('rateLimit' in ctx.publicRateLimit)
+  const unknownChannels = new UnknownChannels(ctx.deps.now)
   return async (app) => {
     for (const provider of OAUTH_PROVIDERS) {
       app.post(
@@ -155,8 +173,8 @@ export function integrationsRoutes(
           config: { auth: 'key' },
           schema: {
             tags: ['integrations'],
-            summary: `Start connecting a host's ${provider.name}: the consent page to open`,
-            description: `Answers ${provider.consent}. The provider sends the browser back to \`PUBLIC_URL/api/integrations/${provider.id}/callback\`. 501 INTEGRATION_NOT_CONFIGURED without ${provider.variable}; 503 ENCRYPTION_KEY_MISSING without a key to seal tokens with.`,
+            summary: `Start connecting a host's ${provider.name}: the page to open in the host's browser`,
+            description: `Answers \`authorization_url\`: Slotkit's start page (\`PUBLIC_URL/api/integrations/${provider.id}/start?state=…\`), which names the host and links on to ${provider.consent}. A return_url that is no http(s) URL is 400 VALIDATION_FAILED (\`details.field: "return_url"\`). The provider sends the browser back to \`PUBLIC_URL/api/integrations/${provider.id}/callback\`. 501 INTEGRATION_NOT_CONFIGURED without ${provider.variable}; 503 ENCRYPTION_KEY_MISSING without a key to seal tokens with.`,
             body: AuthorizeIntegrationBodySchema,
             errors: [
               'FORBIDDEN',
@@ -170,6 +188,46 @@ export function integrationsRoutes(
         async (request) => {
           const hostId = hostOf(request.slotkitPrincipal, request.body.user_id)
           return authorizeIntegration(deps, provider.id, hostId, request.body.return_url)
+        },
+      )
+
+      app.get(
+        `/api/integrations/${provider.id}/start`,
+        {
+          config: { ...ctx.publicRateLimit, auth: 'public' },
+          schema: {
+            tags: ['integrations'],
+            summary: `The page authorization_url opens: whose Slotkit account the ${provider.name} will feed (public)`,
+            description: `Names the host the state is bound to ("Connect your ${provider.name} to <name> <email> on Slotkit") with a Continue link to ${provider.consent}. The state is not used here (the callback uses it). An unknown, used or expired state gets the callback's 400 page.`,
+            querystring: StartQuerySchema,
+            produces: ['text/html'],
+            // Answered as an HTML page with the code's status, not as JSON.
+            errors: ['OAUTH_STATE_INVALID', 'INTEGRATION_NOT_CONFIGURED', 'ENCRYPTION_KEY_MISSING'],
+          },
+        },
+        async (request, reply) => {
+          // The address carries the state: no Referer with it, no cached copy, and no
+          // framing (a page that frames this one could trick a click on Continue).
+          reply
+            .header('referrer-policy', 'no-referrer')
+            .header('cache-control', 'no-store')
+            .header('x-frame-options', 'DENY')
+            .header('content-security-policy', "frame-ancestors 'none'")
+            .type('text/html; charset=utf-8')
+          try {
+            const start = await startIntegration(deps, provider.id, request.query.state)
+            return reply.send(
+              callbackPage(
+                `Connect your ${start.providerName}`,
+                `<p>Connect your ${escapeHtml(start.providerName)} to <strong>${escapeHtml(start.hostName)}</strong> <span class="muted">${escapeHtml(start.hostEmail)}</span> on Slotkit.</p>
+<p class="muted">Its busy times will block ${escapeHtml(start.hostName)}'s booking slots, and bookings will be written to it. If you are not ${escapeHtml(start.hostName)} or did not ask for this, close this window.</p>
+<p><a class="continue" href="${escapeHtml(start.consentUrl)}" rel="noreferrer">Continue to ${escapeHtml(start.providerName)}</a></p>`,
+              ),
+            )
+          } catch (error) {
+            if (!isApiError(error)) throw error
+            return reply.code(statusOf(error.code)).send(notConnectedPage(error))
+          }
         },
       )
 
@@ -197,8 +255,10 @@ export function integrationsRoutes(
         async (request, reply) => {
           try {
             const done = await completeIntegration(deps, provider.id, request.query)
-            if (done.returnUrl) {
-              const target = new URL(done.returnUrl)
+            // authorize refuses a return_url no parser takes; one stored before that
+            // check existed gets the "Connected" page rather than a 500.
+            const target = done.returnUrl ? URL.parse(done.returnUrl) : null
+            if (target) {
               target.searchParams.set('integration_id', done.integrationId)
               return reply.redirect(target.toString(), 302)
             }
@@ -215,12 +275,7 @@ export function integrationsRoutes(
             return reply
               .code(statusOf(error.code))
               .type('text/html; charset=utf-8')
-              .send(
-                callbackPage(
-                  'Not connected',
-                  `<p class="error" data-error="${error.code}">${escapeHtml(error.message)}</p>\n<p class="muted">Error code: ${error.code}</p>`,
-                ),
-              )
+              .send(notConnectedPage(error))
           }
         },
       )
@@ -270,25 +325,32 @@ export function integrationsRoutes(
       scope.post(
         '/api/integrations/google/notifications',
         {
-          config: { auth: 'public' },
+          config: { ...limits.google, auth: 'public' },
           schema: {
             tags: ['integrations'],
             summary:
               'Google Calendar push notifications (public; verified by channel id and token)',
             description:
-              'Google POSTs an empty body with X-Goog-* headers when a watched calendar changes. The channel token is checked in constant time, a sync of that calendar is queued (one per calendar however many notifications arrive), and the reply is immediate.',
+              'Google POSTs an empty body with X-Goog-* headers when a watched calendar changes. The channel token is checked in constant time, a sync of that calendar is queued (one per calendar however many notifications arrive), and the reply is immediate. An unknown channel id is 404, answered from memory for 30 s after the first lookup. Rate limited per channel id (300 a minute), never per address: Google sends from shared addresses.',
             headers: NotificationHeadersSchema,
-            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            errors: ['UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED'],
             response: { 204: Type.Null() },
           },
         },
         async (request, reply) => {
+          const channelId = request.headers['x-goog-channel-id']
+          if (unknownChannels.has('google', channelId)) {
+            throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          }
           const result = await calendarSync.notify('google', {
-            channelId: request.headers['x-goog-channel-id'],
+            channelId,
             token: request.headers['x-goog-channel-token'],
             state: request.headers['x-goog-resource-state'],
           })
-          if (result === 'unknown') throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          if (result === 'unknown') {
+            unknownChannels.add('google', channelId)
+            throw new ApiError('NOT_FOUND', 'Unknown push channel')
+          }
           if (result === 'forbidden') {
             throw new ApiError('UNAUTHORIZED', 'The channel token does not match this channel')
           }
@@ -316,17 +378,17 @@ export function integrationsRoutes(
             const mutable = request as { body: unknown }
             mutable.body ??= {}
           },
-          config: { auth: 'public' },
+          config: { ...limits.microsoft, auth: 'public' },
           schema: {
             tags: ['integrations'],
             summary:
               'Microsoft Graph change and lifecycle notifications (public; verified by subscription id and clientState)',
             description:
-              'With `?validationToken=` (Graph checking the endpoint while it creates a subscription): answers 200 `text/plain` with the decoded token, at once, touching nothing. Otherwise a JSON body `{value: [{subscriptionId, clientState, changeType | lifecycleEvent, …}]}`: each clientState is checked in constant time against its subscription; a change queues a sync of that calendar, a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`, `missed`) a full sync and a renewed or new subscription; the reply (202) comes before any sync runs. A wrong clientState is logged and answered 401.',
+              'With `?validationToken=` (Graph checking the endpoint while it creates a subscription): answers 200 `text/plain` with the decoded token, at once, touching nothing. Otherwise a JSON body `{value: [{subscriptionId, clientState, changeType | lifecycleEvent, …}]}`: each clientState is checked in constant time against its subscription; a change queues a sync of that calendar, a lifecycle event (`reauthorizationRequired`, `subscriptionRemoved`, `missed`) a full sync and a renewed or new subscription; the reply (202) comes before any sync runs. A wrong clientState is logged and answered 401; unknown subscription ids are 404, answered from memory for 30 s after the first lookup. Rate limited for all subscriptions together (30,000 a minute), never per address; validation requests are exempt.',
             querystring: GraphNotificationQuerySchema,
             body: GraphNotificationBodySchema,
             produces: ['text/plain', 'application/json'],
-            errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+            errors: ['UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED'],
             response: {
               200: Type.String({ description: 'The decoded validationToken (text/plain).' }),
               202: Type.Null(),
@@ -360,6 +422,7 @@ export function integrationsRoutes(
           const forbidden: string[] = []
           let known = 0
           for (const item of distinct.values()) {
+            if (unknownChannels.has('microsoft', item.subscriptionId)) continue
             const message = { channelId: item.subscriptionId, token: item.clientState ?? undefined }
             const lifecycleEvent = item.lifecycleEvent
             const result =
@@ -375,7 +438,8 @@ export function integrationsRoutes(
                     })
                   : 'ignored'
             if (result === 'forbidden') forbidden.push(item.subscriptionId)
-            else if (result !== 'unknown') known += 1
+            else if (result === 'unknown') unknownChannels.add('microsoft', item.subscriptionId)
+            else known += 1
           }
           if (forbidden.length > 0) {
             request.log.warn(

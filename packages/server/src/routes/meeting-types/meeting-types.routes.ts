@@ -8,7 +8,7 @@ import {
   PatchMeetingTypeBodySchema,
   PublicMeetingTypeSchema,
 } from '@slotkit/core/api'
-import { requireUser } from '../../plugins/auth'
+import { requireOwner } from '../../plugins/auth'
 import {
   createMeetingType,
   deactivateMeetingType,
@@ -100,8 +100,11 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const mt = await getOwnedMeetingType(ctx.deps, request.params.id)
-        requireUser(request.slotkitPrincipal, mt.userId)
+        const mt = await requireOwner(
+          request.slotkitPrincipal,
+          () => getOwnedMeetingType(ctx.deps, request.params.id),
+          (row) => row.userId,
+        )
         return patchMeetingType(ctx.deps, mt, request.body)
       },
     )
@@ -119,8 +122,11 @@ export function meetingTypesRoutes(ctx: RouteContext): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const mt = await getOwnedMeetingType(ctx.deps, request.params.id)
-        requireUser(request.slotkitPrincipal, mt.userId)
+        const mt = await requireOwner(
+          request.slotkitPrincipal,
+          () => getOwnedMeetingType(ctx.deps, request.params.id),
+          (row) => row.userId,
+        )
         return deactivateMeetingType(ctx.deps, mt)
       },
     )

@@ -12,7 +12,7 @@ import {
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { WEBHOOK_LIMITS } from '../../integrations/webhooks/webhook-limits'
-import { requireUser } from '../../plugins/auth'
+import { requireOwner } from '../../plugins/auth'
 import {
   createWebhook,
   getWebhookRow,
@@ -45,11 +45,12 @@ export function webhooksRoutes(
   const deps: WebhookServiceDeps = { db: ctx.deps.db, ...options }
   // The routes of one webhook are declared auth: 'key' (401 before 404: an anonymous
   // caller learns nothing about ids); the webhook's host is known once it is loaded.
-  const owned = async (request: FastifyRequest, id: string) => {
-    const row = await getWebhookRow(deps, id)
-    requireUser(request.slotkitPrincipal, row.userId)
-    return row
-  }
+  const owned = (request: FastifyRequest, id: string) =>
+    requireOwner(
+      request.slotkitPrincipal,
+      () => getWebhookRow(deps, id),
+      (row) => row.userId,
+    )
   return async (app) => {
     app.post(
       '/api/webhooks',

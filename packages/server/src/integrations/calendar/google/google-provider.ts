@@ -34,8 +34,10 @@ export interface GoogleProviderOptions {
 }
 
 /**
- * Read every calendar's events (busy times) and write events (stage B: bookings
- * written to the host's calendar).
+ * What a Google connection asks for, and nothing more: `calendar.readonly` for
+ * the calendar list (calendarList.list; `calendar.events` does not cover it), and
+ * `calendar.events` for events (events.list, events.watch, channels.stop) and
+ * for writing bookings to the host's calendar.
  */
 export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/calendar.readonly',
@@ -244,8 +246,9 @@ export function createGoogleProvider(options: GoogleProviderOptions): CalendarPr
           access_type: 'offline',
           // Consent again on every connect, so Google always issues a refresh token.
           prompt: 'consent',
+          // Exactly these two (no include_granted_scopes): a token never carries a
+          // scope granted to this client earlier for something Slotkit does not use.
           scope: GOOGLE_SCOPES,
-          include_granted_scopes: true,
           state,
           redirect_uri: redirectUri,
           code_challenge: codeChallenge,
