@@ -146,8 +146,8 @@ export type LocationType = 'google_meet' | 'teams' | 'link' | 'phone' | 'in_pers
 
 /**
  * A meeting type's location (`location` of `POST`/`PATCH /api/meeting-types`).
- * `google_meet` needs a connected Google calendar with a write calendar and
- * `teams` a Microsoft one (else 409 `LOCATION_UNAVAILABLE`). `phone` with a
+ * `google_meet` needs a connected Google account and `teams` a Microsoft one,
+ * and the host a write calendar (else 409 `LOCATION_UNAVAILABLE`). `phone` with a
  * `number`: the invitee calls the host; without one the booking form asks for
  * the invitee's number (the question `location_phone`) and the host calls.
  */
@@ -615,7 +615,11 @@ export interface IntegrationList {
 export interface PatchIntegrationBody {
   /** The calendars whose events block the host's time. */
   busy_calendar_ids?: string[]
-  /** The calendar bookings are written to; null for none. */
+  /**
+   * The host's one write calendar, which every booking is written to (choosing it
+   * here takes the role from the host's other calendars, on any account); null:
+   * this account's calendars receive none.
+   */
   write_calendar_id?: string | null
 }
 

@@ -174,7 +174,8 @@ export const PatchIntegrationBodySchema = Type.Object(
     ),
     write_calendar_id: Type.Optional(
       Type.Union([CalendarIdSchema, Type.Null()], {
-        description: 'The calendar bookings are written to (default: the primary); null for none.',
+        description:
+          "The host's one write calendar, which every booking is written to, on whichever account it is (choosing it here takes the role from the host's other calendars). Default: the primary calendar of the host's first account. null: this account's calendars receive none.",
       }),
     ),
   },

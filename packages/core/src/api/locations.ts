@@ -59,7 +59,7 @@ const GoogleMeetSchema = Type.Object(
   {
     additionalProperties: false,
     description:
-      "A Google Meet link, made by the host's connected Google calendar when the booking is written to it. Needs a Google integration with a write calendar.",
+      "A Google Meet link, made by the host's connected Google calendar when the booking is written to it. Needs a connected Google account and a write calendar; the booking is written to the write calendar if it is Google's, else to the Google account's primary calendar.",
   },
 )
 const TeamsSchema = Type.Object(
@@ -67,7 +67,7 @@ const TeamsSchema = Type.Object(
   {
     additionalProperties: false,
     description:
-      "A Microsoft Teams meeting, made by the host's connected Microsoft calendar. Needs a Microsoft integration with a write calendar.",
+      "A Microsoft Teams meeting, made by the host's connected Microsoft calendar. Needs a connected Microsoft account and a write calendar; the booking is written to the write calendar if it is Microsoft's, else to the Microsoft account's primary calendar.",
   },
 )
 const LinkSchema = Type.Object(

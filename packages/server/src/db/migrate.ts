@@ -13,6 +13,7 @@ import * as calendarIntegrations from './migrations/0007-calendar-integrations'
 import * as bookingLocale from './migrations/0008-booking-locale'
 import * as calendarWriteBack from './migrations/0009-calendar-write-back'
 import * as calendarSyncLease from './migrations/0012-calendar-sync-lease'
+import * as oneWriteCalendar from './migrations/0013-one-write-calendar'
 
 /** Migrations in order, bundled with the code (no file-system lookup at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-booking-locale': bookingLocale,
   '0009-calendar-write-back': calendarWriteBack,
   '0012-calendar-sync-lease': calendarSyncLease,
+  '0013-one-write-calendar': oneWriteCalendar,
 }
 
 const provider: MigrationProvider = {

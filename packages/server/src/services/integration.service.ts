@@ -10,6 +10,7 @@ import type {
 import { isUuid } from '../db/ids'
 import type { IntegrationRow } from '../db/integrations.schema'
 import {
+  adoptWriteCalendar,
   consumeOauthState,
   deleteBusyExcept,
   deleteCalendars,
@@ -21,6 +22,7 @@ import {
   insertOauthState,
   listHostIntegrations,
   lockAccountIntegration,
+  lockWriteChoice,
   reactivateIntegration,
   setCalendarBusy,
   setWriteCalendar,
@@ -439,6 +441,7 @@ async function storeIntegration(
 ): Promise<{ integrationId: string; created: boolean }> {
   const at = new Date(input.now)
   const stored = await deps.db.transaction().execute(async (trx) => {
+    await lockWriteChoice(trx, input.hostId)
     const existing = () => lockAccountIntegration(trx, input)
     const accessExpiresAt = input.accessExpiresAt === null ? null : new Date(input.accessExpiresAt)
     let row = await existing()
@@ -467,7 +470,6 @@ async function storeIntegration(
     }
     const integrationId = id!
     const known = await findCalendars(trx, [integrationId])
-    const hasWrite = known.some((c) => c.write)
     for (const calendar of input.calendars) {
       await upsertCalendar(trx, {
         integrationId,
@@ -476,16 +478,23 @@ async function storeIntegration(
         name: calendar.name.slice(0, 1000),
         timeZone: calendar.timeZone,
         isPrimary: calendar.primary,
-        // Defaults: the primary calendar blocks time and receives bookings.
+        // The primary calendar blocks time by default.
         busy: calendar.primary,
-        write: calendar.primary && !hasWrite,
+        write: false,
         now: at,
       })
     }
     // Calendars the account no longer has go, with their busy times.
     const listed = new Set(input.calendars.map((c) => c.externalId))
-    const gone = known.filter((c) => !listed.has(c.externalId)).map((c) => c.id)
-    const removedRows = await deleteCalendars(trx, gone)
+    const gone = known.filter((c) => !listed.has(c.externalId))
+    const removedRows = await deleteCalendars(
+      trx,
+      gone.map((c) => c.id),
+    )
+    // A host's first account (or one replacing the write calendar it lost) receives
+    // bookings in its primary calendar; a host who has a write calendar keeps it.
+    if (!row || gone.some((c) => c.write))
+      await adoptWriteCalendar(trx, input.hostId, { integrationId, now: at })
     return { integrationId, created: !row, removedRows }
   })
   // Their busy times left the host's schedule: cached slots must not keep them.
@@ -544,6 +553,8 @@ export async function patchIntegration(
   const started = busyIds ? calendars.filter((c) => !c.busy && busyIds.has(c.externalId)) : []
   const at = new Date(deps.now())
   const removed = await deps.db.transaction().execute(async (trx) => {
+    // First, before any calendar row: the write choice spans the host's integrations.
+    if (body.write_calendar_id !== undefined) await lockWriteChoice(trx, row.hostId)
     let removedRows = 0
     if (busyIds) {
       for (const calendar of calendars) {
@@ -557,8 +568,12 @@ export async function patchIntegration(
     if (body.write_calendar_id !== undefined) {
       await setWriteCalendar(
         trx,
-        row.id,
-        body.write_calendar_id === null ? null : byExternal.get(body.write_calendar_id)!.id,
+        {
+          hostId: row.hostId,
+          integrationId: row.id,
+          calendarId:
+            body.write_calendar_id === null ? null : byExternal.get(body.write_calendar_id)!.id,
+        },
         at,
       )
     }
@@ -589,12 +604,17 @@ export async function removeIntegration(
   // A disconnected integration's grant is refused already, and its tokens cleared.
   const releases = provider?.connect.kind === 'oauth' && row.status !== 'disconnected'
   const release = await deps.db.transaction().execute(async (trx) => {
+    await lockWriteChoice(trx, row.hostId)
     // Read before the delete, which takes the calendars with it (ON DELETE CASCADE).
-    const channels = (await findCalendars(trx, [row.id]))
+    const calendars = await findCalendars(trx, [row.id])
+    const channels = calendars
       .filter((c) => c.channelId !== null)
       .map((c) => ({ id: c.channelId!, resourceId: c.channelResourceId }))
     const deleted = await deleteIntegration(trx, row.id)
     if (!deleted) throw notFound('Integration')
+    // The host's write calendar was one of them: the oldest account left takes over.
+    if (calendars.some((c) => c.write))
+      await adoptWriteCalendar(trx, row.hostId, { now: new Date(deps.now()) })
     if (!releases) return undefined
     const payload: CalendarReleasePayload = {
       integrationId: row.id,

@@ -133,9 +133,11 @@ export function checkMeetingLocation(location: MeetingLocation): MeetingLocation
 }
 
 /**
- * 409 LOCATION_UNAVAILABLE unless the host can have `location`: a Meet or
- * Teams link needs a connected (not disconnected) account of its provider with
- * a write calendar, since the link is made by writing the booking there.
+ * 409 LOCATION_UNAVAILABLE unless the host can have `location`: a Meet or Teams
+ * link is made by writing the booking to a calendar of its provider, so it needs a
+ * connected (not disconnected) account of that provider, and a write calendar
+ * (the host writes bookings somewhere; ADR 0015). The booking goes to the write
+ * calendar if it is that provider's, else to that account's primary calendar.
  */
 export async function expectLocationAvailable(
   db: Db,
@@ -147,17 +149,27 @@ export async function expectLocationAvailable(
   const found = await db
     .selectFrom('integrationCalendars as c')
     .innerJoin('integrations as i', 'i.id', 'c.integrationId')
-    .select('c.id')
+    .select((eb) => [
+      eb.fn
+        .countAll<number>()
+        .filterWhere(eb.and([eb('i.provider', '=', provider.id), eb('c.isPrimary', '=', true)]))
+        .as('accounts'),
+      eb.fn.countAll<number>().filterWhere('c.write', '=', true).as('writes'),
+    ])
     .where('c.hostId', '=', hostId)
-    .where('c.write', '=', true)
-    .where('i.provider', '=', provider.id)
     .where('i.status', '<>', 'disconnected')
-    .limit(1)
     .executeTakeFirst()
-  if (!found) {
+  if (Number(found?.accounts ?? 0) === 0) {
     throw new ApiError(
       'LOCATION_UNAVAILABLE',
-      `location: ${location.type} needs a connected ${provider.name} calendar to write bookings to; connect one (POST /api/integrations/${provider.id}/authorize) or choose another location`,
+      `location: ${location.type} needs a connected ${provider.name} calendar, where its link is made; connect one (POST /api/integrations/${provider.id}/authorize) or choose another location`,
+      { field: 'location', provider: provider.id },
+    )
+  }
+  if (Number(found?.writes ?? 0) === 0) {
+    throw new ApiError(
+      'LOCATION_UNAVAILABLE',
+      `location: ${location.type} needs a calendar to write bookings to, and the host has none; choose one (PATCH /api/integrations/:id with write_calendar_id) or choose another location`,
       { field: 'location', provider: provider.id },
     )
   }

@@ -77,6 +77,8 @@ export interface GraphEvent {
   isOnlineMeeting: boolean
   onlineMeetingProvider: string
   onlineMeeting: { joinUrl: string } | null
+  /** Where it happens, as people read it (Graph's location resource, its display name). */
+  location: { displayName: string }
   transactionId: string | null
   webLink: string
 }
@@ -444,6 +446,7 @@ export class GraphFake {
       isOnlineMeeting: false,
       onlineMeetingProvider: 'unknown',
       onlineMeeting: null,
+      location: previous?.event.location ?? { displayName: '' },
       transactionId: seed.transactionId ?? null,
       webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
     }
@@ -1171,6 +1174,8 @@ export class GraphFake {
         emailAddress: { name: a.emailAddress?.name ?? '', address: a.emailAddress?.address ?? '' },
       }),
     )
+    const location = body.location as { displayName?: string } | undefined
+    event.location = { displayName: location?.displayName ?? '' }
     const content = body.body as { contentType?: string; content?: string } | undefined
     event.body = { contentType: content?.contentType ?? 'html', content: content?.content ?? '' }
     if (body.isOnlineMeeting === true) {

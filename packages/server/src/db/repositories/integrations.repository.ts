@@ -889,26 +889,87 @@ export async function setCalendarBusy(
     .execute()
 }
 
-/** Makes `calendarId` the integration's one write calendar (null: none). */
+/**
+ * Serializes the changes of which calendar host `hostId` writes bookings to (a
+ * transaction-scoped advisory lock). Taken first in the transaction, before any
+ * calendar row is locked, so two such changes never wait on each other's rows.
+ */
+export async function lockWriteChoice(trx: Db, hostId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`slotkit.write-calendar:${hostId}`}, 0))`.execute(
+    trx,
+  )
+}
+
+/**
+ * Makes `calendarId` host `hostId`'s one write calendar: the others stop being it
+ * (`integration_calendars_one_write_per_host` allows one per host). Null: the
+ * calendars of `integrationId` stop being it, and the host has none until one is
+ * chosen. Under {@link lockWriteChoice}.
+ */
 export async function setWriteCalendar(
   trx: Db,
-  integrationId: string,
-  calendarId: string | null,
+  target: { hostId: string; integrationId: string; calendarId: string | null },
   now: Date,
 ): Promise<void> {
   await trx
     .updateTable('integrationCalendars')
     .set({ write: false, updatedAt: now })
-    .where('integrationId', '=', integrationId)
+    .where((eb) =>
+      target.calendarId === null
+        ? eb('integrationId', '=', target.integrationId)
+        : eb.and([eb('hostId', '=', target.hostId), eb('id', '<>', target.calendarId)]),
+    )
     .where('write', '=', true)
     .execute()
-  if (calendarId !== null) {
+  if (target.calendarId !== null) {
     await trx
       .updateTable('integrationCalendars')
       .set({ write: true, updatedAt: now })
-      .where('id', '=', calendarId)
+      .where('id', '=', target.calendarId)
+      .where('write', '=', false)
       .execute()
   }
+}
+
+/**
+ * Gives host `hostId` a write calendar if it has none: the primary calendar of
+ * `integrationId`, or without one the primary calendar of the host's oldest
+ * integration that is not disconnected. Under {@link lockWriteChoice}.
+ */
+export async function adoptWriteCalendar(
+  trx: Db,
+  hostId: string,
+  options: { integrationId?: string; now: Date },
+): Promise<void> {
+  await trx
+    .updateTable('integrationCalendars')
+    .set({ write: true, updatedAt: options.now })
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('integrationCalendars as c')
+        .innerJoin('integrations as i', 'i.id', 'c.integrationId')
+        .select('c.id')
+        .where('c.hostId', '=', hostId)
+        .where('c.isPrimary', '=', true)
+        .where('i.status', '<>', 'disconnected')
+        .$if(options.integrationId !== undefined, (qb) =>
+          qb.where('i.id', '=', options.integrationId!),
+        )
+        .orderBy('i.createdAt')
+        .orderBy('i.id')
+        .limit(1),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('integrationCalendars as w')
+            .select('w.id')
+            .where('w.hostId', '=', hostId)
+            .where('w.write', '=', true),
+        ),
+      ),
+    )
+    .execute()
 }
 
 /**
@@ -934,9 +995,12 @@ export interface WriteTarget {
 }
 
 /**
- * The calendar a host's bookings are written to: the write calendar of a live
- * (not disconnected) integration, `provider`'s first when given (a Meet link
- * needs Google), else the oldest integration's.
+ * The calendar a booking of host `hostId` is written to: the host's one write
+ * calendar, if its integration is not disconnected. A video meeting `provider`
+ * makes (Meet: `google`; Teams: `microsoft`) goes to the write calendar if it is
+ * that provider's, else to the primary calendar of the host's oldest live
+ * integration of that provider, the only place its link can be made; without
+ * one, to the write calendar (no link).
  */
 export async function findWriteTarget(
   db: Db,
@@ -948,9 +1012,17 @@ export async function findWriteTarget(
     .innerJoin('integrations as i', 'i.id', 'c.integrationId')
     .selectAll('c')
     .where('c.hostId', '=', hostId)
-    .where('c.write', '=', true)
     .where('i.status', '<>', 'disconnected')
+    .where((eb) =>
+      provider === undefined
+        ? eb('c.write', '=', true)
+        : eb.or([
+            eb('c.write', '=', true),
+            eb.and([eb('i.provider', '=', provider), eb('c.isPrimary', '=', true)]),
+          ]),
+    )
     .orderBy(sql`i.provider = ${provider ?? ''}`, 'desc')
+    .orderBy('c.write', 'desc')
     .orderBy('i.createdAt')
     .orderBy('i.id')
     .limit(1)
