@@ -18,6 +18,13 @@ describe('widget pages', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toContain('text/javascript')
     expect(res.body).toContain('schedule-widget')
+    // Lit's license notices live beside it, where its last comment points.
+    const named = /For license information please see (\S+) \*\//.exec(res.body)?.[1]
+    expect(named).toBe('schedule-widget.bundle.js.LEGAL.txt')
+    const notices = await app.inject({ url: `/widget/${named}` })
+    expect(notices.statusCode).toBe(200)
+    expect(notices.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(notices.body).toContain('SPDX-License-Identifier: BSD-3-Clause')
   })
 
   it("serves the bundle's language modules next to it, cross-origin, as JavaScript", async () => {

@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium())('<schedule-widget> shows where the meeting happe
     return confirmation
   }
 
-  /** Connects a fresh account of the fake to the host the way a browser does: authorize, consent, callback. */
+  /** Connects a fresh account of the fake to the host the way a browser does: authorize, start page, consent, callback. */
   async function connectGoogle(fixture: Fixture): Promise<void> {
     const account = `host-${randomBytes(4).toString('hex')}@example.com`
     fake.addAccount(account)
@@ -104,7 +104,15 @@ describe.skipIf(!hasChromium())('<schedule-widget> shows where the meeting happe
     )
     expect(authorized.status).toBe(200)
     fake.consent = { account }
-    const consent = await fetch(authorized.body.authorization_url, { redirect: 'manual' })
+    // Slotkit's start page names the host; its Continue link goes to the provider's consent.
+    const start = await fetch(authorized.body.authorization_url)
+    expect(start.status).toBe(200)
+    const href = /<a class="continue" href="([^"]+)"/.exec(await start.text())?.[1]
+    expect(href).toBeDefined()
+    const consentUrl = href!.replace(/&#(\d+);/g, (_, code: string) =>
+      String.fromCharCode(Number(code)),
+    )
+    const consent = await fetch(consentUrl, { redirect: 'manual' })
     const back = new URL(consent.headers.get('location')!)
     const callback = await fetch(`${stack.url}${back.pathname}${back.search}`, {
       redirect: 'manual',

@@ -50,13 +50,20 @@ async function connected(app: FastifyInstance, date: string) {
   await connectGoogle(app, fake, host, account)
   const id = await integrationOf(app, host)
   await syncNow(app, host, id)
-  expect(await app.slotkitCalendars.ensureChannels(id)).toBe(1)
-  const calendar = await db
-    .selectFrom('integrationCalendars')
-    .select('channelId')
-    .where('integrationId', '=', id)
-    .where('channelId', 'is not', null)
-    .executeTakeFirstOrThrow()
+  // The connect's own sync (a job, or in the background) may hold the sync claim, or
+  // have opened the channel already: ask until the calendar has one.
+  const channelOf = () =>
+    db
+      .selectFrom('integrationCalendars')
+      .select('channelId')
+      .where('integrationId', '=', id)
+      .where('channelId', 'is not', null)
+      .executeTakeFirst()
+  await until(
+    async () => (await app.slotkitCalendars.ensureChannels(id)) === 1 || !!(await channelOf()),
+    'a push channel',
+  )
+  const calendar = (await channelOf())!
   // Without a job queue the connect's first sync runs in the background, and the
   // sync above may have found it running (deferred): wait for the busy time.
   await until(

@@ -10,8 +10,10 @@ import type { RouteContext } from '../context'
 import { escapeHtml, page } from './html'
 import {
   loadWidgetBundle,
+  loadWidgetLegal,
   loadWidgetLocale,
   WIDGET_BUNDLE_PATH,
+  WIDGET_LEGAL_PATH,
   WIDGET_LOCALES_PATH,
   widgetPage,
   widgetTag,
@@ -101,6 +103,15 @@ ${widgetTag({ 'meeting-type': featured.id, ...(visitor ? { lang: visitor } : {})
         .type('text/javascript; charset=utf-8')
         .header('cache-control', 'public, max-age=300')
         .send(bundle)
+    })
+
+    app.get(WIDGET_LEGAL_PATH, html, async (_request, reply) => {
+      const notices = loadWidgetLegal()
+      if (!notices) return reply.code(404).type('text/plain; charset=utf-8').send('Not built.\n')
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(notices)
     })
 
     // The bundle's languages, imported from next to it when a widget needs one.

@@ -14,7 +14,14 @@ export const WIDGET_BUNDLE_PATH = '/widget/schedule-widget.js'
  */
 export const WIDGET_LOCALES_PATH = '/widget/i18n/:file'
 
+/**
+ * The license notices of the libraries in the bundle (lit), which its last
+ * comment names relative to its own URL.
+ */
+export const WIDGET_LEGAL_PATH = '/widget/schedule-widget.bundle.js.LEGAL.txt'
+
 let cached: Buffer | undefined
+let cachedLegal: Buffer | undefined
 const cachedLocales = new Map<string, Buffer>()
 
 /**
@@ -33,6 +40,20 @@ export function loadWidgetBundle(): Buffer | null {
     return null
   }
   return cached
+}
+
+/** The bundle's license notices, read once; null when the widget is not built. */
+export function loadWidgetLegal(): Buffer | null {
+  if (cachedLegal) return cachedLegal
+  try {
+    const bundle = createRequire(import.meta.url).resolve(
+      '@slotkit/widget/schedule-widget.bundle.js',
+    )
+    cachedLegal = readFileSync(join(dirname(bundle), 'schedule-widget.bundle.js.LEGAL.txt'))
+  } catch {
+    return null
+  }
+  return cachedLegal
 }
 
 /**
