@@ -22,6 +22,7 @@ import {
   insertOauthState,
   listHostIntegrations,
   lockAccountIntegration,
+  lockIntegration,
   lockWriteChoice,
   reactivateIntegration,
   setCalendarBusy,
@@ -219,7 +220,8 @@ function transientSession(tokens: OAuthTokens): ProviderSession {
  * `GET /api/integrations/<provider>/callback`: uses the state once, exchanges the
  * code with the PKCE verifier, lists the account's calendars, and stores the
  * integration (sealed tokens) and its calendars: reconnecting an account updates
- * its integration. Busy = write = the primary calendar by default. The first
+ * its integration. Its primary calendar blocks time by default, and becomes the
+ * host's write calendar if the host has none. The first
  * sync is queued. A denied, forged, reused or expired callback stores nothing.
  */
 export async function completeIntegration(
@@ -422,8 +424,9 @@ export async function connectCaldav(
 
 /**
  * Stores a connected account (sealed credentials) and its calendars: reconnecting an
- * account updates its integration (new credentials, active again). Busy = write = the
- * primary calendar by default; calendars the account no longer has go.
+ * account updates its integration (new credentials, active again). The primary calendar
+ * blocks time by default, and becomes the host's write calendar if the host has none (a
+ * new account, or one whose write calendar went); calendars the account no longer has go.
  */
 async function storeIntegration(
   deps: IntegrationServiceDeps,
@@ -553,20 +556,13 @@ export async function patchIntegration(
   const started = busyIds ? calendars.filter((c) => !c.busy && busyIds.has(c.externalId)) : []
   const at = new Date(deps.now())
   const removed = await deps.db.transaction().execute(async (trx) => {
-    // First, before any calendar row: the write choice spans the host's integrations.
-    if (body.write_calendar_id !== undefined) await lockWriteChoice(trx, row.hostId)
-    let removedRows = 0
-    if (busyIds) {
-      for (const calendar of calendars) {
-        const busy = busyIds.has(calendar.externalId)
-        if (busy === calendar.busy) continue
-        // Updating the row locks it: a sync writing this calendar waits, then sees it off.
-        await setCalendarBusy(trx, calendar.id, busy, at)
-        if (!busy) removedRows += await deleteBusyExcept(trx, calendar.id, [])
-      }
-    }
+    // The write choice first: it spans the host's integrations, so it takes the
+    // advisory lock before any row, and its calendar rows before the busy-time
+    // deletes below lock the host row (through the external_busy trigger), the
+    // order a sync takes them in (calendar row, then host row).
     if (body.write_calendar_id !== undefined) {
-      await setWriteCalendar(
+      await lockWriteChoice(trx, row.hostId)
+      const chosen = await setWriteCalendar(
         trx,
         {
           hostId: row.hostId,
@@ -576,6 +572,17 @@ export async function patchIntegration(
         },
         at,
       )
+      if (!chosen) throw invalidField('write_calendar_id', 'is not a calendar of this account')
+    }
+    let removedRows = 0
+    if (busyIds) {
+      for (const calendar of calendars) {
+        const busy = busyIds.has(calendar.externalId)
+        if (busy === calendar.busy) continue
+        // Updating the row locks it: a sync writing this calendar waits, then sees it off.
+        await setCalendarBusy(trx, calendar.id, busy, at)
+        if (!busy) removedRows += await deleteBusyExcept(trx, calendar.id, [])
+      }
     }
     return removedRows
   })
@@ -605,16 +612,26 @@ export async function removeIntegration(
   const releases = provider?.connect.kind === 'oauth' && row.status !== 'disconnected'
   const release = await deps.db.transaction().execute(async (trx) => {
     await lockWriteChoice(trx, row.hostId)
+    if (!(await lockIntegration(trx, row.id))) throw notFound('Integration')
     // Read before the delete, which takes the calendars with it (ON DELETE CASCADE).
     const calendars = await findCalendars(trx, [row.id])
     const channels = calendars
       .filter((c) => c.channelId !== null)
       .map((c) => ({ id: c.channelId!, resourceId: c.channelResourceId }))
+    // The host's write calendar was one of them: the oldest account left takes over,
+    // before the delete, whose busy-time cascade locks the host row (through the
+    // external_busy trigger): calendar rows first, host row last, as a sync does.
+    if (calendars.some((c) => c.write)) {
+      const at = new Date(deps.now())
+      await setWriteCalendar(
+        trx,
+        { hostId: row.hostId, integrationId: row.id, calendarId: null },
+        at,
+      )
+      await adoptWriteCalendar(trx, row.hostId, { except: row.id, now: at })
+    }
     const deleted = await deleteIntegration(trx, row.id)
     if (!deleted) throw notFound('Integration')
-    // The host's write calendar was one of them: the oldest account left takes over.
-    if (calendars.some((c) => c.write))
-      await adoptWriteCalendar(trx, row.hostId, { now: new Date(deps.now()) })
     if (!releases) return undefined
     const payload: CalendarReleasePayload = {
       integrationId: row.id,

@@ -29,6 +29,7 @@ import {
   startCalendarApp,
   syncNow,
   testClock,
+  until,
 } from './harness'
 import { untilSync } from './harness-write'
 
@@ -289,5 +290,85 @@ describe.skipIf(!radicaleUrl())('a host with Google, Microsoft and CalDAV calend
       db,
     )
     expect(rows[0]!.n).toBe(1)
+  })
+})
+
+/**
+ * What a sync of another account does while a write-choice change runs: it holds
+ * that account's calendar row (`FOR UPDATE`), then takes the host row. A change that
+ * took the host row first (through the external_busy trigger of a busy-time delete)
+ * and then waits for that calendar row would deadlock with it.
+ */
+async function asSyncOf(calendarRowId: string, hostId: string, during: () => Promise<unknown>) {
+  let pending: Promise<unknown> | undefined
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT id FROM integration_calendars WHERE id = ${calendarRowId} FOR UPDATE`.execute(
+      trx,
+    )
+    pending = during()
+    // Let the change run until it waits for the calendar row.
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await sql`SELECT id FROM users WHERE id = ${hostId} FOR NO KEY UPDATE`.execute(trx)
+  })
+  return pending
+}
+
+describe('changing the write calendar while another account syncs', () => {
+  async function twoAccounts() {
+    const host = await createHost(app, 'UTC')
+    const googleAccount = `three-g4-${Date.now()}-${++n}@example.com`
+    const msAccount = `three-m4-${Date.now()}-${n}@contoso.example`
+    google.addAccount(googleAccount)
+    google.upsertEvent(googleAccount, googleAccount, {
+      start: { dateTime: at('09:00') },
+      end: { dateTime: at('09:30') },
+    })
+    const { calendarId: msCalendar } = graph.addAccount(msAccount)
+    expect((await connectGoogle(app, google, host, googleAccount)).status).toBe(200)
+    expect((await connectMicrosoft(app, graph, host, msAccount)).status).toBe(200)
+    const byProvider = await integrations(host)
+    // The Google calendar has busy rows (the connect's sync, or this one): deleting
+    // them fires the host-row trigger.
+    await syncNow(app, host, byProvider.google!.id)
+    await until(async () => {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM external_busy b
+          JOIN integration_calendars c ON c.id = b.calendar_id
+         WHERE c.integration_id = ${byProvider.google!.id}`.execute(db)
+      return rows[0]!.n > 0
+    }, 'the busy time stored')
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM integration_calendars WHERE integration_id = ${byProvider.microsoft!.id} AND is_primary`.execute(
+      db,
+    )
+    return { host, googleAccount, msCalendar, byProvider, outlookRow: rows[0]!.id }
+  }
+
+  it('hands the write calendar on when its account is deleted, without a deadlock', async () => {
+    const { host, byProvider, outlookRow, msCalendar } = await twoAccounts()
+    const removed = (await asSyncOf(outlookRow, host.id, () =>
+      app.inject({
+        method: 'DELETE',
+        url: `/api/integrations/${byProvider.google!.id}`,
+        headers: bearer(host.apiKey),
+      }),
+    )) as { statusCode: number; body: string }
+    expect(removed.statusCode, removed.body).toBe(204)
+    expect(await writeCalendars(host)).toEqual([`microsoft:${msCalendar}`])
+  })
+
+  it('takes the write calendar and turns a busy calendar off in one PATCH, without a deadlock', async () => {
+    const { host, byProvider, outlookRow, googleAccount, msCalendar } = await twoAccounts()
+    await chooseWrite(byProvider.microsoft!.id, host, msCalendar)
+    const patched = (await asSyncOf(outlookRow, host.id, () =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/integrations/${byProvider.google!.id}`,
+        headers: bearer(host.apiKey),
+        payload: { busy_calendar_ids: [], write_calendar_id: googleAccount },
+      }),
+    )) as { statusCode: number; body: string }
+    expect(patched.statusCode, patched.body).toBe(200)
+    expect(await writeCalendars(host)).toEqual([`google:${googleAccount}`])
   })
 })

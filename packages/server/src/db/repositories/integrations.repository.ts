@@ -904,13 +904,14 @@ export async function lockWriteChoice(trx: Db, hostId: string): Promise<void> {
  * Makes `calendarId` host `hostId`'s one write calendar: the others stop being it
  * (`integration_calendars_one_write_per_host` allows one per host). Null: the
  * calendars of `integrationId` stop being it, and the host has none until one is
- * chosen. Under {@link lockWriteChoice}.
+ * chosen. Under {@link lockWriteChoice}. False when the calendar is gone (a
+ * delete or reconnect committed since the caller read it): the caller rolls back.
  */
 export async function setWriteCalendar(
   trx: Db,
   target: { hostId: string; integrationId: string; calendarId: string | null },
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   await trx
     .updateTable('integrationCalendars')
     .set({ write: false, updatedAt: now })
@@ -922,24 +923,29 @@ export async function setWriteCalendar(
     .where('write', '=', true)
     .execute()
   if (target.calendarId !== null) {
-    await trx
+    const chosen = await trx
       .updateTable('integrationCalendars')
       .set({ write: true, updatedAt: now })
       .where('id', '=', target.calendarId)
-      .where('write', '=', false)
-      .execute()
+      .where('integrationId', '=', target.integrationId)
+      .returning('id')
+      .executeTakeFirst()
+    return chosen !== undefined
   }
+  return true
 }
 
 /**
  * Gives host `hostId` a write calendar if it has none: the primary calendar of
  * `integrationId`, or without one the primary calendar of the host's oldest
- * integration that is not disconnected. Under {@link lockWriteChoice}.
+ * integration other than `except` (connected ones first: a disconnected one
+ * takes over only when no other is left, and receives bookings again once
+ * reconnected). Under {@link lockWriteChoice}.
  */
 export async function adoptWriteCalendar(
   trx: Db,
   hostId: string,
-  options: { integrationId?: string; now: Date },
+  options: { integrationId?: string; except?: string; now: Date },
 ): Promise<void> {
   await trx
     .updateTable('integrationCalendars')
@@ -951,10 +957,11 @@ export async function adoptWriteCalendar(
         .select('c.id')
         .where('c.hostId', '=', hostId)
         .where('c.isPrimary', '=', true)
-        .where('i.status', '<>', 'disconnected')
         .$if(options.integrationId !== undefined, (qb) =>
           qb.where('i.id', '=', options.integrationId!),
         )
+        .$if(options.except !== undefined, (qb) => qb.where('i.id', '<>', options.except!))
+        .orderBy(sql`i.status = 'disconnected'`)
         .orderBy('i.createdAt')
         .orderBy('i.id')
         .limit(1),
@@ -970,6 +977,17 @@ export async function adoptWriteCalendar(
       ),
     )
     .execute()
+}
+
+/** Locks integration `id`'s row for the rest of the transaction; false if it is gone. */
+export async function lockIntegration(trx: Db, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('integrations')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /**
@@ -1000,7 +1018,8 @@ export interface WriteTarget {
  * makes (Meet: `google`; Teams: `microsoft`) goes to the write calendar if it is
  * that provider's, else to the primary calendar of the host's oldest live
  * integration of that provider, the only place its link can be made; without
- * one, to the write calendar (no link).
+ * one, to the write calendar (no link). A host without a live write calendar
+ * gets none (as the scheduling read's `writeCalendar` says: no job is queued).
  */
 export async function findWriteTarget(
   db: Db,
@@ -1020,6 +1039,18 @@ export async function findWriteTarget(
             eb('c.write', '=', true),
             eb.and([eb('i.provider', '=', provider), eb('c.isPrimary', '=', true)]),
           ]),
+    )
+    // Only for a host that writes bookings at all (a live write calendar): the rule the
+    // scheduling read applies when it decides whether a booking gets a write job.
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('integrationCalendars as w')
+          .innerJoin('integrations as wi', 'wi.id', 'w.integrationId')
+          .select('w.id')
+          .where('w.hostId', '=', hostId)
+          .where('w.write', '=', true)
+          .where('wi.status', '<>', 'disconnected'),
+      ),
     )
     .orderBy(sql`i.provider = ${provider ?? ''}`, 'desc')
     .orderBy('c.write', 'desc')
