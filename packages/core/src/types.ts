@@ -1,7 +1,7 @@
 /**
  * Plain-data inputs and outputs of the scheduling engine.
  *
- * Conventions (STYLE.md §3, §5):
+ * Conventions (docs/architecture.md, "Time model"):
  * - an instant is an integer number of epoch milliseconds (UTC), named `...At`;
  * - a calendar date is `YYYY-MM-DD`, a wall-clock time `HH:MM` ("24:00" allowed
  *   as a window end), a zone an IANA id, every duration integer minutes;
